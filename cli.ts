@@ -1,0 +1,126 @@
+/**
+ * The `agnes-sessions` executable: what `deno compile` builds and what Claude
+ * Code hooks run.
+ *
+ * ```sh
+ * agnes-sessions capture-session < hook.json
+ * agnes-sessions push
+ * ```
+ *
+ * Commands are loaded lazily, so the hook commands (`capture-session`,
+ * `statusline`) import only what they use. Exit codes are decided here and
+ * nowhere else: 0 success, 1 failure, 2 usage error; hook commands always 0.
+ *
+ * @module
+ */
+
+import { UsageError } from "./lib/args.ts";
+import { VERSION } from "./lib/version.ts";
+
+/** A command: what it does, and how to load it. */
+interface Command {
+  summary: string;
+  /** Hook commands exit 0 whatever happens: Claude Code treats 2 as blocking. */
+  hook?: boolean;
+  load(): Promise<{ run(args: string[]): Promise<void>; help: string }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  "capture-session": {
+    summary: "SessionStart/SessionEnd hook: queue this session's transcript",
+    hook: true,
+    load: () => import("./lib/commands/capture_session.ts"),
+  },
+  "mark-private": {
+    summary: "Mark a session private (the /agnes-private slash command)",
+    load: () => import("./lib/commands/mark_private.ts"),
+  },
+  "unmark-private": {
+    summary: "Remove a session from the private list",
+    load: async () => {
+      const { runUnmark, unmarkHelp } = await import("./lib/commands/mark_private.ts");
+      return { run: runUnmark, help: unmarkHelp };
+    },
+  },
+  "statusline": {
+    summary: "statusLine command: show a lock when this session is private",
+    hook: true,
+    load: () => import("./lib/commands/statusline.ts"),
+  },
+};
+
+function toolHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, command]) =>
+    `  ${name.padEnd(width)}  ${command.summary}`
+  );
+  return `agnes-sessions ${VERSION}: ship Claude Code session transcripts to an Agnes server
+
+Usage: agnes-sessions <command> [options]
+
+Commands:
+${lines.join("\n")}
+
+Options:
+  -h, --help     Show help (also: agnes-sessions <command> --help)
+  -V, --version  Show the version`;
+}
+
+function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit
+ * code. Never calls `Deno.exit`.
+ *
+ * @example
+ * ```ts
+ * import { main } from "@agnes/sessions/cli";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(await main(["--version"]), 0);
+ * deepStrictEqual(await main(["no-such-command"]), 2);
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (name === "--version" || name === "-V") {
+    console.log(`agnes-sessions ${VERSION}`);
+    return 0;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    console.log(toolHelp());
+    return 0;
+  }
+  const command = name === undefined ? undefined : COMMANDS[name];
+  if (command === undefined) {
+    const problem = name === undefined ? "No command given" : `Unknown command '${name}'`;
+    console.error(`agnes-sessions: ${problem}. See 'agnes-sessions --help'.`);
+    return 2;
+  }
+  try {
+    const { run, help } = await command.load();
+    if (wantsHelp(rest)) {
+      console.log(help);
+      return 0;
+    }
+    await run(rest);
+    return 0;
+  } catch (error) {
+    if (command.hook) return 0;
+    if (error instanceof UsageError) {
+      console.error(
+        `agnes-sessions ${name}: ${error.message}. See 'agnes-sessions ${name} --help'.`,
+      );
+      return 2;
+    }
+    console.error(`agnes-sessions ${name}: ${error instanceof Error ? error.message : error}`);
+    return 1;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

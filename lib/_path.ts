@@ -1,0 +1,50 @@
+/**
+ * Minimal path helpers for the hook start-up path.
+ *
+ * `node:path` costs about half a Deno start-up to import, and the hooks run on
+ * every Claude Code session start and status-line render, so the few path
+ * operations they need live here instead. Swapping in `@std/path` later is a
+ * change to this one file.
+ *
+ * @module
+ */
+
+const isWindows = Deno.build.os === "windows";
+
+/** The separator this platform's paths use. */
+export const SEPARATOR: string = isWindows ? "\\" : "/";
+
+/**
+ * Whether `path` is absolute on POSIX (`/x`) or Windows (`C:\x`, `C:/x`,
+ * `\\server\share`), whatever platform we run on: transcript paths come from
+ * Claude Code and are checked the same way everywhere.
+ */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
+}
+
+/** Joins path segments with the platform separator, without normalizing. */
+export function joinPath(...segments: string[]): string {
+  return segments.join(SEPARATOR);
+}
+
+/** Makes `path` absolute against the current directory and folds `.`/`..` segments. */
+export function resolvePath(path: string): string {
+  const absolute = isAbsolutePath(path) ? path : `${Deno.cwd()}${SEPARATOR}${path}`;
+  const slash = isWindows ? /[\\/]+/ : /\/+/;
+  const [root = "", ...rest] = absolute.split(slash);
+  const parts: string[] = [];
+  for (const part of rest) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return `${root}${SEPARATOR}${parts.join(SEPARATOR)}`;
+}
+
+/** The last segment of `path` (either separator). */
+export function baseName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, "");
+  const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
+  return trimmed.slice(index + 1);
+}

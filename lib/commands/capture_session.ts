@@ -1,0 +1,47 @@
+/**
+ * `agnes-sessions capture-session`: the SessionStart / SessionEnd hook.
+ *
+ * @module
+ */
+
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { appendBreadcrumb } from "../breadcrumb.ts";
+import { captureHookInput, type CaptureResult } from "../capture.ts";
+import { readStdinBounded } from "../stdin.ts";
+import { Workspace } from "../workspace.ts";
+
+/** Help text. */
+export const help = `Usage: agnes-sessions capture-session [--workspace DIR] [--verbose]
+
+Claude Code SessionStart / SessionEnd hook. Reads the hook's JSON from stdin
+(at most 1 MiB, at most about 2 s) and appends "session_id<TAB>transcript_path"
+to .claude/agnes-sessions.txt, unless the session is marked private.
+Always exits 0 and prints nothing on stdout; each run leaves a breadcrumb in
+.claude/agnes-capture-session.log (when .claude/ exists).
+
+Options:
+  --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --verbose        Explain each step on stderr
+  -h, --help       Show this help`;
+
+/** Runs the hook. Never throws: a hook must not break Claude Code. */
+export async function run(args: string[]): Promise<void> {
+  let options: { workspace?: string; verbose?: boolean } = {};
+  try {
+    options = parseCommandArgs(args, { workspace: "string", verbose: "boolean" }).values;
+  } catch (error) {
+    // A hook never fails on its command line: warn and capture anyway.
+    if (error instanceof UsageError) console.error(`capture-session: ${error.message} (ignored)`);
+  }
+  const say = options.verbose
+    ? (text: string) => console.error(`capture-session: ${text}`)
+    : () => {};
+  const workspace = Workspace.resolve(options.workspace);
+  say(`workspace ${workspace.root}`);
+  const input = await readStdinBounded();
+  const result: CaptureResult = input.ok
+    ? await captureHookInput(workspace, input.text)
+    : { outcome: "stdin_read_error", detail: input.error };
+  say(`${result.outcome}${result.detail === "" ? "" : `: ${result.detail}`}`);
+  await appendBreadcrumb(workspace, result.outcome, result.detail);
+}

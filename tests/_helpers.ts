@@ -1,0 +1,80 @@
+/** Shared helpers for the tests: temp workspaces and real CLI processes. */
+
+import { Workspace } from "../mod.ts";
+
+export const CLI = new URL("../cli.ts", import.meta.url).pathname;
+export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
+
+/** A fresh temp folder as a workspace; remove it with `cleanup`. */
+export async function tempWorkspace(): Promise<Workspace & AsyncDisposable> {
+  const workspace = new Workspace(await Deno.makeTempDir({ prefix: "agnes-test-" }));
+  return Object.assign(workspace, {
+    [Symbol.asyncDispose]: () => Deno.remove(workspace.root, { recursive: true }),
+  });
+}
+
+/** What a finished process printed. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for {@linkcode runCli}. */
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** Runs `deno run -A <script> ...args` as a real process. */
+export async function runScript(
+  script: string,
+  args: string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", script, ...args],
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1", ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
+  const child = command.spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+  };
+}
+
+/** Runs the `agnes-sessions` CLI as a real process. */
+export function runCli(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runScript(CLI, args, options);
+}
+
+/** Reads a workspace file, or `undefined` when it does not exist. */
+export async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** The rows of a TAB-separated file, each split into fields. */
+export async function readRows(path: string): Promise<string[][]> {
+  const text = (await readIfExists(path)) ?? "";
+  return text.split("\n").filter((line) => line !== "").map((line) => line.split("\t"));
+}
+
+export const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
