@@ -32,6 +32,15 @@ export interface ParsedArgs<T extends OptionTypes> {
   positionals: string[];
 }
 
+/** How {@linkcode parseCommandArgs} treats what it does not know. */
+export interface ParseOptions {
+  /**
+   * Called with each unknown option, which is then skipped, instead of
+   * throwing. Hook commands use this: they never fail on their command line.
+   */
+  onUnknown?: (arg: string) => void;
+}
+
 /**
  * Parses `--flag`, `--name value`, `--name=value`, `-h` (as `--help`) and
  * `--` (everything after it is positional).
@@ -55,6 +64,7 @@ export interface ParsedArgs<T extends OptionTypes> {
 export function parseCommandArgs<T extends OptionTypes>(
   args: readonly string[],
   options: T,
+  parse: ParseOptions = {},
 ): ParsedArgs<T> {
   const values: Record<string, string | boolean> = {};
   const positionals: string[] = [];
@@ -72,7 +82,9 @@ export function parseCommandArgs<T extends OptionTypes>(
     const name = arg === "-h" ? "help" : arg.slice(2, equals === -1 ? undefined : equals);
     const type = options[name];
     if (!arg.startsWith("--") && arg !== "-h" || type === undefined) {
-      throw new UsageError(`Unknown option ${arg}`);
+      if (parse.onUnknown === undefined) throw new UsageError(`Unknown option ${arg}`);
+      parse.onUnknown(arg);
+      continue;
     }
     if (type === "boolean") {
       if (equals !== -1) throw new UsageError(`Option --${name} takes no value`);

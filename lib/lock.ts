@@ -222,17 +222,16 @@ export class HeldLock implements AsyncDisposable {
   }
 
   /**
-   * Removes the lock file while still holding the OS lock (only when it is
-   * still ours: same file, same token), then closes the handle. Idempotent.
+   * Removes the lock file while still holding the OS lock, but only when the
+   * path still names the file we created (same device and inode: the file our
+   * token was written into), then closes the handle. Idempotent.
    */
   async release(): Promise<void> {
     const file = this.#file;
     if (file === undefined) return;
     this.#file = undefined;
     try {
-      const current = Deno.lstatSync(this.path);
-      const owner = await readLockOwner(this.path);
-      if (sameFile(current, file.statSync()) && owner?.token === this.owner.token) {
+      if (sameFile(Deno.lstatSync(this.path), file.statSync())) {
         await retryOnContention(() => Promise.resolve(Deno.removeSync(this.path)));
       }
     } catch (error) {

@@ -48,9 +48,12 @@ export async function readStdinBounded(options: ReadStdinOptions = {}): Promise<
   let total = 0;
   // AbortSignal.timeout rather than setTimeout: the first setTimeout of a
   // process costs about a third of a Deno start-up, and this is the hook path.
+  // Its timer keeps the process alive only while a listener is attached.
   const signal = AbortSignal.timeout(timeoutMs);
+  let onAbort = () => {};
   const timeout = new Promise<"timeout">((resolve) => {
-    signal.addEventListener("abort", () => resolve("timeout"), { once: true });
+    onAbort = () => resolve("timeout");
+    signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
     for (;;) {
@@ -64,6 +67,8 @@ export async function readStdinBounded(options: ReadStdinOptions = {}): Promise<
     }
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../args.ts";
+import { parseCommandArgs } from "../args.ts";
 import { appendBreadcrumb } from "../breadcrumb.ts";
 import { captureHookInput, type CaptureResult } from "../capture.ts";
 import { readStdinBounded } from "../stdin.ts";
@@ -28,10 +28,12 @@ Options:
 export async function run(args: string[]): Promise<void> {
   let options: { workspace?: string; verbose?: boolean } = {};
   try {
-    options = parseCommandArgs(args, { workspace: "string", verbose: "boolean" }).values;
+    options = parseCommandArgs(args, { workspace: "string", verbose: "boolean" }, {
+      onUnknown: (arg) => console.error(`capture-session: ignoring unknown option ${arg}`),
+    }).values;
   } catch (error) {
-    // A hook never fails on its command line: warn and capture anyway.
-    if (error instanceof UsageError) console.error(`capture-session: ${error.message} (ignored)`);
+    // A hook never fails on its command line: capture anyway.
+    console.error(`capture-session: ${error instanceof Error ? error.message : error}`);
   }
   const say = options.verbose
     ? (text: string) => console.error(`capture-session: ${text}`)

@@ -22,7 +22,8 @@ else nothing. Never creates files, never prints errors, always exits 0.`;
 /** Runs the status line. Never throws. */
 export async function run(args: string[]): Promise<void> {
   try {
-    const { workspace } = parseCommandArgs(args, { workspace: "string" }).values;
+    const { workspace } = parseCommandArgs(args, { workspace: "string" }, { onUnknown: () => {} })
+      .values;
     const input = await readStdinBounded();
     if (!input.ok) return;
     const payload: unknown = JSON.parse(input.text);

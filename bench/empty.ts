@@ -1,0 +1,1 @@
+// An empty module: the start-up baseline of bench/run.ts.
