@@ -21,13 +21,18 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** How each `--option` is parsed: a flag, or an option taking a value. */
-export type OptionTypes = Record<string, "boolean" | "string">;
+/**
+ * How each `--option` is parsed: a flag, an option taking a value, or a
+ * repeatable option collecting its values.
+ */
+export type OptionTypes = Record<string, "boolean" | "string" | "strings">;
 
 /** The parsed options and positional arguments. */
 export interface ParsedArgs<T extends OptionTypes> {
   /** Options by name: `true` for a given flag, the value for a string option. */
-  values: { [K in keyof T]?: T[K] extends "boolean" ? boolean : string };
+  values: {
+    [K in keyof T]?: T[K] extends "boolean" ? boolean : T[K] extends "strings" ? string[] : string;
+  };
   /** Everything that is not an option, in order. */
   positionals: string[];
 }
@@ -66,7 +71,7 @@ export function parseCommandArgs<T extends OptionTypes>(
   options: T,
   parse: ParseOptions = {},
 ): ParsedArgs<T> {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | boolean | string[]> = {};
   const positionals: string[] = [];
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
@@ -89,13 +94,14 @@ export function parseCommandArgs<T extends OptionTypes>(
     if (type === "boolean") {
       if (equals !== -1) throw new UsageError(`Option --${name} takes no value`);
       values[name] = true;
-    } else if (equals !== -1) {
-      values[name] = arg.slice(equals + 1);
-    } else if (index + 1 < args.length) {
-      values[name] = args[++index]!;
-    } else {
-      throw new UsageError(`Option --${name} needs a value`);
+      continue;
     }
+    let value: string;
+    if (equals !== -1) value = arg.slice(equals + 1);
+    else if (index + 1 < args.length) value = args[++index]!;
+    else throw new UsageError(`Option --${name} needs a value`);
+    if (type === "strings") values[name] = [...(values[name] as string[] | undefined ?? []), value];
+    else values[name] = value;
   }
   return { values: values as ParsedArgs<T>["values"], positionals };
 }

@@ -78,3 +78,69 @@ export async function readRows(path: string): Promise<string[][]> {
 }
 
 export const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/** A receiver on 127.0.0.1, port 0, with a temp data dir. */
+export interface TestReceiver extends AsyncDisposable {
+  url: string;
+  dataDir: string;
+  token: string;
+  /** Files stored for `user` (default the test user), name → bytes. */
+  stored(user?: string): Promise<Map<string, Uint8Array>>;
+  /** Every file under the data dir, temp files included. */
+  allFiles(): Promise<string[]>;
+}
+
+export const TEST_TOKEN = "test-token-0123456789";
+export const TEST_USER = "analyst";
+
+/** Starts the real receiver for a test. */
+export async function startReceiver(
+  options: Partial<import("../mod.ts").ReceiverOptions> = {},
+): Promise<TestReceiver> {
+  const { serveReceiver } = await import("../mod.ts");
+  const dataDir = await Deno.makeTempDir({ prefix: "agnes-data-" });
+  let url = "";
+  const server = serveReceiver({
+    dataDir,
+    tokens: new Map([[TEST_TOKEN, TEST_USER]]),
+    ...options,
+    port: 0,
+    hostname: "127.0.0.1",
+    onListen: (listening) => url = listening,
+  });
+  const walk = async (dir: string, out: string[]) => {
+    for await (const entry of Deno.readDir(dir)) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory) await walk(path, out);
+      else out.push(path.slice(dataDir.length + 1));
+    }
+    return out;
+  };
+  return {
+    url,
+    dataDir,
+    token: TEST_TOKEN,
+    async stored(user = TEST_USER) {
+      const files = new Map<string, Uint8Array>();
+      try {
+        for await (const entry of Deno.readDir(`${dataDir}/user_sessions/${user}`)) {
+          files.set(entry.name, await Deno.readFile(`${dataDir}/user_sessions/${user}/${entry.name}`));
+        }
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+      return files;
+    },
+    allFiles: () => walk(dataDir, []),
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
+
+/** gzip of `data`. */
+export async function gzip(data: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
