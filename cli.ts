@@ -47,6 +47,18 @@ const COMMANDS: Record<string, Command> = {
     hook: true,
     load: () => import("./lib/commands/statusline.ts"),
   },
+  "push": {
+    summary: "Upload queued transcripts and CLAUDE.local.md to the Agnes server",
+    load: () => import("./lib/commands/push.ts"),
+  },
+  "login": {
+    summary: "Store the server URL and token (shared with the Python agnes tool)",
+    load: () => import("./lib/commands/login.ts"),
+  },
+  "serve": {
+    summary: "Run an Agnes-compatible receiver (tests, demos, small setups)",
+    load: () => import("./lib/commands/serve.ts"),
+  },
 };
 
 function toolHelp(): string {

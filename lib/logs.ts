@@ -10,7 +10,7 @@
  */
 
 import { assertRowField, formatRow } from "./row.ts";
-import { appendLines } from "./text_file.ts";
+import { appendLines, type AppendLinesOptions } from "./text_file.ts";
 import { formatTimestamp } from "./timestamp.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -107,7 +107,7 @@ export function failedLogRows(rows: readonly FailedRow[], now: Date = new Date()
 
 /**
  * Appends formatted rows to one of the logs, creating `.claude/` as needed,
- * and syncs them.
+ * and syncs them (unless `options.sync` is `false`).
  *
  * @example
  * ```ts
@@ -122,8 +122,9 @@ export async function appendLog(
   workspace: Workspace,
   log: "uploadedLog" | "privateSkippedLog" | "failedLog",
   rows: readonly string[],
+  options: AppendLinesOptions = {},
 ): Promise<void> {
   if (rows.length === 0) return;
   await workspace.ensureStateDir();
-  await appendLines(workspace.file(log), rows);
+  await appendLines(workspace.file(log), rows, options);
 }

@@ -32,10 +32,11 @@ export interface ReceiverOptions {
   /** Sent as `X-Agnes-Min-Version` on every response, when set. */
   minVersion?: string;
   /**
-   * Test hook: consulted once an upload's file name is known; a response it
-   * returns is sent instead of storing the file (the body is still drained).
+   * Test hook: consulted once an upload's file name is known (without `.gz`);
+   * a response it returns is sent instead of storing the file (the body is
+   * still drained).
    */
-  scripted?: (filename: string) => Response | undefined;
+  scripted?: (filename: string, upload: { gzip: boolean }) => Response | undefined;
 }
 
 const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
@@ -141,7 +142,7 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
         throw new UploadRejection(400, "filename must match [A-Za-z0-9._-]{1,200}");
       }
       if (!target.endsWith(".jsonl")) throw new UploadRejection(400, "filename must end in .jsonl");
-      scripted = options.scripted?.(target);
+      scripted = options.scripted?.(target, { gzip });
       if (scripted !== undefined) return undefined;
       await Deno.mkdir(folder, { recursive: true });
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();

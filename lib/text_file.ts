@@ -115,6 +115,35 @@ export function appendLines(
   return Promise.resolve();
 }
 
+/**
+ * Syncs a file's data to disk (after unsynced appends); a missing file is fine.
+ *
+ * @example
+ * ```ts
+ * import { appendLines, syncFile } from "@agnes/sessions";
+ *
+ * const path = await Deno.makeTempFile();
+ * await appendLines(path, ["a", "b"], { sync: false });
+ * await syncFile(path);
+ * await Deno.remove(path);
+ * ```
+ */
+export function syncFile(path: string): Promise<void> {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return Promise.resolve();
+    return Promise.reject(error);
+  }
+  try {
+    file.syncDataSync();
+  } finally {
+    file.close();
+  }
+  return Promise.resolve();
+}
+
 /** One row of a line-oriented file: its text, or why it could not be read. */
 export type LineRecord =
   | { readonly ok: true; readonly text: string }

@@ -1,0 +1,166 @@
+/**
+ * `agnes-sessions push`: upload queued transcripts and `CLAUDE.local.md`.
+ *
+ * @module
+ */
+
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { AgnesClient } from "../client.ts";
+import { assertSafeServer, ConfigurationError, resolveServer, resolveToken } from "../config.ts";
+import { spawnDetached } from "../detach.ts";
+import { projectsRoot } from "../path_safety.ts";
+import { planPush, push, type PushReport } from "../push.ts";
+import { resolvePath } from "../_path.ts";
+import { Workspace } from "../workspace.ts";
+
+/** Help text. */
+export const help = `Usage: agnes-sessions push [options]
+
+Uploads the transcripts queued in .claude/agnes-sessions.txt (and any left by
+an interrupted push) to the Agnes server, skipping private sessions, then
+uploads CLAUDE.local.md when it changed. Exits 1 only when no server or token
+is configured or the server says to stop (moved, client too old).
+
+Options:
+  --server URL         Server (default: $AGNES_SERVER, config.yaml, http://localhost:8000)
+  --workspace DIR      Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --dry-run            Show what would be uploaded; consume, lock and send nothing
+  --json               Print one JSON object
+  --quiet              Print only warnings
+  --concurrency N      Parallel uploads (default 4)
+  --retry-failed       Give entries of the failed log one more try
+  --allow-path DIR     Also upload transcripts under DIR (repeatable)
+  --allow-insecure     Allow sending the token over plain http to a non-loopback host
+  --no-gzip            Never gzip uploads (also: AGNES_PUSH_NO_GZIP=1)
+  --detach             Run in the background and return at once (for hooks)
+  -h, --help           Show this help`;
+
+const OPTIONS = {
+  "server": "string",
+  "workspace": "string",
+  "dry-run": "boolean",
+  "json": "boolean",
+  "quiet": "boolean",
+  "concurrency": "string",
+  "retry-failed": "boolean",
+  "allow-path": "strings",
+  "allow-insecure": "boolean",
+  "no-gzip": "boolean",
+  "detach": "boolean",
+} as const;
+
+function printReport(report: PushReport): void {
+  console.log(`Uploaded ${report.sessions} sessions`); // the reference's wording, kept for scripts
+  if (report.private_skipped > 0) {
+    console.log(
+      `Skipped ${report.private_skipped} private session(s) (see .claude/agnes-sessions-private-skipped.txt)`,
+    );
+  }
+  if (report.requeued > 0) {
+    console.log(
+      `Requeued ${report.requeued} session(s) for the next push (${report.requeue_reasons.join(", ")})`,
+    );
+  }
+  if (report.dropped_permanent > 0) {
+    console.log(
+      `Dropped ${report.dropped_permanent} session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)`,
+    );
+  }
+  if (report.local_md) console.log("Uploaded CLAUDE.local.md");
+}
+
+function jsonReport(report: PushReport): string {
+  const { lock_held: _held, ...rest } = report;
+  return JSON.stringify(rest);
+}
+
+async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
+  const plan = await planPush(workspace);
+  if (json) {
+    console.log(JSON.stringify(
+      {
+        dry_run: true,
+        would_upload: { sessions: plan.sessions, local_md: plan.localMd },
+        would_skip_private: plan.privateSkips,
+        summary: {
+          sessions_count: plan.sessions.length,
+          private_skipped_count: plan.privateSkips.length,
+          local_md_present: plan.localMd !== null,
+          uploaded_log: plan.uploadedLog,
+        },
+      },
+      null,
+      2,
+    ));
+    return;
+  }
+  console.log(`Dry run - would upload ${plan.sessions.length} session file(s)`);
+  for (const path of plan.sessions) console.log(`  ${path}`);
+  if (plan.privateSkips.length > 0) {
+    console.log(`Would skip ${plan.privateSkips.length} private session(s):`);
+    for (const { session_id, path } of plan.privateSkips) console.log(`  [${session_id}] ${path}`);
+  }
+  console.log(
+    plan.localMd === null
+      ? "No CLAUDE.local.md to upload"
+      : `Would upload CLAUDE.local.md  (${plan.localMd})`,
+  );
+}
+
+/** Runs `push`. */
+export async function run(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
+  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+    throw new UsageError("Option --concurrency takes a whole number from 1 to 64");
+  }
+  if (values.detach) {
+    spawnDetached(["push", ...args.filter((arg) => arg !== "--detach")]);
+    return;
+  }
+  const workspace = Workspace.resolve(values.workspace);
+  if (values["dry-run"]) return await dryRun(workspace, values.json ?? false);
+
+  const server = await resolveServer(values.server);
+  const token = await resolveToken();
+  if (token === undefined) {
+    throw new ConfigurationError(
+      "Cannot push: no token configured. Run 'agnes-sessions login --server URL' (or set AGNES_TOKEN)",
+    );
+  }
+  assertSafeServer(server, values["allow-insecure"] ?? false);
+
+  const quiet = values.quiet ?? false;
+  const json = values.json ?? false;
+  const progress = !quiet && !json && Deno.stderr.isTerminal();
+  using client = new AgnesClient({ server, token });
+  const report = await push({
+    workspace,
+    client,
+    allowedRoots: [projectsRoot(), ...(values["allow-path"] ?? []).map(resolvePath)],
+    concurrency,
+    gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
+    retryFailed: values["retry-failed"] ?? false,
+    ...(progress
+      ? {
+        onProgress: (done: number, total: number) => {
+          if (total >= 10) Deno.stderr.writeSync(new TextEncoder().encode(`\rUploading ${done}/${total}\x1b[K`));
+          if (total >= 10 && done === total) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+        },
+      }
+      : {}),
+  });
+  if (report.lock_held) {
+    if (!quiet && !json && Deno.stderr.isTerminal()) {
+      console.error("agnes-sessions push: another push is running in this workspace");
+    }
+    return;
+  }
+  if (json) console.log(jsonReport(report));
+  else if (!quiet) printReport(report);
+  for (const error of report.errors) {
+    console.error(`warn: ${error.file}: ${"status" in error ? `HTTP ${error.status}` : error.error}`);
+  }
+  if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
+}

@@ -1,0 +1,47 @@
+/**
+ * Starting a command as a background process that outlives its parent: what
+ * the SessionEnd hook uses, since Claude Code may kill hook processes about
+ * 1.5 s after a session ends. Our own code, not `nohup … &`, so it works the
+ * same on Windows.
+ *
+ * @module
+ */
+
+import { baseName } from "./_path.ts";
+
+/** The permissions the CLI runs with (`deno compile`, benchmarks, detached runs). */
+export const PERMISSION_FLAGS: readonly string[] = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys=hostname",
+];
+
+/**
+ * Runs this CLI again with `args` as a detached process with no standard
+ * streams, and returns its pid without waiting for it. Under `deno run` the
+ * child is `deno run <flags> <main module> …args`; a compiled binary runs
+ * itself.
+ *
+ * @example
+ * ```ts ignore
+ * import { spawnDetached } from "@agnes/sessions";
+ *
+ * spawnDetached(["push", "--quiet"]);
+ * ```
+ */
+export function spawnDetached(args: readonly string[]): number {
+  const executable = Deno.execPath();
+  const underDeno = /^deno(\.exe)?$/i.test(baseName(executable));
+  const child = new Deno.Command(executable, {
+    args: underDeno ? ["run", "--quiet", ...PERMISSION_FLAGS, Deno.mainModule, ...args] : [...args],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    detached: true,
+  }).spawn();
+  child.unref();
+  return child.pid;
+}

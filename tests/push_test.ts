@@ -1,0 +1,364 @@
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
+import {
+  readIfExists,
+  readRows,
+  runCli,
+  STAMP,
+  startReceiver,
+  type TestReceiver,
+  tempWorkspace,
+  TEST_TOKEN,
+} from "./_helpers.ts";
+import {
+  AgnesClient,
+  acquireLock,
+  addPrivateSession,
+  appendToQueue,
+  formatTimestamp,
+  listSnapshots,
+  push,
+  type PushOptions,
+  readQueueFile,
+  RETRY_WINDOW_MS,
+  snapshotQueue,
+  type Workspace,
+} from "../mod.ts";
+
+/** A workspace, a Claude projects folder with transcripts, and a receiver. */
+interface Setup extends AsyncDisposable {
+  workspace: Workspace;
+  receiver: TestReceiver;
+  claudeDir: string;
+  projects: string;
+  /** Every upload the receiver saw, in arrival order: [name, gzip]. */
+  seen: [string, boolean][];
+  /** Status to answer per transcript name (the rest are stored). */
+  statuses: Map<string, number | Response>;
+  env: Record<string, string>;
+  transcript(name: string, content?: string): Promise<string>;
+  queue(...entries: [string, string, string?][]): Promise<void>;
+  push(overrides?: Partial<PushOptions>): ReturnType<typeof push>;
+  cli(args: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
+}
+
+async function setup(receiverOptions: Parameters<typeof startReceiver>[0] = {}): Promise<Setup> {
+  const workspace = await tempWorkspace();
+  const claudeDir = await Deno.makeTempDir({ prefix: "agnes-claude-" });
+  const projects = `${claudeDir}/projects`;
+  await Deno.mkdir(`${projects}/-w`, { recursive: true });
+  const seen: [string, boolean][] = [];
+  const statuses = new Map<string, number | Response>();
+  const receiver = await startReceiver({
+    scripted: (name, { gzip }) => {
+      seen.push([name, gzip]);
+      const status = statuses.get(name);
+      if (status === undefined) return undefined;
+      return status instanceof Response ? status : Response.json({ detail: "scripted" }, { status });
+    },
+    ...receiverOptions,
+  });
+  const env = {
+    AGNES_SERVER: receiver.url,
+    AGNES_TOKEN: TEST_TOKEN,
+    CLAUDE_CONFIG_DIR: claudeDir,
+    AGNES_CONFIG_DIR: `${claudeDir}/agnes-config`,
+  };
+  return {
+    workspace,
+    receiver,
+    claudeDir,
+    projects,
+    seen,
+    statuses,
+    env,
+    async transcript(name, content = `{"session":"${name}"}\n`) {
+      const path = `${projects}/-w/${name}.jsonl`;
+      await Deno.writeTextFile(path, content);
+      return path;
+    },
+    async queue(...entries) {
+      await appendToQueue(workspace, entries.map(([sessionId, path, stamp = ""]) => ({ sessionId, path, stamp })));
+    },
+    async push(overrides = {}) {
+      using client = new AgnesClient({ server: receiver.url, token: TEST_TOKEN });
+      return await push({ workspace, client, allowedRoots: [projects], concurrency: 1, ...overrides });
+    },
+    cli(args, extra = {}) {
+      return runCli(["push", "--workspace", workspace.root, ...args], { env: { ...env, ...extra } });
+    },
+    async [Symbol.asyncDispose]() {
+      await receiver[Symbol.asyncDispose]();
+      await workspace[Symbol.asyncDispose]();
+      await Deno.remove(claudeDir, { recursive: true });
+    },
+  };
+}
+
+const daysAgo = (days: number) => formatTimestamp(new Date(Date.now() - days * 24 * 3600 * 1000));
+
+Deno.test("push --help lists its options", async () => {
+  const result = await runCli(["push", "--help"]);
+  assertEquals(result.code, 0);
+  for (const option of ["--dry-run", "--json", "--quiet", "--concurrency", "--server", "--workspace", "--retry-failed", "--detach", "--no-gzip", "--allow-path", "--allow-insecure"]) {
+    assertStringIncludes(result.stdout, option);
+  }
+});
+
+Deno.test("push: an empty workspace creates nothing", async () => {
+  await using s = await setup();
+  const result = await s.cli([]);
+  assertEquals(result.code, 0);
+  assertEquals(await s.workspace.hasStateDir(), false);
+  assertEquals(s.seen, []);
+});
+
+Deno.test("push: upload, then the queue is gone and the uploaded log has the path", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  const result = await s.cli([]);
+  assertEquals([result.code, result.stdout, result.stderr], [0, "Uploaded 1 sessions\n", ""]);
+  assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
+  assertEquals(await listSnapshots(s.workspace), []);
+  const [row] = await readRows(s.workspace.file("uploadedLog"));
+  assertMatch(row![0]!, STAMP);
+  assertEquals(row![1], path);
+  assertEquals((await s.receiver.stored()).get("s1.jsonl"), await Deno.readFile(path));
+});
+
+Deno.test("push: duplicates upload once", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path], ["s1", path], ["s1", path, daysAgo(1)]);
+  assertEquals((await s.push()).sessions, 1);
+  assertEquals(s.seen.length, 1);
+});
+
+Deno.test("push: dry run uploads nothing, leaves the queue, and shows private skips", async () => {
+  await using s = await setup();
+  const [a, b] = [await s.transcript("a"), await s.transcript("b")];
+  await s.queue(["a", a], ["b", b]);
+  await addPrivateSession(s.workspace, "b");
+  const before = await Deno.readTextFile(s.workspace.file("queue"));
+  const text = await s.cli(["--dry-run"]);
+  assertEquals(text.code, 0);
+  assertStringIncludes(text.stdout, "Dry run - would upload 1 session file(s)");
+  assertStringIncludes(text.stdout, `  ${a}`);
+  assertStringIncludes(text.stdout, `Would skip 1 private session(s):\n  [b] ${b}`);
+  assertStringIncludes(text.stdout, "No CLAUDE.local.md to upload");
+  const json = JSON.parse((await s.cli(["--dry-run", "--json"])).stdout);
+  assertEquals(json.dry_run, true);
+  assertEquals(json.would_upload, { sessions: [a], local_md: null });
+  assertEquals(json.would_skip_private, [{ session_id: "b", path: b }]);
+  assertEquals(json.summary.sessions_count, 1);
+  assertEquals(json.summary.private_skipped_count, 1);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), before);
+  assertEquals(s.seen, []);
+  assertEquals(await listSnapshots(s.workspace), []);
+});
+
+Deno.test("push: lock held → exit 0, no output, no upload, queue untouched", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  await using _held = await acquireLock(s.workspace.file("pushLock"));
+  for (const args of [[], ["--json"], ["--quiet"]]) {
+    const result = await s.cli(args);
+    assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  }
+  assertEquals(s.seen, []);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
+});
+
+Deno.test("push: a lock that cannot be taken (error) → the same silence", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  await Deno.mkdir(s.workspace.file("pushLock")); // not a lock file at all
+  const result = await s.cli([]);
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
+});
+
+Deno.test("push: a recovery snapshot is processed first", async () => {
+  await using s = await setup();
+  const [old, fresh] = [await s.transcript("old"), await s.transcript("fresh")];
+  await s.queue(["old", old]);
+  await snapshotQueue(s.workspace); // left by a crashed push
+  await s.queue(["fresh", fresh]);
+  assertEquals((await s.push()).sessions, 2);
+  assertEquals(s.seen.map(([name]) => name), ["old.jsonl", "fresh.jsonl"]);
+  assertEquals(await listSnapshots(s.workspace), []);
+});
+
+Deno.test("push: a missing transcript is requeued with a stamp, and uploaded once it appears", async () => {
+  await using s = await setup();
+  const path = `${s.projects}/-w/later.jsonl`;
+  await s.queue(["later", path]);
+  const first = await s.push();
+  assertEquals([first.sessions, first.requeued, first.dropped_permanent], [0, 1, 0]);
+  const [row] = await readRows(s.workspace.file("queue"));
+  assertEquals(row!.slice(0, 2), ["later", path]);
+  assertMatch(row![2]!, STAMP);
+  assertEquals(await readIfExists(s.workspace.file("failedLog")), undefined);
+  await s.transcript("later");
+  const second = await s.push();
+  assertEquals([second.sessions, second.requeued], [1, 0]);
+  assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
+});
+
+Deno.test("push: a missing transcript past 30 days → not_found_expired", async () => {
+  await using s = await setup();
+  const path = `${s.projects}/-w/never.jsonl`;
+  await s.queue(["never", path, daysAgo(31)]);
+  const report = await s.push();
+  assertEquals([report.requeued, report.dropped_permanent], [0, 1]);
+  const [row] = await readRows(s.workspace.file("failedLog"));
+  assertEquals(row!.slice(1), ["never", "not_found_expired", path]);
+});
+
+Deno.test("push: 400, 403, 413 → failed log, not requeued; the pointer is in the output", async () => {
+  await using s = await setup();
+  for (const status of [400, 403, 413]) {
+    const path = await s.transcript(`p${status}`);
+    s.statuses.set(`p${status}.jsonl`, status);
+    await s.queue([`p${status}`, path]);
+  }
+  const result = await s.cli([]);
+  assertEquals(result.code, 0);
+  assertStringIncludes(
+    result.stdout,
+    "Dropped 3 session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)",
+  );
+  assertStringIncludes(result.stderr, "warn: ");
+  const rows = await readRows(s.workspace.file("failedLog"));
+  assertEquals(rows.map((row) => row[2]).sort(), ["400", "403", "413"]);
+  assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
+});
+
+Deno.test("push: 408, 429, 500, 502, 503 → requeued with a stamp, no failed log", async () => {
+  await using s = await setup();
+  for (const status of [408, 429, 500, 502, 503]) {
+    const path = await s.transcript(`t${status}`);
+    s.statuses.set(`t${status}.jsonl`, status);
+    await s.queue([`t${status}`, path]);
+  }
+  const report = await s.push({ breakerThreshold: 100 });
+  assertEquals([report.sessions, report.requeued, report.dropped_permanent], [0, 5, 0]);
+  assertEquals(report.errors.map((error) => "status" in error ? error.status : 0).sort(), [408, 429, 500, 502, 503]);
+  const { entries } = await readQueueFile(s.workspace.file("queue"));
+  assertEquals(entries.length, 5);
+  assert(entries.every((entry) => STAMP.test(entry.stamp)));
+  assertEquals(await readIfExists(s.workspace.file("failedLog")), undefined);
+});
+
+Deno.test("push: a requeued entry keeps its first-failure stamp", async () => {
+  await using s = await setup();
+  const path = await s.transcript("t");
+  s.statuses.set("t.jsonl", 500);
+  const first = daysAgo(3);
+  await s.queue(["t", path, first]);
+  await s.push();
+  assertEquals((await readQueueFile(s.workspace.file("queue"))).entries, [{ sessionId: "t", path, stamp: first }]);
+});
+
+Deno.test("push: a network error → requeued, no failed log", async () => {
+  await using s = await setup();
+  const path = await s.transcript("n");
+  await s.queue(["n", path]);
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = listener.addr.port;
+  listener.close();
+  using client = new AgnesClient({ server: `http://127.0.0.1:${closedPort}`, token: TEST_TOKEN });
+  const report = await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
+  assertEquals([report.requeued, report.dropped_permanent], [1, 0]);
+  assert(report.errors.length === 1 && "error" in report.errors[0]!);
+  assertEquals(await readIfExists(s.workspace.file("failedLog")), undefined);
+});
+
+Deno.test("push: a 503 past 30 days → failed log with 503", async () => {
+  await using s = await setup();
+  const path = await s.transcript("old");
+  s.statuses.set("old.jsonl", 503);
+  await s.queue(["old", path, daysAgo(40)]);
+  const report = await s.push();
+  assertEquals([report.requeued, report.dropped_permanent], [0, 1]);
+  assertEquals((await readRows(s.workspace.file("failedLog")))[0]!.slice(1), ["old", "503", path]);
+});
+
+Deno.test("push: 401 is requeued (circuit breaker: one request), then uploaded after re-login", async () => {
+  await using s = await setup();
+  const paths = await Promise.all(["a", "b", "c"].map((name) => s.transcript(name)));
+  await s.queue(...paths.map((path, i) => [["a", "b", "c"][i]!, path] as [string, string]));
+  const wrong = await s.cli(["--concurrency", "1"], { AGNES_TOKEN: "expired-token" });
+  assertEquals(wrong.code, 0);
+  assert(!wrong.stdout.includes("expired-token") && !wrong.stderr.includes("expired-token"));
+  assertStringIncludes(wrong.stdout, "Requeued 3 session(s) for the next push");
+  const { entries } = await readQueueFile(s.workspace.file("queue"));
+  assertEquals(entries.length, 3);
+  assertEquals(entries.filter((entry) => entry.stamp !== "").length, 1); // only the one sent
+  const login = await runCli(["login", "--server", s.receiver.url, "--token", TEST_TOKEN], { env: s.env });
+  assertEquals(login.code, 0);
+  const { AGNES_TOKEN: _unused, ...withoutToken } = s.env;
+  const again = await runCli(["push", "--workspace", s.workspace.root], { env: withoutToken });
+  assertEquals(again.stdout, "Uploaded 3 sessions\n");
+  assertEquals((await s.receiver.stored()).size, 3);
+});
+
+Deno.test("push: repeated transient failures trip the circuit breaker; the rest is requeued unstamped", async () => {
+  await using s = await setup();
+  const names = Array.from({ length: 8 }, (_, i) => `x${i}`);
+  for (const name of names) {
+    s.statuses.set(`${name}.jsonl`, 500);
+    await s.queue([name, await s.transcript(name)]);
+  }
+  const report = await s.push({ breakerThreshold: 3 });
+  assertEquals(s.seen.length, 3);
+  assertEquals(report.requeued, 8);
+  assert(report.requeue_reasons.includes("circuit breaker"));
+  const { entries } = await readQueueFile(s.workspace.file("queue"));
+  assertEquals(entries.filter((entry) => entry.stamp !== "").length, 3);
+});
+
+Deno.test("push: a 3xx stops the run: exit 1 naming the Location, everything requeued", async () => {
+  await using s = await setup();
+  const [a, b] = [await s.transcript("a"), await s.transcript("b")];
+  s.statuses.set("a.jsonl", new Response(null, { status: 308, headers: { location: "https://new.example/" } }));
+  await s.queue(["a", a], ["b", b]);
+  const result = await s.cli(["--concurrency", "1"]);
+  assertEquals(result.code, 1);
+  assertStringIncludes(result.stderr, "https://new.example/");
+  assertEquals((await readQueueFile(s.workspace.file("queue"))).entries.map((entry) => entry.stamp), ["", ""]);
+  assertEquals(s.seen.length, 1);
+});
+
+Deno.test("push: a server that needs a newer client stops before uploading, exit 1", async () => {
+  await using s = await setup({ minVersion: "99.0.0" });
+  await s.queue(["a", await s.transcript("a")]);
+  const result = await s.cli(["--json"]);
+  assertEquals(result.code, 1);
+  assertEquals(JSON.parse(result.stdout).requeued, 1);
+  assertStringIncludes(result.stderr, "99.0.0");
+  assertEquals(s.seen, []);
+});
+
+Deno.test("push: 429 with a short Retry-After is retried within the run", async () => {
+  await using s = await setup();
+  const path = await s.transcript("r");
+  await s.queue(["r", path]);
+  s.statuses.set("r.jsonl", new Response(null, { status: 429, headers: { "retry-after": "0" } }));
+  using real = new AgnesClient({ server: s.receiver.url, token: TEST_TOKEN });
+  let calls = 0;
+  const report = await s.push({
+    client: {
+      health: () => real.health(),
+      uploadLocalMd: (content) => real.uploadLocalMd(content),
+      uploadSession: (...args) => {
+        if (++calls === 2) s.statuses.delete("r.jsonl"); // the server has recovered
+        return real.uploadSession(...args);
+      },
+    },
+  });
+  assertEquals(calls, 2);
+  assertEquals([report.sessions, report.requeued], [1, 0]);
+});
