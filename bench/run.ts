@@ -6,23 +6,25 @@
  *   by the median of `deno run` of an empty module, with the same permission
  *   flags as the compiled hook binary (target: at most 1.25 each).
  *
- * Runs are interleaved (baseline, capture, statusline, baseline, …) so that
- * drift in machine load hits all three alike.
+ * - push throughput: a `push` of 200 transcripts of 64 KiB to a loopback
+ *   receiver (a `serve` process) divided by a bare `fetch` loop uploading the
+ *   same files with the same concurrency (target: at most 1.5). Both run as
+ *   processes with the same flags, so both pay a start-up.
+ * - push memory: peak RSS (VmHWM) of a push of one 48 MiB transcript (target:
+ *   at most 150 MB).
+ *
+ * Runs are interleaved (baseline, subject, baseline, …) so that drift in
+ * machine load hits both alike.
  *
  * @module
  */
 
+import { PERMISSION_FLAGS } from "../lib/detach.ts";
+
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
 const EMPTY = `${ROOT}bench/empty.ts`;
-const FLAGS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys=hostname",
-];
+const FLAGS = [...PERMISSION_FLAGS];
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 40);
 
 async function timeProcess(
@@ -89,4 +91,117 @@ async function startup(): Promise<void> {
   }
 }
 
-await startup();
+/** Runs `deno run FLAGS ...args` to the end; returns [wall ms, peak RSS bytes]. */
+async function measureProcess(args: string[], env: Record<string, string>): Promise<[number, number]> {
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...FLAGS, ...args],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    env,
+  }).spawn();
+  let peak = 0;
+  let finished = false;
+  const status = child.output().then((output) => {
+    finished = true;
+    return output;
+  });
+  while (!finished) {
+    try {
+      const text = await Deno.readTextFile(`/proc/${child.pid}/status`);
+      const match = /VmHWM:\s+(\d+) kB/.exec(text);
+      if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+    } catch {
+      // Gone between the check and the read.
+    }
+    await Promise.race([status, new Promise((resolve) => setTimeout(resolve, 5))]);
+  }
+  const output = await status;
+  if (output.code !== 0) {
+    throw new Error(`Cannot benchmark ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+  }
+  return [performance.now() - started, peak];
+}
+
+async function startReceiverProcess(dataDir: string): Promise<[string, Deno.ChildProcess]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...FLAGS, CLI, "serve", "--port", "0", "--data", dataDir, "--token", "bench-token=bench", "--max-upload-mb", "100"],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  const url = /Listening on (\S+)/.exec(value ?? "")?.[1];
+  if (url === undefined) throw new Error("Cannot start the receiver");
+  return [url, child];
+}
+
+async function pushBenchmarks(): Promise<void> {
+  const root = await Deno.makeTempDir({ prefix: "agnes-bench-push-" });
+  const [url, receiver] = await startReceiverProcess(`${root}/data`);
+  try {
+    const projects = `${root}/claude/projects/-bench`;
+    await Deno.mkdir(projects, { recursive: true });
+    const workspace = `${root}/workspace`;
+    await Deno.mkdir(`${workspace}/.claude`, { recursive: true });
+    const line = `{"type":"assistant","message":"${"z".repeat(1000)}"}\n`;
+    const files: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const path = `${projects}/bench-${String(i).padStart(3, "0")}.jsonl`;
+      await Deno.writeTextFile(path, line.repeat(64)); // 64 KiB
+      files.push(path);
+    }
+    const env = {
+      AGNES_SERVER: url,
+      AGNES_TOKEN: "bench-token",
+      CLAUDE_CONFIG_DIR: `${root}/claude`,
+      AGNES_CONFIG_DIR: `${root}/config`,
+    };
+    const queue = files.map((path, i) => `bench-${i}\t${path}\n`).join("");
+    const rounds = Number(Deno.env.get("BENCH_PUSH_ROUNDS") ?? 5);
+    const times = { fetch: [] as number[], push: [] as number[], pushPlain: [] as number[] };
+    for (let round = 0; round < rounds + 1; round++) {
+      const [fetchMs] = await measureProcess([`${ROOT}bench/fetch_loop.ts`, url, "bench-token", "4", ...files], env);
+      for (const [key, extra] of [["push", []], ["pushPlain", ["--no-gzip"]]] as const) {
+        await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, queue);
+        await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
+        const [pushMs] = await measureProcess([CLI, "push", "--quiet", "--workspace", workspace, "--concurrency", "4", ...extra], env);
+        if (round > 0) times[key].push(pushMs); // round 0 warms caches
+      }
+      if (round > 0) times.fetch.push(fetchMs);
+    }
+    const base = median(times.fetch);
+    console.log(`\npush throughput (200 transcripts of 64 KiB, concurrency 4, ${rounds} interleaved runs, median)`);
+    console.log(`  bare fetch loop process     ${base.toFixed(0)} ms  (baseline)`);
+    for (const [key, label] of [["push", "push (gzip, as advertised)"], ["pushPlain", "push --no-gzip"]] as const) {
+      const value = median(times[key]);
+      console.log(`  ${label.padEnd(27)} ${value.toFixed(0)} ms  ratio ${(value / base).toFixed(2)}  (target <= 1.5)`);
+    }
+
+    const big = `${projects}/bench-big.jsonl`;
+    const file = await Deno.open(big, { write: true, create: true });
+    const chunk = new TextEncoder().encode(line.repeat(1024));
+    for (let written = 0; written < 48 * 1024 * 1024; written += chunk.length) await file.write(chunk);
+    file.close();
+    console.log("\npush memory (one 48 MiB transcript, peak RSS of the push process)");
+    const [, emptyPeak] = await measureProcess([EMPTY], env);
+    console.log(`  deno run empty module       ${(emptyPeak / 1e6).toFixed(1)} MB  (for scale)`);
+    for (const extra of [[], ["--no-gzip"]]) {
+      await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, `big\t${big}\n`);
+      await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
+      const [ms, peak] = await measureProcess([CLI, "push", "--quiet", "--workspace", workspace, ...extra], env);
+      const label = extra.length === 0 ? "push (gzip)" : "push --no-gzip";
+      console.log(`  ${label.padEnd(27)} ${(peak / 1e6).toFixed(1)} MB  in ${ms.toFixed(0)} ms  (target <= 150 MB)`);
+    }
+  } finally {
+    receiver.kill("SIGTERM");
+    await receiver.status;
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+const only = Deno.args[0];
+if (only === undefined || only === "startup") await startup();
+if (only === undefined || only === "push") await pushBenchmarks();

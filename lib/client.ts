@@ -8,7 +8,7 @@
  */
 
 import { baseName } from "./_path.ts";
-import { JwtRedactionStream } from "./redact.ts";
+import { JwtRedactionStream, redactJwtBytes } from "./redact.ts";
 import { VERSION } from "./version.ts";
 
 /** What `GET /api/health` told us. */
@@ -190,26 +190,29 @@ export class AgnesClient implements Disposable {
   }
 
   /**
-   * `POST /api/upload/sessions`: streams the transcript at `path` (redacted,
-   * gzipped when asked) as the `file` part named after it.
+   * `POST /api/upload/sessions`: sends the transcript at `path` (redacted,
+   * gzipped when asked) as the `file` part named after it. A file up to
+   * {@linkcode SMALL_UPLOAD_BYTES} is prepared in memory and sent with a
+   * length; a larger one is streamed, so memory stays bounded.
    */
   async uploadSession(path: string, options: UploadOptions = {}): Promise<HttpOutcome> {
+    const source = options.source ?? path;
     const name = baseName(path) + (options.gzip ? ".gz" : "");
-    let file: Deno.FsFile;
+    const boundary = `agnes-${crypto.randomUUID()}`;
+    let body: BodyInit;
     try {
-      file = await Deno.open(options.source ?? path, { read: true });
+      const { size } = await Deno.stat(source);
+      body = size <= SMALL_UPLOAD_BYTES
+        ? multipartBlob(boundary, name, await preparedBytes(source, options.gzip ?? false))
+        : multipartStream(boundary, name, await preparedStream(source, options.gzip ?? false));
     } catch (error) {
       return { kind: "network", error: `cannot read ${path}: ${(error as Error).message}` };
     }
-    let content: ReadableStream<Uint8Array> = file.readable.pipeThrough(new JwtRedactionStream());
-    if (options.gzip) content = content.pipeThrough(gzipStream());
-    const boundary = `agnes-${crypto.randomUUID()}`;
-    const outcome = await this.#request("/api/upload/sessions", {
+    return await this.#request("/api/upload/sessions", {
       method: "POST",
       headers: this.#headers({ "Content-Type": `multipart/form-data; boundary=${boundary}` }),
-      body: multipartStream(boundary, name, content),
+      body,
     });
-    return outcome;
   }
 
   /** `POST /api/upload/local-md` with `{"content": text}`. */
@@ -230,6 +233,43 @@ export class AgnesClient implements Disposable {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/**
+ * Files up to this size (4 MiB) are uploaded from memory: reading, redacting
+ * and gzipping them whole and sending one sized body is several times faster
+ * than a chunked stream for the many small transcripts a push sends. Larger
+ * files are streamed.
+ */
+export const SMALL_UPLOAD_BYTES = 4 * 1024 * 1024;
+
+async function preparedBytes(source: string, gzip: boolean): Promise<Uint8Array> {
+  const { output } = redactJwtBytes(await Deno.readFile(source), true);
+  if (!gzip) return output;
+  const stream = new Blob([output as Uint8Array<ArrayBuffer>]).stream().pipeThrough(gzipStream());
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function preparedStream(source: string, gzip: boolean): Promise<ReadableStream<Uint8Array>> {
+  const file = await Deno.open(source, { read: true });
+  const redacted = file.readable.pipeThrough(new JwtRedactionStream());
+  return gzip ? redacted.pipeThrough(gzipStream()) : redacted;
+}
+
+function partHead(boundary: string, filename: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+      `Content-Type: application/octet-stream\r\n\r\n`,
+  );
+}
+
+function partTail(boundary: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`\r\n--${boundary}--\r\n`);
+}
+
+/** A `multipart/form-data` body with one file part named `file`, from memory. */
+function multipartBlob(boundary: string, filename: string, content: Uint8Array): Blob {
+  return new Blob([partHead(boundary, filename), content as Uint8Array<ArrayBuffer>, partTail(boundary)]);
 }
 
 /** A gzip `CompressionStream`, typed for byte streams. */
@@ -254,12 +294,8 @@ export function multipartStream(
   filename: string,
   content: ReadableStream<Uint8Array>,
 ): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  const head = encoder.encode(
-    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-      `Content-Type: application/octet-stream\r\n\r\n`,
-  );
-  const tail = encoder.encode(`\r\n--${boundary}--\r\n`);
+  const head = partHead(boundary, filename);
+  const tail = partTail(boundary);
   const reader = content.getReader();
   let stage: "head" | "body" | "done" = "head";
   return new ReadableStream<Uint8Array>({

@@ -42,12 +42,20 @@ function isInside(path: string, root: string): boolean {
   return p.startsWith(prefix);
 }
 
+const realRoots = new Map<string, string>();
+
+/** The real path of an allowed root, resolved once per process. */
 async function realPathOrSelf(path: string): Promise<string> {
-  try {
-    return await Deno.realPath(path);
-  } catch {
-    return path;
+  let real = realRoots.get(path);
+  if (real === undefined) {
+    try {
+      real = await Deno.realPath(path);
+      realRoots.set(path, real);
+    } catch {
+      return path; // not there yet: try again next time
+    }
   }
+  return real;
 }
 
 /**

@@ -252,3 +252,15 @@ Deno.test("serve: answers health on a free port; no --token is a usage error", a
     await Deno.remove(data, { recursive: true });
   }
 });
+
+Deno.test("push: a large (streamed) transcript is redacted too, across read boundaries", async () => {
+  await using s = await setup();
+  const path = `${s.projects}/-w/large.jsonl`;
+  const filler = "f".repeat(65536 - 10);
+  const body = `${filler}${JWT}\n`.repeat(80); // ~5 MiB: over the in-memory limit
+  await Deno.writeTextFile(path, body);
+  await s.queue(["large", path]);
+  assertEquals((await s.cli(["--no-gzip"])).stdout, "Uploaded 1 sessions\n");
+  const stored = new TextDecoder().decode((await s.receiver.stored()).get("large.jsonl"));
+  assertEquals(stored, `${filler}[REDACTED-JWT]\n`.repeat(80));
+});
