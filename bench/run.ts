@@ -92,7 +92,10 @@ async function startup(): Promise<void> {
 }
 
 /** Runs `deno run FLAGS ...args` to the end; returns [wall ms, peak RSS bytes]. */
-async function measureProcess(args: string[], env: Record<string, string>): Promise<[number, number]> {
+async function measureProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<[number, number]> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...FLAGS, ...args],
@@ -119,14 +122,30 @@ async function measureProcess(args: string[], env: Record<string, string>): Prom
   }
   const output = await status;
   if (output.code !== 0) {
-    throw new Error(`Cannot benchmark ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`);
+    throw new Error(
+      `Cannot benchmark ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
+    );
   }
   return [performance.now() - started, peak];
 }
 
 async function startReceiverProcess(dataDir: string): Promise<[string, Deno.ChildProcess]> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...FLAGS, CLI, "serve", "--port", "0", "--data", dataDir, "--token", "bench-token=bench", "--max-upload-mb", "100"],
+    args: [
+      "run",
+      "--quiet",
+      ...FLAGS,
+      CLI,
+      "serve",
+      "--port",
+      "0",
+      "--data",
+      dataDir,
+      "--token",
+      "bench-token=bench",
+      "--max-upload-mb",
+      "100",
+    ],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();
@@ -163,27 +182,55 @@ async function pushBenchmarks(): Promise<void> {
     const rounds = Number(Deno.env.get("BENCH_PUSH_ROUNDS") ?? 5);
     const times = { fetch: [] as number[], push: [] as number[], pushPlain: [] as number[] };
     for (let round = 0; round < rounds + 1; round++) {
-      const [fetchMs] = await measureProcess([`${ROOT}bench/fetch_loop.ts`, url, "bench-token", "4", ...files], env);
+      const [fetchMs] = await measureProcess([
+        `${ROOT}bench/fetch_loop.ts`,
+        url,
+        "bench-token",
+        "4",
+        ...files,
+      ], env);
       for (const [key, extra] of [["push", []], ["pushPlain", ["--no-gzip"]]] as const) {
         await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, queue);
         await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
-        const [pushMs] = await measureProcess([CLI, "push", "--quiet", "--workspace", workspace, "--concurrency", "4", ...extra], env);
+        const [pushMs] = await measureProcess([
+          CLI,
+          "push",
+          "--quiet",
+          "--workspace",
+          workspace,
+          "--concurrency",
+          "4",
+          ...extra,
+        ], env);
         if (round > 0) times[key].push(pushMs); // round 0 warms caches
       }
       if (round > 0) times.fetch.push(fetchMs);
     }
     const base = median(times.fetch);
-    console.log(`\npush throughput (200 transcripts of 64 KiB, concurrency 4, ${rounds} interleaved runs, median)`);
+    console.log(
+      `\npush throughput (200 transcripts of 64 KiB, concurrency 4, ${rounds} interleaved runs, median)`,
+    );
     console.log(`  bare fetch loop process     ${base.toFixed(0)} ms  (baseline)`);
-    for (const [key, label] of [["push", "push (gzip, as advertised)"], ["pushPlain", "push --no-gzip"]] as const) {
+    for (
+      const [key, label] of [["push", "push (gzip, as advertised)"], [
+        "pushPlain",
+        "push --no-gzip",
+      ]] as const
+    ) {
       const value = median(times[key]);
-      console.log(`  ${label.padEnd(27)} ${value.toFixed(0)} ms  ratio ${(value / base).toFixed(2)}  (target <= 1.5)`);
+      console.log(
+        `  ${label.padEnd(27)} ${value.toFixed(0)} ms  ratio ${
+          (value / base).toFixed(2)
+        }  (target <= 1.5)`,
+      );
     }
 
     const big = `${projects}/bench-big.jsonl`;
     const file = await Deno.open(big, { write: true, create: true });
     const chunk = new TextEncoder().encode(line.repeat(1024));
-    for (let written = 0; written < 48 * 1024 * 1024; written += chunk.length) await file.write(chunk);
+    for (let written = 0; written < 48 * 1024 * 1024; written += chunk.length) {
+      await file.write(chunk);
+    }
     file.close();
     console.log("\npush memory (one 48 MiB transcript, peak RSS of the push process)");
     const [, emptyPeak] = await measureProcess([EMPTY], env);
@@ -191,9 +238,20 @@ async function pushBenchmarks(): Promise<void> {
     for (const extra of [[], ["--no-gzip"]]) {
       await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, `big\t${big}\n`);
       await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
-      const [ms, peak] = await measureProcess([CLI, "push", "--quiet", "--workspace", workspace, ...extra], env);
+      const [ms, peak] = await measureProcess([
+        CLI,
+        "push",
+        "--quiet",
+        "--workspace",
+        workspace,
+        ...extra,
+      ], env);
       const label = extra.length === 0 ? "push (gzip)" : "push --no-gzip";
-      console.log(`  ${label.padEnd(27)} ${(peak / 1e6).toFixed(1)} MB  in ${ms.toFixed(0)} ms  (target <= 150 MB)`);
+      console.log(
+        `  ${label.padEnd(27)} ${(peak / 1e6).toFixed(1)} MB  in ${
+          ms.toFixed(0)
+        } ms  (target <= 150 MB)`,
+      );
     }
   } finally {
     receiver.kill("SIGTERM");

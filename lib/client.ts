@@ -51,7 +51,8 @@ export type OutcomeClass = "success" | "transient" | "permanent" | "moved" | "to
  * ```
  */
 export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => v.replace(/^v/, "").split(/[.+-]/).map((part) => parseInt(part, 10) || 0);
+  const parse = (v: string) =>
+    v.replace(/^v/, "").split(/[.+-]/).map((part) => parseInt(part, 10) || 0);
   const [x, y] = [parse(a), parse(b)];
   for (let i = 0; i < Math.max(x.length, y.length); i++) {
     const diff = (x[i] ?? 0) - (y[i] ?? 0);
@@ -269,7 +270,11 @@ function partTail(boundary: string): Uint8Array<ArrayBuffer> {
 
 /** A `multipart/form-data` body with one file part named `file`, from memory. */
 function multipartBlob(boundary: string, filename: string, content: Uint8Array): Blob {
-  return new Blob([partHead(boundary, filename), content as Uint8Array<ArrayBuffer>, partTail(boundary)]);
+  return new Blob([
+    partHead(boundary, filename),
+    content as Uint8Array<ArrayBuffer>,
+    partTail(boundary),
+  ]);
 }
 
 /** A gzip `CompressionStream`, typed for byte streams. */

@@ -175,11 +175,15 @@ export async function saveLogin(server: string, token: string): Promise<void> {
   const yamlPath = joinPath(dir, "config.yaml");
   const yaml = (await readOptional(yamlPath)) ?? "";
   const line = `server: ${JSON.stringify(server)}`;
-  const updated = SERVER_LINE.test(yaml)
-    ? yaml.replace(SERVER_LINE, line)
-    : `${line}\n${yaml}`;
-  await writeFileAtomic(yamlPath, updated.endsWith("\n") ? updated : updated + "\n", { mode: 0o600 });
-  await writeFileAtomic(joinPath(dir, "token.json"), JSON.stringify({ access_token: token }) + "\n", {
+  const updated = SERVER_LINE.test(yaml) ? yaml.replace(SERVER_LINE, line) : `${line}\n${yaml}`;
+  await writeFileAtomic(yamlPath, updated.endsWith("\n") ? updated : updated + "\n", {
     mode: 0o600,
   });
+  await writeFileAtomic(
+    joinPath(dir, "token.json"),
+    JSON.stringify({ access_token: token }) + "\n",
+    {
+      mode: 0o600,
+    },
+  );
 }

@@ -146,7 +146,9 @@ export async function parseMultipart(
         const headers: PartHeaders = new Map();
         for (const line of decoder.decode(buffer.subarray(0, end)).split("\r\n")) {
           const colon = line.indexOf(":");
-          if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+          if (colon > 0) {
+            headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+          }
         }
         buffer = buffer.subarray(end + (empty ? 2 : 4));
         sink = await onPart(headers);

@@ -32,7 +32,10 @@ export function projectsRoot(): string {
 /** Why a path may not be uploaded, or `"missing"` when it does not exist (yet). */
 export type PathVerdict =
   | { ok: true; realPath: string; size: number; mtimeMs: number }
-  | { ok: false; reason: "missing" | "not_jsonl" | "bad_filename" | "not_regular_file" | "outside_allowed" };
+  | {
+    ok: false;
+    reason: "missing" | "not_jsonl" | "bad_filename" | "not_regular_file" | "outside_allowed";
+  };
 
 const caseInsensitive = Deno.build.os === "windows" || Deno.build.os === "darwin";
 

@@ -113,7 +113,9 @@ function describeOutcome(outcome: HttpOutcome): string {
 
 function errorOf(file: string, outcome: HttpOutcome | string): PushError {
   if (typeof outcome === "string") return { file, error: outcome };
-  return outcome.kind === "http" ? { file, status: outcome.status } : { file, error: outcome.error };
+  return outcome.kind === "http"
+    ? { file, status: outcome.status }
+    : { file, error: outcome.error };
 }
 
 /** `size:mtime` of every upload recorded with our extra columns, by path. */
@@ -131,7 +133,9 @@ async function uploadedVersions(workspace: Workspace): Promise<Map<string, Set<s
 }
 
 /** Failed-log entries worth one more try (`--retry-failed`), and the rows kept. */
-async function failedForRetry(workspace: Workspace): Promise<{ retry: QueueEntry[]; keep: string[] }> {
+async function failedForRetry(
+  workspace: Workspace,
+): Promise<{ retry: QueueEntry[]; keep: string[] }> {
   const retry: QueueEntry[] = [];
   const keep: string[] = [];
   for await (const row of readLines(workspace.file("failedLog"))) {
@@ -174,7 +178,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * ```
  */
 export async function push(options: PushOptions): Promise<PushReport> {
-  const { workspace, client } = options;
+  const { workspace } = options;
   const report = emptyReport();
   const localMdPath = joinPath(workspace.root, LOCAL_MD);
   const hasLocalMd = await Deno.stat(localMdPath).then((info) => info.isFile, () => false);
@@ -229,7 +233,9 @@ async function pushLocked(
   const entries = dedupeEntries([...queued, ...(retried?.retry ?? [])]);
   const uploaded = entries.length > 0 ? await uploadedVersions(workspace) : new Map();
 
-  const info = entries.length > 0 || hasLocalMd ? await client.health() : { accepts: new Set<string>() };
+  const info = entries.length > 0 || hasLocalMd
+    ? await client.health()
+    : { accepts: new Set<string>() };
   if (info.minVersion !== undefined && compareVersions(info.minVersion, VERSION) > 0) {
     report.stopped =
       `the server needs agnes-sessions ${info.minVersion} or newer (this is ${VERSION}): update it`;
@@ -251,7 +257,8 @@ async function pushLocked(
   const retryLater = (entry: QueueEntry, reason: string, lastStatus: string | undefined) => {
     const stamp = entry.stamp || formatTimestamp(now());
     if (isRetryExpired(stamp, now())) {
-      const expired = lastStatus ?? (reason === "not_found" ? "not_found_expired" : "retry_expired");
+      const expired = lastStatus ??
+        (reason === "not_found" ? "not_found_expired" : "retry_expired");
       give(entry, expired, { file: entry.path, error: `gave up after 30 days (${expired})` });
       return;
     }
@@ -265,7 +272,9 @@ async function pushLocked(
       const wait = outcome.kind === "http" && (outcome.status === 429 || outcome.status === 503)
         ? outcome.retryAfterMs
         : undefined;
-      if (wait === undefined || attempt >= 2 || wait > (options.maxRetryAfterMs ?? 5_000)) return outcome;
+      if (wait === undefined || attempt >= 2 || wait > (options.maxRetryAfterMs ?? 5_000)) {
+        return outcome;
+      }
       await sleep(wait);
     }
   }
@@ -304,15 +313,22 @@ async function pushLocked(
         report.sessions++;
         // Written at once (synced before any snapshot is deleted), so a push
         // killed later does not send this file again.
-        await appendLog(workspace, "uploadedLog", uploadedLogRows([
-          { path: entry.path, extra: [String(verdict.size), String(verdict.mtimeMs)] },
-        ], now()), { sync: false });
+        await appendLog(
+          workspace,
+          "uploadedLog",
+          uploadedLogRows([
+            { path: entry.path, extra: [String(verdict.size), String(verdict.mtimeMs)] },
+          ], now()),
+          { sync: false },
+        );
         return;
       case "moved":
       case "too_old": {
         const where = outcome.kind === "http" ? outcome.location : undefined;
         report.stopped ??= verdictClass === "moved"
-          ? `the server answered ${describeOutcome(outcome)} (moved${where ? ` to ${where}` : ""}): check the server URL`
+          ? `the server answered ${describeOutcome(outcome)} (moved${
+            where ? ` to ${where}` : ""
+          }): check the server URL`
           : `the server needs a newer agnes-sessions than ${VERSION}: update it`;
         report.errors.push(errorOf(entry.path, outcome));
         requeue.push(entry);
@@ -324,7 +340,9 @@ async function pushLocked(
         report.errors.push(errorOf(entry.path, outcome));
         const status = outcome.kind === "http" ? String(outcome.status) : undefined;
         retryLater(entry, describeOutcome(outcome), status);
-        if (status === "401" || consecutiveTransient >= (options.breakerThreshold ?? 5)) breaker = true;
+        if (status === "401" || consecutiveTransient >= (options.breakerThreshold ?? 5)) {
+          breaker = true;
+        }
         return;
       }
       case "permanent":
@@ -349,7 +367,10 @@ async function pushLocked(
   await syncFile(workspace.file("uploadedLog"));
   await appendLog(workspace, "privateSkippedLog", privateSkippedLogRows(privateRows, now()));
   if (retried !== undefined) {
-    await writeFileAtomic(workspace.file("failedLog"), retried.keep.map((row) => row + "\n").join(""));
+    await writeFileAtomic(
+      workspace.file("failedLog"),
+      retried.keep.map((row) => row + "\n").join(""),
+    );
   }
   await appendLog(workspace, "failedLog", failedLogRows(failedRows, now()));
   await requeueEntries(workspace, requeue);

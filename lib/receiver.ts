@@ -76,7 +76,10 @@ async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Pr
 }
 
 /** Counts bytes through a stream, failing with `rejection` past `limit`. */
-function byteLimit(limit: number, rejection: () => UploadRejection): TransformStream<Uint8Array, Uint8Array> {
+function byteLimit(
+  limit: number,
+  rejection: () => UploadRejection,
+): TransformStream<Uint8Array, Uint8Array> {
   let total = 0;
   return new TransformStream({
     transform(chunk, controller) {
@@ -108,7 +111,9 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
   const maxDecompressed = options.maxDecompressedBytes ?? 50 * MIB;
   const drainLimit = Math.max(maxUpload, maxDecompressed) * 2 + MIB;
   for (const user of options.tokens.values()) {
-    if (!USER_ID.test(user)) throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
+    if (!USER_ID.test(user)) {
+      throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
+    }
   }
   const common: Record<string, string> = {
     "x-agnes-accepts": (options.accepts ?? ["session-gzip"]).join(","),
@@ -124,7 +129,10 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
   async function storeSession(request: Request, user: string): Promise<Response> {
     const type = request.headers.get("content-type") ?? "";
     const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
-    if (!type.toLowerCase().startsWith("multipart/form-data") || boundary === null || request.body === null) {
+    if (
+      !type.toLowerCase().startsWith("multipart/form-data") || boundary === null ||
+      request.body === null
+    ) {
       throw new UploadRejection(422, "field required: file");
     }
     const folder = `${options.dataDir}/user_sessions/${user}`;
@@ -133,7 +141,9 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
     let pending: Promise<void> | undefined;
     await parseMultipart(request.body, boundary[1] ?? boundary[2]!, async (headers) => {
       const { name, filename } = parseContentDisposition(headers.get("content-disposition") ?? "");
-      if (name !== "file" || stored !== undefined || pending !== undefined || scripted !== undefined) {
+      if (
+        name !== "file" || stored !== undefined || pending !== undefined || scripted !== undefined
+      ) {
         return undefined;
       }
       const gzip = filename?.endsWith(".gz") ?? false;
@@ -151,9 +161,14 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
       );
       if (gzip) {
         content = content
-          .pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
           .pipeThrough(
-            byteLimit(maxDecompressed, () => new UploadRejection(413, "Decompressed content too large (max 50MB)")),
+            new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+          )
+          .pipeThrough(
+            byteLimit(
+              maxDecompressed,
+              () => new UploadRejection(413, "Decompressed content too large (max 50MB)"),
+            ),
           );
       }
       pending = writeAtomically(folder, target, content).then((size) => {
@@ -181,7 +196,9 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
     let payload: unknown;
     try {
       const text = await new Response(
-        request.body?.pipeThrough(byteLimit(maxUpload, () => new UploadRejection(413, "File too large (max 50MB)"))),
+        request.body?.pipeThrough(
+          byteLimit(maxUpload, () => new UploadRejection(413, "File too large (max 50MB)")),
+        ),
       ).text();
       payload = JSON.parse(text);
     } catch (error) {
@@ -222,7 +239,9 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
       return response;
     } catch (error) {
       await drain(request.body, drainLimit);
-      if (error instanceof UploadRejection) return json(error.status, { detail: error.detail }, common);
+      if (error instanceof UploadRejection) {
+        return json(error.status, { detail: error.detail }, common);
+      }
       if (error instanceof MultipartError) return json(400, { detail: error.message }, common);
       console.error(`receiver: ${error instanceof Error ? error.message : error}`);
       return json(500, { detail: "internal error" }, common);
@@ -295,7 +314,9 @@ export function serveReceiver(options: ServeReceiverOptions): Deno.HttpServer<De
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onListen: ({ hostname, port }) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-      (options.onListen ?? ((url: string) => console.log(`Listening on ${url}`)))(`http://${host}:${port}`);
+      (options.onListen ?? ((url: string) => console.log(`Listening on ${url}`)))(
+        `http://${host}:${port}`,
+      );
     },
   }, handler);
 }

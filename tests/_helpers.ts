@@ -124,7 +124,10 @@ export async function startReceiver(
       const files = new Map<string, Uint8Array>();
       try {
         for await (const entry of Deno.readDir(`${dataDir}/user_sessions/${user}`)) {
-          files.set(entry.name, await Deno.readFile(`${dataDir}/user_sessions/${user}/${entry.name}`));
+          files.set(
+            entry.name,
+            await Deno.readFile(`${dataDir}/user_sessions/${user}/${entry.name}`),
+          );
         }
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -141,6 +144,8 @@ export async function startReceiver(
 
 /** gzip of `data`. */
 export async function gzip(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

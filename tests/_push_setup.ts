@@ -1,7 +1,14 @@
 /** The push tests' harness: a workspace, a Claude projects folder and a real receiver. */
 
-import { runCli, startReceiver, type TestReceiver, tempWorkspace, TEST_TOKEN } from "./_helpers.ts";
-import { AgnesClient, appendToQueue, formatTimestamp, push, type PushOptions, type Workspace } from "../mod.ts";
+import { runCli, startReceiver, tempWorkspace, TEST_TOKEN, type TestReceiver } from "./_helpers.ts";
+import {
+  AgnesClient,
+  appendToQueue,
+  formatTimestamp,
+  push,
+  type PushOptions,
+  type Workspace,
+} from "../mod.ts";
 
 /** A workspace, a Claude projects folder with transcripts, and a receiver. */
 export interface Setup extends AsyncDisposable {
@@ -20,7 +27,9 @@ export interface Setup extends AsyncDisposable {
   cli(args: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
 }
 
-export async function setup(receiverOptions: Parameters<typeof startReceiver>[0] = {}): Promise<Setup> {
+export async function setup(
+  receiverOptions: Parameters<typeof startReceiver>[0] = {},
+): Promise<Setup> {
   const workspace = await tempWorkspace();
   const claudeDir = await Deno.makeTempDir({ prefix: "agnes-claude-" });
   const projects = `${claudeDir}/projects`;
@@ -32,7 +41,9 @@ export async function setup(receiverOptions: Parameters<typeof startReceiver>[0]
       seen.push([name, gzip]);
       const status = statuses.get(name);
       if (status === undefined) return undefined;
-      return status instanceof Response ? status : Response.json({ detail: "scripted" }, { status });
+      return status instanceof Response
+        ? status
+        : Response.json({ detail: "scripted" }, { status });
     },
     ...receiverOptions,
   });
@@ -56,14 +67,25 @@ export async function setup(receiverOptions: Parameters<typeof startReceiver>[0]
       return path;
     },
     async queue(...entries) {
-      await appendToQueue(workspace, entries.map(([sessionId, path, stamp = ""]) => ({ sessionId, path, stamp })));
+      await appendToQueue(
+        workspace,
+        entries.map(([sessionId, path, stamp = ""]) => ({ sessionId, path, stamp })),
+      );
     },
     async push(overrides = {}) {
       using client = new AgnesClient({ server: receiver.url, token: TEST_TOKEN });
-      return await push({ workspace, client, allowedRoots: [projects], concurrency: 1, ...overrides });
+      return await push({
+        workspace,
+        client,
+        allowedRoots: [projects],
+        concurrency: 1,
+        ...overrides,
+      });
     },
     cli(args, extra = {}) {
-      return runCli(["push", "--workspace", workspace.root, ...args], { env: { ...env, ...extra } });
+      return runCli(["push", "--workspace", workspace.root, ...args], {
+        env: { ...env, ...extra },
+      });
     },
     async [Symbol.asyncDispose]() {
       await receiver[Symbol.asyncDispose]();
@@ -72,7 +94,6 @@ export async function setup(receiverOptions: Parameters<typeof startReceiver>[0]
     },
   };
 }
-
 
 /** A first-failure stamp `days` ago. */
 export const daysAgo = (days: number): string =>

@@ -3,7 +3,15 @@ import { runCli } from "./_helpers.ts";
 import { VERSION } from "../mod.ts";
 import { main } from "../cli.ts";
 
-const COMMANDS = ["capture-session", "mark-private", "unmark-private", "statusline"];
+const COMMANDS = [
+  "capture-session",
+  "mark-private",
+  "unmark-private",
+  "statusline",
+  "push",
+  "login",
+  "serve",
+];
 
 Deno.test("--version prints the version of deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
@@ -27,7 +35,18 @@ for (const command of COMMANDS) {
 }
 
 Deno.test("usage errors exit 2 with one line pointing at --help", async () => {
-  for (const args of [[], ["nope"], ["mark-private", "--nope"], ["mark-private", "a", "b"]]) {
+  for (
+    const args of [
+      [],
+      ["nope"],
+      ["mark-private", "--nope"],
+      ["mark-private", "a", "b"],
+      ["push", "--concurrency", "0"],
+      ["push", "stray"],
+      ["login"],
+      ["serve", "--token", "no-user"],
+    ]
+  ) {
     const result = await runCli(args);
     assertEquals(result.code, 2, args.join(" "));
     assertEquals(result.stderr.trim().split("\n").length, 1);
@@ -54,4 +73,18 @@ Deno.test("mod.ts runs the CLI when it is the main module", async () => {
     stderr: "null",
   }).output();
   assertEquals(new TextDecoder().decode(output.stdout), `agnes-sessions ${VERSION}\n`);
+});
+
+Deno.test("deno task demo: capture, private mark and push against the loopback receiver", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", new URL("../tools/demo.ts", import.meta.url).pathname],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout);
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  assertStringIncludes(text, "Uploaded 1 sessions");
+  assertStringIncludes(text, "Skipped 1 private session(s)");
+  assertStringIncludes(text, '"auth":"[REDACTED-JWT]"');
+  assertStringIncludes(text, "Cleaned up");
 });

@@ -22,7 +22,15 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
   for (let round = 0; round < 8; round++) {
     for (let i = 0; i < 10; i++) await capture(`r${round}-${i}`);
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", new URL("../cli.ts", import.meta.url).pathname, "push", "--concurrency", "2"],
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        new URL("../cli.ts", import.meta.url).pathname,
+        "push",
+        "--concurrency",
+        "2",
+      ],
       env,
       stdout: "null",
       stderr: "null",
@@ -43,23 +51,37 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
   assertEquals([report.requeued, report.dropped_permanent, report.errors], [0, 0, []]);
   const stored = await s.receiver.stored();
   for (const [name, path] of expected) {
-    assertEquals(stored.get(name), await Deno.readFile(path), `${name} reached the receiver intact`);
+    assertEquals(
+      stored.get(name),
+      await Deno.readFile(path),
+      `${name} reached the receiver intact`,
+    );
   }
   assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
   assertEquals(await listSnapshots(s.workspace), []);
   const temps = (await s.receiver.allFiles()).filter((file) => file.endsWith(".tmp"));
   assertEquals(temps, []);
   // Duplicates stay rare: only uploads cut off by a kill were sent twice.
-  assert(s.seen.length <= expected.size + 2 * kills, `${s.seen.length} uploads for ${expected.size}`);
+  assert(
+    s.seen.length <= expected.size + 2 * kills,
+    `${s.seen.length} uploads for ${expected.size}`,
+  );
 });
 
 Deno.test("a 100 MiB transcript uploads intact, plain and gzip", async () => {
-  await using s = await setup({ maxUploadBytes: 256 * 1024 * 1024, maxDecompressedBytes: 256 * 1024 * 1024 });
-  const chunk = new TextEncoder().encode(`{"type":"user","text":"${"y".repeat(1000)}"}\n`.repeat(1024));
+  await using s = await setup({
+    maxUploadBytes: 256 * 1024 * 1024,
+    maxDecompressedBytes: 256 * 1024 * 1024,
+  });
+  const chunk = new TextEncoder().encode(
+    `{"type":"user","text":"${"y".repeat(1000)}"}\n`.repeat(1024),
+  );
   for (const [name, args] of [["big-plain", ["--no-gzip"]], ["big-gzip", []]] as const) {
     const path = `${s.projects}/-w/${name}.jsonl`;
     const file = await Deno.open(path, { write: true, create: true });
-    for (let written = 0; written < 100 * 1024 * 1024; written += chunk.length) await file.write(chunk);
+    for (let written = 0; written < 100 * 1024 * 1024; written += chunk.length) {
+      await file.write(chunk);
+    }
     file.close();
     await s.queue([name, path]);
     const result = await s.cli([...args]);

@@ -3,7 +3,8 @@ import { readIfExists, readRows, runCli, TEST_TOKEN } from "./_helpers.ts";
 import { setup } from "./_push_setup.ts";
 import { addPrivateSession, readPrivateList } from "../mod.ts";
 
-const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
+const JWT =
+  "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
 
 Deno.test("push: private entries are skipped and logged, not requeued; only the public one uploads", async () => {
   await using s = await setup();
@@ -11,19 +12,32 @@ Deno.test("push: private entries are skipped and logged, not requeued; only the 
   await s.queue(["secret", secret], ["open", open]);
   await addPrivateSession(s.workspace, "secret");
   const result = await s.cli([]);
-  assertEquals(result.stdout, [
-    "Uploaded 1 sessions",
-    "Skipped 1 private session(s) (see .claude/agnes-sessions-private-skipped.txt)",
-    "",
-  ].join("\n"));
+  assertEquals(
+    result.stdout,
+    [
+      "Uploaded 1 sessions",
+      "Skipped 1 private session(s) (see .claude/agnes-sessions-private-skipped.txt)",
+      "",
+    ].join("\n"),
+  );
   assertEquals([...(await s.receiver.stored()).keys()], ["open.jsonl"]);
-  assertEquals((await readRows(s.workspace.file("privateSkippedLog")))[0]!.slice(1), ["secret", secret]);
+  assertEquals((await readRows(s.workspace.file("privateSkippedLog")))[0]!.slice(1), [
+    "secret",
+    secret,
+  ]);
   assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
 });
 
 Deno.test("push --json: one compact object with the same keys on every path", async () => {
   await using s = await setup();
-  const keys = ["sessions", "local_md", "errors", "private_skipped", "dropped_permanent", "requeued"];
+  const keys = [
+    "sessions",
+    "local_md",
+    "errors",
+    "private_skipped",
+    "dropped_permanent",
+    "requeued",
+  ];
   const empty = await s.cli(["--json"]);
   const emptyReport = JSON.parse(empty.stdout);
   for (const key of keys) assert(key in emptyReport, key);
@@ -37,7 +51,13 @@ Deno.test("push --json: one compact object with the same keys on every path", as
   const report = JSON.parse(result.stdout);
   assertEquals(Object.keys(report).sort(), Object.keys(emptyReport).sort());
   assertEquals(
-    [report.sessions, report.local_md, report.private_skipped, report.dropped_permanent, report.requeued],
+    [
+      report.sessions,
+      report.local_md,
+      report.private_skipped,
+      report.dropped_permanent,
+      report.requeued,
+    ],
     [1, true, 1, 1, 1],
   );
   assertEquals(report.errors, [{ file: b, status: 500 }, { file: c, status: 403 }]);
@@ -91,7 +111,11 @@ Deno.test("push: JWTs are redacted at the byte level; invalid UTF-8 elsewhere is
     await s.queue(["jwt", path]);
     await s.cli(args);
     const stored = (await s.receiver.stored()).get("jwt.jsonl")!;
-    assertEquals(stored, new Uint8Array([0xff, 0xfe, ...line("[REDACTED-JWT]"), 0xc3, 0x0a]), args.join(" "));
+    assertEquals(
+      stored,
+      new Uint8Array([0xff, 0xfe, ...line("[REDACTED-JWT]"), 0xc3, 0x0a]),
+      args.join(" "),
+    );
   }
   assertEquals(s.seen.map(([, gzip]) => gzip), [true, false]);
 });
@@ -99,11 +123,13 @@ Deno.test("push: JWTs are redacted at the byte level; invalid UTF-8 elsewhere is
 Deno.test("push: gzip when the server advertises it, never with --no-gzip or AGNES_PUSH_NO_GZIP=1", async () => {
   await using s = await setup();
   const path = await s.transcript("g");
-  for (const [args, env, expected] of [
-    [[], {}, true],
-    [["--no-gzip"], {}, false],
-    [[], { AGNES_PUSH_NO_GZIP: "1" }, false],
-  ] as const) {
+  for (
+    const [args, env, expected] of [
+      [[], {}, true],
+      [["--no-gzip"], {}, false],
+      [[], { AGNES_PUSH_NO_GZIP: "1" }, false],
+    ] as const
+  ) {
     await Deno.writeTextFile(path, "more\n", { append: true });
     await s.queue(["g", path]);
     await s.cli([...args], { ...env });
@@ -157,7 +183,11 @@ Deno.test("push: malformed queue rows go to the failed log once; good rows proce
   await s.workspace.ensureStateDir();
   await Deno.writeFile(
     s.workspace.file("queue"),
-    new Uint8Array([...new TextEncoder().encode(`good\t${path}\nbad\0row\t/x.jsonl\n`), 0xff, 0x0a]),
+    new Uint8Array([
+      ...new TextEncoder().encode(`good\t${path}\nbad\0row\t/x.jsonl\n`),
+      0xff,
+      0x0a,
+    ]),
   );
   const report = JSON.parse((await s.cli(["--json"])).stdout);
   assertEquals([report.sessions, report.dropped_permanent], [1, 2]);
@@ -200,7 +230,11 @@ Deno.test("push --detach returns at once and the push finishes in the background
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   assert((await s.receiver.stored()).has("bg.jsonl"), "the detached push did not upload");
-  for (let i = 0; i < 100 && (await readIfExists(s.workspace.file("pushLock"))) !== undefined; i++) {
+  for (
+    let i = 0;
+    i < 100 && (await readIfExists(s.workspace.file("pushLock"))) !== undefined;
+    i++
+  ) {
     await new Promise((resolve) => setTimeout(resolve, 50)); // let it release before cleanup
   }
 });
@@ -215,8 +249,13 @@ Deno.test("login writes config.yaml (keeping other keys) and token.json 0600; ne
     });
     assertEquals(result.code, 0);
     assert(!result.stdout.includes("s3cr3t") && !result.stderr.includes("s3cr3t"));
-    assertEquals(await Deno.readTextFile(`${dir}/config.yaml`), 'server: "https://agnes.example.com"\ntheme: dark\n');
-    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/token.json`)), { access_token: "s3cr3t-token" });
+    assertEquals(
+      await Deno.readTextFile(`${dir}/config.yaml`),
+      'server: "https://agnes.example.com"\ntheme: dark\n',
+    );
+    assertEquals(JSON.parse(await Deno.readTextFile(`${dir}/token.json`)), {
+      access_token: "s3cr3t-token",
+    });
     for (const file of ["config.yaml", "token.json"]) {
       assertEquals((await Deno.stat(`${dir}/${file}`)).mode! & 0o777, 0o600);
     }
@@ -235,7 +274,19 @@ Deno.test("serve: answers health on a free port; no --token is a usage error", a
     const missing = await runCli(["serve", "--data", data]);
     assertEquals(missing.code, 2);
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", new URL("../cli.ts", import.meta.url).pathname, "serve", "--port", "0", "--data", data, "--token", "t=u"],
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        new URL("../cli.ts", import.meta.url).pathname,
+        "serve",
+        "--port",
+        "0",
+        "--data",
+        data,
+        "--token",
+        "t=u",
+      ],
       stdout: "piped",
       stderr: "null",
     }).spawn();

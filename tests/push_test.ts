@@ -11,11 +11,24 @@ import {
   snapshotQueue,
 } from "../mod.ts";
 
-
 Deno.test("push --help lists its options", async () => {
   const result = await runCli(["push", "--help"]);
   assertEquals(result.code, 0);
-  for (const option of ["--dry-run", "--json", "--quiet", "--concurrency", "--server", "--workspace", "--retry-failed", "--detach", "--no-gzip", "--allow-path", "--allow-insecure"]) {
+  for (
+    const option of [
+      "--dry-run",
+      "--json",
+      "--quiet",
+      "--concurrency",
+      "--server",
+      "--workspace",
+      "--retry-failed",
+      "--detach",
+      "--no-gzip",
+      "--allow-path",
+      "--allow-insecure",
+    ]
+  ) {
     assertStringIncludes(result.stdout, option);
   }
 });
@@ -161,7 +174,13 @@ Deno.test("push: 408, 429, 500, 502, 503 → requeued with a stamp, no failed lo
   }
   const report = await s.push({ breakerThreshold: 100 });
   assertEquals([report.sessions, report.requeued, report.dropped_permanent], [0, 5, 0]);
-  assertEquals(report.errors.map((error) => "status" in error ? error.status : 0).sort(), [408, 429, 500, 502, 503]);
+  assertEquals(report.errors.map((error) => "status" in error ? error.status : 0).sort(), [
+    408,
+    429,
+    500,
+    502,
+    503,
+  ]);
   const { entries } = await readQueueFile(s.workspace.file("queue"));
   assertEquals(entries.length, 5);
   assert(entries.every((entry) => STAMP.test(entry.stamp)));
@@ -175,7 +194,11 @@ Deno.test("push: a requeued entry keeps its first-failure stamp", async () => {
   const first = daysAgo(3);
   await s.queue(["t", path, first]);
   await s.push();
-  assertEquals((await readQueueFile(s.workspace.file("queue"))).entries, [{ sessionId: "t", path, stamp: first }]);
+  assertEquals((await readQueueFile(s.workspace.file("queue"))).entries, [{
+    sessionId: "t",
+    path,
+    stamp: first,
+  }]);
 });
 
 Deno.test("push: a network error → requeued, no failed log", async () => {
@@ -213,7 +236,9 @@ Deno.test("push: 401 is requeued (circuit breaker: one request), then uploaded a
   const { entries } = await readQueueFile(s.workspace.file("queue"));
   assertEquals(entries.length, 3);
   assertEquals(entries.filter((entry) => entry.stamp !== "").length, 1); // only the one sent
-  const login = await runCli(["login", "--server", s.receiver.url, "--token", TEST_TOKEN], { env: s.env });
+  const login = await runCli(["login", "--server", s.receiver.url, "--token", TEST_TOKEN], {
+    env: s.env,
+  });
   assertEquals(login.code, 0);
   const { AGNES_TOKEN: _unused, ...withoutToken } = s.env;
   const again = await runCli(["push", "--workspace", s.workspace.root], { env: withoutToken });
@@ -239,12 +264,18 @@ Deno.test("push: repeated transient failures trip the circuit breaker; the rest 
 Deno.test("push: a 3xx stops the run: exit 1 naming the Location, everything requeued", async () => {
   await using s = await setup();
   const [a, b] = [await s.transcript("a"), await s.transcript("b")];
-  s.statuses.set("a.jsonl", new Response(null, { status: 308, headers: { location: "https://new.example/" } }));
+  s.statuses.set(
+    "a.jsonl",
+    new Response(null, { status: 308, headers: { location: "https://new.example/" } }),
+  );
   await s.queue(["a", a], ["b", b]);
   const result = await s.cli(["--concurrency", "1"]);
   assertEquals(result.code, 1);
   assertStringIncludes(result.stderr, "https://new.example/");
-  assertEquals((await readQueueFile(s.workspace.file("queue"))).entries.map((entry) => entry.stamp), ["", ""]);
+  assertEquals(
+    (await readQueueFile(s.workspace.file("queue"))).entries.map((entry) => entry.stamp),
+    ["", ""],
+  );
   assertEquals(s.seen.length, 1);
 });
 

@@ -11,8 +11,9 @@ async function upload(
   token: string | null = TEST_TOKEN,
 ): Promise<[number, unknown]> {
   const form = new FormData();
-  if (filename !== undefined) form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), filename);
-  else form.append("other", "x");
+  if (filename !== undefined) {
+    form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), filename);
+  } else form.append("other", "x");
   const response = await fetch(`${url}/api/upload/sessions`, {
     method: "POST",
     body: form,
@@ -50,7 +51,12 @@ Deno.test("receiver: re-uploading a grown transcript replaces it", async () => {
 
 Deno.test("receiver: gzip round trip is byte-identical, invalid UTF-8 included", async () => {
   await using receiver = await startReceiver();
-  const bytes = new Uint8Array([...encoder.encode('{"a":"'), 0xff, 0xc3, ...encoder.encode('"}\n')]);
+  const bytes = new Uint8Array([
+    ...encoder.encode('{"a":"'),
+    0xff,
+    0xc3,
+    ...encoder.encode('"}\n'),
+  ]);
   const [status, body] = await upload(receiver.url, "s2.jsonl.gz", await gzip(bytes));
   assertEquals([status, body], [200, { status: "ok", filename: "s2.jsonl", size: bytes.length }]);
   assertEquals((await receiver.stored()).get("s2.jsonl"), bytes);
@@ -66,7 +72,11 @@ Deno.test("receiver: corrupt, truncated, multi-member and trailing-data gzip →
     trailing: new Uint8Array([...good, 1, 2, 3]),
   };
   for (const [name, bytes] of Object.entries(cases)) {
-    assertEquals(await upload(receiver.url, "g.jsonl.gz", bytes), [400, { detail: "invalid_gzip" }], name);
+    assertEquals(
+      await upload(receiver.url, "g.jsonl.gz", bytes),
+      [400, { detail: "invalid_gzip" }],
+      name,
+    );
   }
   assertEquals(await receiver.allFiles(), []);
 });
@@ -91,7 +101,9 @@ Deno.test("receiver: a body over the limit → 413 with nothing stored", async (
 
 Deno.test("receiver: traversal, odd and non-.jsonl names → 400", async () => {
   await using receiver = await startReceiver();
-  for (const name of ["../x.jsonl", "..", ".", "a/b.jsonl", "x y.jsonl", "notes.txt", "a".repeat(201)]) {
+  for (
+    const name of ["../x.jsonl", "..", ".", "a/b.jsonl", "x y.jsonl", "notes.txt", "a".repeat(201)]
+  ) {
     const [status, body] = await upload(receiver.url, name, encoder.encode("x\n"));
     assertEquals(status, 400, name);
     assert(typeof (body as { detail: string }).detail === "string");
@@ -132,8 +144,15 @@ Deno.test("receiver: local-md stores the content; missing content → 422", asyn
     });
     return [response.status, await response.json()];
   };
-  assertEquals(await post({ content: "# notes\n" }), [200, { status: "ok", user: "analyst", size: 8 }]);
-  assertEquals(await Deno.readTextFile(`${receiver.dataDir}/local_md/analyst/CLAUDE.local.md`), "# notes\n");
+  assertEquals(await post({ content: "# notes\n" }), [200, {
+    status: "ok",
+    user: "analyst",
+    size: 8,
+  }]);
+  assertEquals(
+    await Deno.readTextFile(`${receiver.dataDir}/local_md/analyst/CLAUDE.local.md`),
+    "# notes\n",
+  );
   assertEquals((await post({ text: "x" }))[0], 422);
 });
 

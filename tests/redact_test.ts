@@ -29,12 +29,18 @@ Deno.test("redaction finds a token split at any chunk boundary", async () => {
 Deno.test("redaction keeps invalid UTF-8 around a token byte for byte", () => {
   const input = new Uint8Array([0xff, 0xfe, 0x20, ...encoder.encode(JWT), 0x20, 0xc3]);
   const { output } = redactJwtBytes(input, true);
-  assertEquals(output, new Uint8Array([0xff, 0xfe, 0x20, ...encoder.encode("[REDACTED-JWT]"), 0x20, 0xc3]));
+  assertEquals(
+    output,
+    new Uint8Array([0xff, 0xfe, 0x20, ...encoder.encode("[REDACTED-JWT]"), 0x20, 0xc3]),
+  );
 });
 
 Deno.test("redaction holds back at most 64 KiB for a run that never ends as a token", async () => {
   const run = encoder.encode("eyJ" + "a".repeat(200 * 1024));
-  const chunks = Array.from({ length: 4 }, (_, i) => run.slice(i * 51200, (i + 1) * 51200 + (i === 3 ? 3 : 0)));
+  const chunks = Array.from(
+    { length: 4 },
+    (_, i) => run.slice(i * 51200, (i + 1) * 51200 + (i === 3 ? 3 : 0)),
+  );
   const stream = ReadableStream.from(chunks).pipeThrough(new JwtRedactionStream());
   const out = new Uint8Array(await new Response(stream).arrayBuffer());
   assertEquals(out, run);

@@ -58,7 +58,9 @@ function printReport(report: PushReport): void {
   }
   if (report.requeued > 0) {
     console.log(
-      `Requeued ${report.requeued} session(s) for the next push (${report.requeue_reasons.join(", ")})`,
+      `Requeued ${report.requeued} session(s) for the next push (${
+        report.requeue_reasons.join(", ")
+      })`,
     );
   }
   if (report.dropped_permanent > 0) {
@@ -145,8 +147,12 @@ export async function run(args: string[]): Promise<void> {
     ...(progress
       ? {
         onProgress: (done: number, total: number) => {
-          if (total >= 10) Deno.stderr.writeSync(new TextEncoder().encode(`\rUploading ${done}/${total}\x1b[K`));
-          if (total >= 10 && done === total) Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+          if (total >= 10) {
+            Deno.stderr.writeSync(new TextEncoder().encode(`\rUploading ${done}/${total}\x1b[K`));
+          }
+          if (total >= 10 && done === total) {
+            Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
+          }
         },
       }
       : {}),
@@ -160,7 +166,9 @@ export async function run(args: string[]): Promise<void> {
   if (json) console.log(jsonReport(report));
   else if (!quiet) printReport(report);
   for (const error of report.errors) {
-    console.error(`warn: ${error.file}: ${"status" in error ? `HTTP ${error.status}` : error.error}`);
+    console.error(
+      `warn: ${error.file}: ${"status" in error ? `HTTP ${error.status}` : error.error}`,
+    );
   }
   if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
 }

@@ -41,7 +41,9 @@ export async function run(args: string[]): Promise<void> {
   }
   if (tokens.size === 0) throw new UsageError("Option --token TOKEN=USER is required");
   const port = Number(values.port ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("Option --port takes 0 to 65535");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError("Option --port takes 0 to 65535");
+  }
   const limitMb = Number(values["max-upload-mb"] ?? 50);
   if (!(limitMb > 0)) throw new UsageError("Option --max-upload-mb takes a positive number");
   const dataDir = resolvePath(values.data ?? "agnes-data");
