@@ -20,22 +20,19 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
   };
   let kills = 0;
   for (let round = 0; round < 8; round++) {
-    for (let i = 0; i < 10; i++) await capture(`r${round}-${i}`);
+    for (let i = 0; i < 40; i++) await capture(`r${round}-${i}`);
+    const before = s.seen.length;
     const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        new URL("../cli.ts", import.meta.url).pathname,
-        "push",
-        "--concurrency",
-        "2",
-      ],
+      args: ["run", "-A", "--quiet", new URL("../cli.ts", import.meta.url).pathname, "push", "--concurrency", "1"],
       env,
       stdout: "null",
       stderr: "null",
     }).spawn();
-    await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 200));
+    // Wait for its first upload, then kill it at a random instant during the uploads.
+    for (let waited = 0; s.seen.length === before && waited < 10_000; waited += 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
     try {
       child.kill("SIGKILL");
       kills++;
@@ -44,7 +41,7 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
     }
     await child.status;
   }
-  assert(kills > 0);
+  assert(kills >= 4, `only ${kills} of 8 pushes were killed mid-run`);
   const clean = await runCli(["push", "--json"], { env });
   assertEquals(clean.code, 0, clean.stderr);
   const report = JSON.parse(clean.stdout);
