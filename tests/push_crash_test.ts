@@ -23,7 +23,15 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
     for (let i = 0; i < 40; i++) await capture(`r${round}-${i}`);
     const before = s.seen.length;
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", new URL("../cli.ts", import.meta.url).pathname, "push", "--concurrency", "1"],
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        new URL("../cli.ts", import.meta.url).pathname,
+        "push",
+        "--concurrency",
+        "1",
+      ],
       env,
       stdout: "null",
       stderr: "null",
