@@ -61,6 +61,24 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
   return runScript(CLI, args, options);
 }
 
+/** Options for {@linkcode spawnCli}. */
+export interface SpawnOptions {
+  env?: Record<string, string>;
+  stdin?: "piped" | "null";
+  stdout?: "piped" | "null";
+}
+
+/** Starts the CLI as a real process and returns it without waiting (stderr discarded). */
+export function spawnCli(args: string[], options: SpawnOptions = {}): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI, ...args],
+    stdin: options.stdin ?? "null",
+    stdout: options.stdout ?? "null",
+    stderr: "null",
+    ...(options.env === undefined ? {} : { env: options.env }),
+  }).spawn();
+}
+
 /** Reads a workspace file, or `undefined` when it does not exist. */
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
-import { readIfExists, readRows, runCli, STAMP, tempWorkspace } from "./_helpers.ts";
+import { readIfExists, readRows, runCli, spawnCli, STAMP, tempWorkspace } from "./_helpers.ts";
 import { addPrivateSession } from "../mod.ts";
 
 /** Runs capture-session in `root` with `stdin`; returns the process result. */
@@ -99,20 +99,7 @@ Deno.test("capture: an unrelated private id does not stop the capture", async ()
 Deno.test("capture: stdin that never closes gives stdin_read_error after about 2 s, exit 0", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--quiet",
-      new URL("../cli.ts", import.meta.url).pathname,
-      "capture-session",
-      "--workspace",
-      workspace.root,
-    ],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const child = spawnCli(["capture-session", "--workspace", workspace.root], { stdin: "piped" });
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode('{"session_id": "s'));
   const { code } = await child.status; // stdin is still open

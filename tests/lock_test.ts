@@ -7,7 +7,7 @@ import {
   withLock,
 } from "../mod.ts";
 import { assert, assertEquals, assertRejects } from "./_assert.ts";
-import { CLI, FIXTURES, readIfExists, tempWorkspace } from "./_helpers.ts";
+import { FIXTURES, readIfExists, spawnCli, tempWorkspace } from "./_helpers.ts";
 
 const CONTENDER = `${FIXTURES}lock_contender.ts`;
 
@@ -160,12 +160,7 @@ Deno.test("a lock holder killed with SIGKILL: the next capture succeeds within 1
   assert((await readLockOwner(workspace.file("queueLock"))) !== undefined, "lock file left behind");
   const started = performance.now();
   const payload = JSON.stringify({ session_id: "after-kill", transcript_path: "/t/a.jsonl" });
-  const capture = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", CLI, "capture-session", "--workspace", workspace.root],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const capture = spawnCli(["capture-session", "--workspace", workspace.root], { stdin: "piped" });
   const writer = capture.stdin.getWriter();
   await writer.write(new TextEncoder().encode(payload));
   await writer.close();

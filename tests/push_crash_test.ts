@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "./_assert.ts";
-import { readIfExists, runCli } from "./_helpers.ts";
+import { readIfExists, runCli, spawnCli } from "./_helpers.ts";
 import { setup } from "./_push_setup.ts";
 import { listSnapshots } from "../mod.ts";
 
@@ -22,20 +22,7 @@ Deno.test("a push killed with SIGKILL at random instants loses nothing; a clean 
   for (let round = 0; round < 8; round++) {
     for (let i = 0; i < 40; i++) await capture(`r${round}-${i}`);
     const before = s.seen.length;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        new URL("../cli.ts", import.meta.url).pathname,
-        "push",
-        "--concurrency",
-        "1",
-      ],
-      env,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = spawnCli(["push", "--concurrency", "1"], { env });
     // Wait for its first upload, then kill it at a random instant during the uploads.
     for (let waited = 0; s.seen.length === before && waited < 10_000; waited += 2) {
       await new Promise((resolve) => setTimeout(resolve, 2));

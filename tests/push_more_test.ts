@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
-import { readIfExists, readRows, runCli, TEST_TOKEN } from "./_helpers.ts";
+import { readIfExists, readRows, runCli, spawnCli, TEST_TOKEN } from "./_helpers.ts";
 import { setup } from "./_push_setup.ts";
 import { addPrivateSession, readPrivateList } from "../mod.ts";
 
@@ -273,23 +273,9 @@ Deno.test("serve: answers health on a free port; no --token is a usage error", a
   try {
     const missing = await runCli(["serve", "--data", data]);
     assertEquals(missing.code, 2);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        new URL("../cli.ts", import.meta.url).pathname,
-        "serve",
-        "--port",
-        "0",
-        "--data",
-        data,
-        "--token",
-        "t=u",
-      ],
+    const child = spawnCli(["serve", "--port", "0", "--data", data, "--token", "t=u"], {
       stdout: "piped",
-      stderr: "null",
-    }).spawn();
+    });
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     const { value } = await reader.read();
     const url = /Listening on (\S+)/.exec(value ?? "")![1]!;
