@@ -156,7 +156,8 @@ function malformedRows(rows: readonly MalformedRow[]): FailedRow[] {
   return rows.map(({ reason, preview }) => ({
     sessionId: "",
     reason: "malformed",
-    path: `[${reason}] ${preview}`.slice(0, 240),
+    // deno-lint-ignore no-control-regex
+    path: `[${reason}] ${preview}`.replace(/[\t\r\n\u0000]/g, " ").slice(0, 240),
   }));
 }
 
@@ -280,16 +281,27 @@ async function pushLocked(
   }
 
   async function handle(entry: QueueEntry): Promise<void> {
-    if (report.stopped !== null || breaker) {
-      requeue.push(entry); // untouched: no new stamp
-      reasons.add(report.stopped !== null ? "configuration stop" : "circuit breaker");
-      return;
-    }
     if (entry.sessionId !== "" && privateIds.has(entry.sessionId)) {
       privateRows.push({ sessionId: entry.sessionId, path: entry.path });
       report.private_skipped++;
       return;
     }
+    if (report.stopped !== null || breaker) {
+      requeue.push(entry); // untouched: no new stamp
+      reasons.add(report.stopped !== null ? "configuration stop" : "circuit breaker");
+      return;
+    }
+    try {
+      await send(entry);
+    } catch (error) {
+      // Anything unforeseen for one entry is a transient failure of that entry.
+      const message = error instanceof Error ? error.message : String(error);
+      report.errors.push({ file: entry.path, error: message });
+      retryLater(entry, "error", undefined);
+    }
+  }
+
+  async function send(entry: QueueEntry): Promise<void> {
     const verdict = await checkUploadPath(entry.path, options.allowedRoots);
     if (!verdict.ok) {
       if (verdict.reason === "missing") {
@@ -366,13 +378,14 @@ async function pushLocked(
   // Durability order: outcomes, then requeues, are on disk before any snapshot goes.
   await syncFile(workspace.file("uploadedLog"));
   await appendLog(workspace, "privateSkippedLog", privateSkippedLogRows(privateRows, now()));
-  if (retried !== undefined) {
-    await writeFileAtomic(
-      workspace.file("failedLog"),
-      retried.keep.map((row) => row + "\n").join(""),
-    );
+  const newFailures = failedLogRows(failedRows, now());
+  if (retried === undefined) {
+    await appendLog(workspace, "failedLog", newFailures);
+  } else {
+    // The retried rows leave the log and their new outcomes enter it in one atomic step.
+    const rows = [...retried.keep, ...newFailures];
+    await writeFileAtomic(workspace.file("failedLog"), rows.map((row) => row + "\n").join(""));
   }
-  await appendLog(workspace, "failedLog", failedLogRows(failedRows, now()));
   await requeueEntries(workspace, requeue);
   report.requeued = requeue.length;
   report.requeue_reasons = [...reasons];

@@ -301,3 +301,27 @@ Deno.test("push: a large (streamed) transcript is redacted too, across read boun
   const stored = new TextDecoder().decode((await s.receiver.stored()).get("large.jsonl"));
   assertEquals(stored, `${filler}[REDACTED-JWT]\n`.repeat(80));
 });
+
+Deno.test("push: private entries are skipped, not requeued, even when the run stops", async () => {
+  await using s = await setup({ minVersion: "99.0.0" });
+  await s.queue(["secret", await s.transcript("secret")], ["open", await s.transcript("open")]);
+  await addPrivateSession(s.workspace, "secret");
+  const result = await s.cli(["--json"]);
+  assertEquals(result.code, 1);
+  const report = JSON.parse(result.stdout);
+  assertEquals([report.private_skipped, report.requeued], [1, 1]);
+  assertEquals((await readRows(s.workspace.file("queue"))).map((row) => row[0]), ["open"]);
+});
+
+Deno.test("push: a malformed row with a bare CR inside is logged, and the push goes on", async () => {
+  await using s = await setup();
+  const path = await s.transcript("ok");
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("queue"), `ok\t${path}\nid\t\t\rx\n`);
+  const result = await s.cli(["--json"]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(JSON.parse(result.stdout).sessions, 1);
+  const [row] = await readRows(s.workspace.file("failedLog"));
+  assertEquals(row![2], "malformed");
+  assert(!/[\r\0]/.test(row![3]!));
+});
