@@ -93,13 +93,16 @@ function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** The slowest link an upload's time-out allows for, in bytes per second. */
+const SLOW_LINK_BYTES_PER_S = 256 * 1024;
+
 /** Options for {@linkcode AgnesClient}. */
 export interface AgnesClientOptions {
   /** Server base URL, e.g. `https://agnes.example.com`. */
   server: string;
   /** Bearer token; never printed. */
   token: string;
-  /** Per-request time-out in ms. Default 30 000. */
+  /** Per-request time-out in ms, plus 1 s per 256 KiB uploaded. Default 30 000. */
   timeoutMs?: number;
 }
 
@@ -143,13 +146,16 @@ export class AgnesClient implements Disposable {
     };
   }
 
-  async #request(path: string, init: RequestInit): Promise<HttpOutcome> {
+  async #request(path: string, init: RequestInit, bodyBytes = 0): Promise<HttpOutcome> {
+    // A large upload gets 1 s more per 256 KiB, so a slow link is not a time-out forever.
+    const timeoutMs = this.#options.timeoutMs +
+      Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
     try {
       const response = await fetch(`${this.#options.server}${path}`, {
         ...init,
         client: this.#http,
         redirect: "manual",
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       } as RequestInit);
       await response.body?.cancel(); // the status is what we need; free the connection
       const outcome: HttpOutcome = { kind: "http", status: response.status };
@@ -201,8 +207,9 @@ export class AgnesClient implements Disposable {
     const name = baseName(path) + (options.gzip ? ".gz" : "");
     const boundary = `agnes-${crypto.randomUUID()}`;
     let body: BodyInit;
+    let size: number;
     try {
-      const { size } = await Deno.stat(source);
+      size = (await Deno.stat(source)).size;
       body = size <= SMALL_UPLOAD_BYTES
         ? multipartBlob(boundary, name, await preparedBytes(source, options.gzip ?? false))
         : multipartStream(boundary, name, await preparedStream(source, options.gzip ?? false));
@@ -213,7 +220,7 @@ export class AgnesClient implements Disposable {
       method: "POST",
       headers: this.#headers({ "Content-Type": `multipart/form-data; boundary=${boundary}` }),
       body,
-    });
+    }, size);
   }
 
   /** `POST /api/upload/local-md` with `{"content": text}`. */
