@@ -19,12 +19,12 @@
  * @module
  */
 
-import { PERMISSION_FLAGS } from "../lib/detach.ts";
+import { RUN_FLAGS } from "../lib/detach.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;
 const EMPTY = `${ROOT}bench/empty.ts`;
-const FLAGS = [...PERMISSION_FLAGS];
+const FLAGS = [...RUN_FLAGS];
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 40);
 
 async function timeProcess(

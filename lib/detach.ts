@@ -9,14 +9,19 @@
 
 import { baseName } from "./_path.ts";
 
-/** The permissions the CLI runs with (`deno compile`, benchmarks, detached runs). */
-export const PERMISSION_FLAGS: readonly string[] = [
+/**
+ * The flags the CLI runs with (`deno compile`, detached runs, benchmarks): its
+ * permissions, and eager compilation, which lets V8's code cache hold every
+ * function and so starts the hooks about 1 ms (a tenth) faster.
+ */
+export const RUN_FLAGS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env",
   "--allow-net",
   "--allow-run",
   "--allow-sys=hostname",
+  "--v8-flags=--no-lazy",
 ];
 
 /**
@@ -36,7 +41,7 @@ export function spawnDetached(args: readonly string[]): number {
   const executable = Deno.execPath();
   const underDeno = /^deno(\.exe)?$/i.test(baseName(executable));
   const child = new Deno.Command(executable, {
-    args: underDeno ? ["run", "--quiet", ...PERMISSION_FLAGS, Deno.mainModule, ...args] : [...args],
+    args: underDeno ? ["run", "--quiet", ...RUN_FLAGS, Deno.mainModule, ...args] : [...args],
     stdin: "null",
     stdout: "null",
     stderr: "null",

@@ -10,7 +10,7 @@
  */
 
 import { serveReceiver } from "../mod.ts";
-import { PERMISSION_FLAGS } from "../lib/detach.ts";
+import { RUN_FLAGS } from "../lib/detach.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const root = await Deno.makeTempDir({ prefix: "agnes-demo-" });
@@ -26,7 +26,7 @@ const server = serveReceiver({
 async function cli(args: string[], stdin?: string): Promise<void> {
   console.log(`\n$ agnes-sessions ${args.join(" ")}${stdin ? "   # hook JSON on stdin" : ""}`);
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSION_FLAGS, CLI, ...args],
+    args: ["run", "--quiet", ...RUN_FLAGS, CLI, ...args],
     stdin: stdin === undefined ? "null" : "piped",
     stdout: "inherit",
     stderr: "inherit",
