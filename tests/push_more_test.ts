@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { readIfExists, readRows, runCli, spawnCli, TEST_TOKEN } from "./_helpers.ts";
 import { setup } from "./_push_setup.ts";
-import { addPrivateSession, AgnesClient, push, readPrivateList } from "../mod.ts";
+import { acquireLock, addPrivateSession, AgnesClient, push, readPrivateList } from "../mod.ts";
 
 const JWT =
   "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
@@ -338,4 +338,48 @@ Deno.test("push: a large (streamed) transcript to an unreachable server is reque
   const report = await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
   assertEquals([report.requeued, report.dropped_permanent], [1, 0]);
   // (The resource sanitizer also checks that the unread stream's file was closed.)
+});
+
+/** Runs `push` under a pseudo-terminal (util-linux `script`), as a person would. */
+async function pushOnTerminal(
+  s: Awaited<ReturnType<typeof setup>>,
+  args: string[],
+): Promise<string> {
+  const cli = new URL("../cli.ts", import.meta.url).pathname;
+  const command = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    cli,
+    "push",
+    "--workspace",
+    s.workspace.root,
+    ...args,
+  ]
+    .map((word) => `'${word}'`).join(" ");
+  const output = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: s.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return new TextDecoder().decode(output.stdout);
+}
+
+Deno.test("push on a terminal: says another push is running, and shows progress for many uploads", async () => {
+  await using s = await setup();
+  for (let i = 0; i < 12; i++) await s.queue([`t${i}`, await s.transcript(`t${i}`)]);
+  {
+    await using _held = await acquireLock(s.workspace.file("pushLock"));
+    assertStringIncludes(await pushOnTerminal(s, []), "another push is running");
+  }
+  const output = await pushOnTerminal(s, ["--concurrency", "1"]);
+  assertStringIncludes(output, "Uploading 12/12");
+  assertStringIncludes(output, "Uploaded 12 sessions");
+  for (let i = 0; i < 12; i++) await s.queue([`u${i}`, await s.transcript(`u${i}`)]);
+  const json = await pushOnTerminal(s, ["--json", "--concurrency", "1"]);
+  assertStringIncludes(json, '"sessions":12');
+  assert(!json.includes("Uploading"), "no progress under --json");
 });
