@@ -7,6 +7,7 @@ import {
   formatTimestamp,
   push,
   type PushOptions,
+  type PushReport,
   type Workspace,
 } from "../mod.ts";
 
@@ -93,6 +94,15 @@ export async function setup(
       await Deno.remove(claudeDir, { recursive: true });
     },
   };
+}
+
+/** Pushes to a loopback port nothing listens on: every upload is a network error. */
+export async function pushToUnreachable(s: Setup): Promise<PushReport> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = listener.addr.port;
+  listener.close();
+  using client = new AgnesClient({ server: `http://127.0.0.1:${closedPort}`, token: TEST_TOKEN });
+  return await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
 }
 
 /** A first-failure stamp `days` ago. */

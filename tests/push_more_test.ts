@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "./_assert.ts";
 import { readIfExists, readRows, runCli, spawnCli, TEST_TOKEN } from "./_helpers.ts";
-import { setup } from "./_push_setup.ts";
-import { acquireLock, addPrivateSession, AgnesClient, push, readPrivateList } from "../mod.ts";
+import { pushToUnreachable, setup } from "./_push_setup.ts";
+import { acquireLock, addPrivateSession, readPrivateList } from "../mod.ts";
 
 const JWT =
   "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c";
@@ -331,11 +331,7 @@ Deno.test("push: a large (streamed) transcript to an unreachable server is reque
   const path = `${s.projects}/-w/huge.jsonl`;
   await Deno.writeFile(path, new Uint8Array(5 * 1024 * 1024).fill(0x61));
   await s.queue(["huge", path]);
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const closedPort = listener.addr.port;
-  listener.close();
-  using client = new AgnesClient({ server: `http://127.0.0.1:${closedPort}`, token: TEST_TOKEN });
-  const report = await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
+  const report = await pushToUnreachable(s);
   assertEquals([report.requeued, report.dropped_permanent], [1, 0]);
   // (The resource sanitizer also checks that the unread stream's file was closed.)
 });

@@ -1,12 +1,11 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./_assert.ts";
 import { readIfExists, readRows, runCli, STAMP, TEST_TOKEN } from "./_helpers.ts";
-import { daysAgo, setup } from "./_push_setup.ts";
+import { daysAgo, pushToUnreachable, setup } from "./_push_setup.ts";
 import {
   acquireLock,
   addPrivateSession,
   AgnesClient,
   listSnapshots,
-  push,
   readQueueFile,
   snapshotQueue,
 } from "../mod.ts";
@@ -205,11 +204,7 @@ Deno.test("push: a network error → requeued, no failed log", async () => {
   await using s = await setup();
   const path = await s.transcript("n");
   await s.queue(["n", path]);
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const closedPort = listener.addr.port;
-  listener.close();
-  using client = new AgnesClient({ server: `http://127.0.0.1:${closedPort}`, token: TEST_TOKEN });
-  const report = await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
+  const report = await pushToUnreachable(s);
   assertEquals([report.requeued, report.dropped_permanent], [1, 0]);
   assert(report.errors.length === 1 && "error" in report.errors[0]!);
   assertEquals(await readIfExists(s.workspace.file("failedLog")), undefined);
