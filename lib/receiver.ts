@@ -110,6 +110,10 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
   const maxUpload = options.maxUploadBytes ?? 50 * MIB;
   const maxDecompressed = options.maxDecompressedBytes ?? 50 * MIB;
   const drainLimit = Math.max(maxUpload, maxDecompressed) * 2 + MIB;
+  const tooLarge = `File too large (max ${Math.round(maxUpload / MIB)}MB)`;
+  const decompressedTooLarge = `Decompressed content too large (max ${
+    Math.round(maxDecompressed / MIB)
+  }MB)`;
   for (const user of options.tokens.values()) {
     if (!USER_ID.test(user)) {
       throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
@@ -139,13 +143,11 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
     let stored: { filename: string; size: number } | undefined;
     let scripted: Response | undefined;
     let pending: Promise<void> | undefined;
+    let seenFile = false; // only the first `file` part counts
     await parseMultipart(request.body, boundary[1] ?? boundary[2]!, async (headers) => {
       const { name, filename } = parseContentDisposition(headers.get("content-disposition") ?? "");
-      if (
-        name !== "file" || stored !== undefined || pending !== undefined || scripted !== undefined
-      ) {
-        return undefined;
-      }
+      if (name !== "file" || seenFile) return undefined;
+      seenFile = true;
       const gzip = filename?.endsWith(".gz") ?? false;
       const target = gzip ? filename!.slice(0, -3) : filename ?? "";
       if (!UPLOAD_NAME.test(target) || target === "." || target === "..") {
@@ -157,7 +159,7 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
       await Deno.mkdir(folder, { recursive: true });
       const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
       let content = readable.pipeThrough(
-        byteLimit(maxUpload, () => new UploadRejection(413, "File too large (max 50MB)")),
+        byteLimit(maxUpload, () => new UploadRejection(413, tooLarge)),
       );
       if (gzip) {
         content = content
@@ -165,10 +167,7 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
             new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
           )
           .pipeThrough(
-            byteLimit(
-              maxDecompressed,
-              () => new UploadRejection(413, "Decompressed content too large (max 50MB)"),
-            ),
+            byteLimit(maxDecompressed, () => new UploadRejection(413, decompressedTooLarge)),
           );
       }
       pending = writeAtomically(folder, target, content).then((size) => {
@@ -196,9 +195,7 @@ export function createReceiver(options: ReceiverOptions): (request: Request) => 
     let payload: unknown;
     try {
       const text = await new Response(
-        request.body?.pipeThrough(
-          byteLimit(maxUpload, () => new UploadRejection(413, "File too large (max 50MB)")),
-        ),
+        request.body?.pipeThrough(byteLimit(maxUpload, () => new UploadRejection(413, tooLarge))),
       ).text();
       payload = JSON.parse(text);
     } catch (error) {

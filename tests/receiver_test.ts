@@ -86,6 +86,15 @@ Deno.test("receiver: a decompression bomb → 413 with nothing stored", async ()
   const bomb = await gzip(new Uint8Array(8 * 1024 * 1024));
   assert(bomb.length < 64 * 1024);
   assertEquals(await upload(receiver.url, "b.jsonl.gz", bomb), [413, {
+    detail: "Decompressed content too large (max 1MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver: at the default limits the 413 details are the contract's", async () => {
+  await using receiver = await startReceiver();
+  const bomb = await gzip(new Uint8Array(51 * 1024 * 1024));
+  assertEquals(await upload(receiver.url, "b.jsonl.gz", bomb), [413, {
     detail: "Decompressed content too large (max 50MB)",
   }]);
   assertEquals(await receiver.allFiles(), []);
@@ -94,7 +103,7 @@ Deno.test("receiver: a decompression bomb → 413 with nothing stored", async ()
 Deno.test("receiver: a body over the limit → 413 with nothing stored", async () => {
   await using receiver = await startReceiver({ maxUploadBytes: 1024 * 1024 });
   assertEquals(await upload(receiver.url, "big.jsonl", new Uint8Array(2 * 1024 * 1024)), [413, {
-    detail: "File too large (max 50MB)",
+    detail: "File too large (max 1MB)",
   }]);
   assertEquals(await receiver.allFiles(), []);
 });
