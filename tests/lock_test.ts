@@ -225,3 +225,31 @@ Deno.test("4 concurrent writers x 50 appends give 200 well-formed rows", async (
   );
   assertEquals(new Set(rows), expected);
 });
+
+/** Makes a folder's entries impossible to remove (even for root), and undoes it. */
+async function freezeFolder(dir: string, frozen: boolean): Promise<void> {
+  if (Deno.uid() === 0) {
+    const { code } = await new Deno.Command("chattr", { args: [frozen ? "+i" : "-i", dir] })
+      .output();
+    assertEquals(code, 0, "chattr is needed to make a folder read-only for root");
+  } else {
+    await Deno.chmod(dir, frozen ? 0o555 : 0o755);
+  }
+}
+
+Deno.test("a lock file that cannot be removed on release is left stale, and the next taker breaks it", async () => {
+  await using workspace = await tempWorkspace();
+  const dir = `${workspace.root}/locks`;
+  await Deno.mkdir(dir);
+  const path = `${dir}/x.lock`;
+  const held = await acquireLock(path);
+  await freezeFolder(dir, true);
+  try {
+    await held.release(); // does not throw: the work under the lock stays a success
+    assertEquals((await readLockOwner(path))?.token, held.owner.token); // left behind...
+  } finally {
+    await freezeFolder(dir, false);
+  }
+  await using next = await acquireLock(path, { timeoutMs: 0 }); // ...and broken as stale
+  assertEquals(next.owner.pid, Deno.pid);
+});
