@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "./_assert.ts";
-import { runCli } from "./_helpers.ts";
+import { runCli, tempWorkspace } from "./_helpers.ts";
 import { VERSION } from "../mod.ts";
 import { main } from "../cli.ts";
 
@@ -55,8 +55,9 @@ Deno.test("usage errors exit 2 with one line pointing at --help", async () => {
 });
 
 Deno.test("hook commands never exit non-zero, even on bad options", async () => {
+  await using workspace = await tempWorkspace(); // the fallback workspace is the current folder
   for (const command of ["capture-session", "statusline"]) {
-    const result = await runCli([command, "--workspace"], { stdin: "" });
+    const result = await runCli([command, "--workspace"], { stdin: "", cwd: workspace.root });
     assertEquals([result.code, result.stdout], [0, ""]);
   }
 });
