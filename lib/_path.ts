@@ -23,6 +23,11 @@ export function isAbsolutePath(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
 }
 
+/** The user's home folder: `$HOME`, else `$USERPROFILE` (Windows), else `.`. */
+export function homeDir(): string {
+  return Deno.env.get("HOME") || Deno.env.get("USERPROFILE") || ".";
+}
+
 /** Joins path segments with the platform separator, without normalizing. */
 export function joinPath(...segments: string[]): string {
   return segments.join(SEPARATOR);

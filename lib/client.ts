@@ -138,25 +138,38 @@ export class AgnesClient implements Disposable {
     this.#options = { timeoutMs: 30_000, ...options, server: options.server.replace(/\/+$/, "") };
   }
 
-  #headers(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      "Authorization": `Bearer ${this.#options.token}`,
-      "User-Agent": `agnes-sessions/${VERSION}`,
-      ...extra,
-    };
+  /**
+   * One request: our headers, the pooled client, redirects not followed (a
+   * 3xx is an answer, and the token stays with this server), and a time-out
+   * that grows by 1 s per 256 KiB of body, so a slow link is not a time-out
+   * forever.
+   */
+  #fetch(
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; body?: BodyInit },
+    bodyBytes = 0,
+  ): Promise<Response> {
+    const timeoutMs = this.#options.timeoutMs + Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
+    return fetch(`${this.#options.server}${path}`, {
+      ...init,
+      headers: {
+        "Authorization": `Bearer ${this.#options.token}`,
+        "User-Agent": `agnes-sessions/${VERSION}`,
+        ...init.headers,
+      },
+      client: this.#http,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    } as RequestInit);
   }
 
-  async #request(path: string, init: RequestInit, bodyBytes = 0): Promise<HttpOutcome> {
-    // A large upload gets 1 s more per 256 KiB, so a slow link is not a time-out forever.
-    const timeoutMs = this.#options.timeoutMs +
-      Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
+  async #request(
+    path: string,
+    init: { method: string; headers: Record<string, string>; body: BodyInit },
+    bodyBytes = 0,
+  ): Promise<HttpOutcome> {
     try {
-      const response = await fetch(`${this.#options.server}${path}`, {
-        ...init,
-        client: this.#http,
-        redirect: "manual",
-        signal: AbortSignal.timeout(timeoutMs),
-      } as RequestInit);
+      const response = await this.#fetch(path, init, bodyBytes);
       await response.body?.cancel(); // the status is what we need; free the connection
       const outcome: HttpOutcome = { kind: "http", status: response.status };
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
@@ -175,11 +188,7 @@ export class AgnesClient implements Disposable {
   /** `GET /api/health`; a failure reads as a server with no capabilities. */
   async health(): Promise<ServerInfo> {
     try {
-      const response = await fetch(`${this.#options.server}/api/health`, {
-        client: this.#http,
-        headers: this.#headers(),
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      } as RequestInit);
+      const response = await this.#fetch("/api/health", {});
       await response.body?.cancel();
       const header = (name: string) => response.headers.get(name) ?? undefined;
       const accepts = new Set(
@@ -218,7 +227,7 @@ export class AgnesClient implements Disposable {
     }
     return await this.#request("/api/upload/sessions", {
       method: "POST",
-      headers: this.#headers({ "Content-Type": `multipart/form-data; boundary=${boundary}` }),
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
       body,
     }, size);
   }
@@ -227,7 +236,7 @@ export class AgnesClient implements Disposable {
   uploadLocalMd(content: string): Promise<HttpOutcome> {
     return this.#request("/api/upload/local-md", {
       method: "POST",
-      headers: this.#headers({ "Content-Type": "application/json" }),
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ content }),
     });
   }

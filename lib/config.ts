@@ -6,7 +6,7 @@
  * @module
  */
 
-import { joinPath } from "./_path.ts";
+import { homeDir, joinPath } from "./_path.ts";
 import { writeFileAtomic } from "./text_file.ts";
 
 /** The server used when nothing else names one. */
@@ -42,8 +42,7 @@ export class ConfigurationError extends Error {
 export function configDir(): string {
   const explicit = Deno.env.get("AGNES_CONFIG_DIR");
   if (explicit) return explicit;
-  const home = Deno.env.get("HOME") || Deno.env.get("USERPROFILE") || ".";
-  return joinPath(home, ".config", "agnes");
+  return joinPath(homeDir(), ".config", "agnes");
 }
 
 async function readOptional(path: string): Promise<string | undefined> {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { concatBytes } from "./_bytes.ts";
+
 /** The headers of one part, lower-cased names. */
 export type PartHeaders = Map<string, string>;
 
@@ -28,14 +30,6 @@ function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): nu
     if (match) return i;
   }
   return -1;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
 
 /**
@@ -183,7 +177,7 @@ export async function parseMultipart(
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      buffer = concat(buffer, value);
+      buffer = concatBytes(buffer, value);
       while (await step(false));
       if (state === "end") break;
     }

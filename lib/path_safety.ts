@@ -6,7 +6,7 @@
  * @module
  */
 
-import { baseName, joinPath } from "./_path.ts";
+import { baseName, homeDir, joinPath } from "./_path.ts";
 
 /** The upload file name the server accepts: `^[A-Za-z0-9._-]{1,200}$`. */
 export const UPLOAD_NAME = /^[A-Za-z0-9._-]{1,200}$/;
@@ -25,8 +25,7 @@ export const UPLOAD_NAME = /^[A-Za-z0-9._-]{1,200}$/;
 export function projectsRoot(): string {
   const configDir = Deno.env.get("CLAUDE_CONFIG_DIR");
   if (configDir) return joinPath(configDir, "projects");
-  const home = Deno.env.get("HOME") || Deno.env.get("USERPROFILE") || ".";
-  return joinPath(home, ".claude", "projects");
+  return joinPath(homeDir(), ".claude", "projects");
 }
 
 /** Why a path may not be uploaded, or `"missing"` when it does not exist (yet). */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { baseName, joinPath } from "./_path.ts";
+import { baseName, isAbsolutePath, joinPath } from "./_path.ts";
 import {
   type AgnesClient,
   classifyOutcome,
@@ -141,13 +141,9 @@ async function failedForRetry(
   for await (const row of readLines(workspace.file("failedLog"))) {
     if (!row.ok) continue;
     const [, sessionId = "", reason = "", path = ""] = row.text.split("\t");
-    if (path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path)) {
-      if (reason !== "malformed") {
-        retry.push({ sessionId, path, stamp: "" });
-        continue;
-      }
-    }
-    keep.push(row.text);
+    // A malformed row's "path" is a preview of the row, not a transcript.
+    if (reason !== "malformed" && isAbsolutePath(path)) retry.push({ sessionId, path, stamp: "" });
+    else keep.push(row.text);
   }
   return { retry, keep };
 }
@@ -159,6 +155,10 @@ function malformedRows(rows: readonly MalformedRow[]): FailedRow[] {
     // deno-lint-ignore no-control-regex
     path: `[${reason}] ${preview}`.replace(/[\t\r\n\u0000]/g, " ").slice(0, 240),
   }));
+}
+
+function isRegularFile(path: string): Promise<boolean> {
+  return Deno.stat(path).then((info) => info.isFile, () => false);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -182,7 +182,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
   const { workspace } = options;
   const report = emptyReport();
   const localMdPath = joinPath(workspace.root, LOCAL_MD);
-  const hasLocalMd = await Deno.stat(localMdPath).then((info) => info.isFile, () => false);
+  const hasLocalMd = await isRegularFile(localMdPath);
   if (!await workspace.hasStateDir() && !hasLocalMd) return report; // an empty workspace: create nothing
   await workspace.ensureStateDir();
 
@@ -465,6 +465,6 @@ export async function planPush(workspace: Workspace): Promise<PushPlan> {
     }
   }
   const localMd = joinPath(workspace.root, LOCAL_MD);
-  if (await Deno.stat(localMd).then((info) => info.isFile, () => false)) plan.localMd = localMd;
+  if (await isRegularFile(localMd)) plan.localMd = localMd;
   return plan;
 }

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { concatBytes } from "./_bytes.ts";
+
 /** What a redacted token is replaced with. */
 export const JWT_REPLACEMENT = "[REDACTED-JWT]";
 
@@ -120,7 +122,7 @@ export class JwtRedactionStream extends TransformStream<Uint8Array, Uint8Array> 
     let carry: Uint8Array = new Uint8Array(0);
     super({
       transform(chunk, controller) {
-        const data = carry.length === 0 ? chunk : concat(carry, chunk);
+        const data = concatBytes(carry, chunk);
         const { output, rest } = redactJwtBytes(data, false);
         carry = rest;
         if (output.length > 0) controller.enqueue(output);
@@ -131,11 +133,4 @@ export class JwtRedactionStream extends TransformStream<Uint8Array, Uint8Array> 
       },
     });
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(a.length + b.length);
-  joined.set(a);
-  joined.set(b, a.length);
-  return joined;
 }
