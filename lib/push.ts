@@ -132,18 +132,26 @@ async function uploadedVersions(workspace: Workspace): Promise<Map<string, Set<s
   return versions;
 }
 
-/** Failed-log entries worth one more try (`--retry-failed`), and the rows kept. */
+/**
+ * Failed-log entries worth one more try (`--retry-failed`), and the rows to
+ * keep when the log is rewritten without them. `keep` is `undefined` when the
+ * log holds a row that cannot be read back byte for byte: such a log is only
+ * ever appended to, so nothing in it is lost.
+ */
 async function failedForRetry(
   workspace: Workspace,
-): Promise<{ retry: QueueEntry[]; keep: string[] }> {
+): Promise<{ retry: QueueEntry[]; keep: string[] | undefined }> {
   const retry: QueueEntry[] = [];
-  const keep: string[] = [];
+  let keep: string[] | undefined = [];
   for await (const row of readLines(workspace.file("failedLog"))) {
-    if (!row.ok) continue;
+    if (!row.ok) {
+      keep = undefined;
+      continue;
+    }
     const [, sessionId = "", reason = "", path = ""] = row.text.split("\t");
     // A malformed row's "path" is a preview of the row, not a transcript.
     if (reason !== "malformed" && isAbsolutePath(path)) retry.push({ sessionId, path, stamp: "" });
-    else keep.push(row.text);
+    else keep?.push(row.text);
   }
   return { retry, keep };
 }
@@ -379,7 +387,7 @@ async function pushLocked(
   await syncFile(workspace.file("uploadedLog"));
   await appendLog(workspace, "privateSkippedLog", privateSkippedLogRows(privateRows, now()));
   const newFailures = failedLogRows(failedRows, now());
-  if (retried === undefined) {
+  if (retried?.keep === undefined) {
     await appendLog(workspace, "failedLog", newFailures);
   } else {
     // The retried rows leave the log and their new outcomes enter it in one atomic step.

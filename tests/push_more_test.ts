@@ -379,3 +379,23 @@ Deno.test("push on a terminal: says another push is running, and shows progress 
   assertStringIncludes(json, '"sessions":12');
   assert(!json.includes("Uploading"), "no progress under --json");
 });
+
+Deno.test("push --retry-failed never drops failed-log rows it cannot read", async () => {
+  await using s = await setup();
+  const path = await s.transcript("again");
+  await s.workspace.ensureStateDir();
+  const unreadable = new Uint8Array([
+    ...new TextEncoder().encode("2026-01-01T00:00:00Z\tx\t400\t/t/"),
+    0xff,
+    0x0a,
+  ]);
+  const retryable = new TextEncoder().encode(`2026-01-01T00:00:00Z\tagain\t409\t${path}\n`);
+  await Deno.writeFile(
+    s.workspace.file("failedLog"),
+    new Uint8Array([...unreadable, ...retryable]),
+  );
+  const result = await s.cli(["--retry-failed"]);
+  assertEquals(result.stdout, "Uploaded 1 sessions\n");
+  const log = await Deno.readFile(s.workspace.file("failedLog"));
+  assertEquals(log.subarray(0, unreadable.length), unreadable);
+});
