@@ -60,8 +60,6 @@ export interface PushReport {
   already_uploaded: number;
   /** Set when the push stopped on a configuration problem (exit 1). */
   stopped: string | null;
-  /** Set when another push held the lock: nothing was done. */
-  lock_held: boolean;
 }
 
 /** Options for {@linkcode push}. */
@@ -103,7 +101,6 @@ function emptyReport(): PushReport {
     requeue_reasons: [],
     already_uploaded: 0,
     stopped: null,
-    lock_held: false,
   };
 }
 
@@ -172,7 +169,9 @@ function isRegularFile(path: string): Promise<boolean> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Pushes the workspace's queued transcripts and `CLAUDE.local.md`.
+ * Pushes the workspace's queued transcripts and `CLAUDE.local.md`. Returns
+ * `null` when another push holds this workspace's push lock (or it cannot be
+ * taken): nothing was done.
  *
  * @throws {ConfigurationError} when the private list cannot be read (nothing
  * is uploaded when privacy is unknown).
@@ -186,7 +185,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * console.log(`Uploaded ${report.sessions} sessions`);
  * ```
  */
-export async function push(options: PushOptions): Promise<PushReport> {
+export async function push(options: PushOptions): Promise<PushReport | null> {
   const { workspace } = options;
   const report = emptyReport();
   const localMdPath = joinPath(workspace.root, LOCAL_MD);
@@ -198,8 +197,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
   try {
     lock = await acquireLock(workspace.file("pushLock"), { timeoutMs: 0, purpose: "push" });
   } catch {
-    report.lock_held = true; // held, or cannot be taken: another push owns this run
-    return report;
+    return null; // held, or cannot be taken: another push owns this run
   }
   try {
     await pushLocked(options, report, localMdPath, hasLocalMd);

@@ -24,7 +24,7 @@ export interface Setup extends AsyncDisposable {
   env: Record<string, string>;
   transcript(name: string, content?: string): Promise<string>;
   queue(...entries: [string, string, string?][]): Promise<void>;
-  push(overrides?: Partial<PushOptions>): ReturnType<typeof push>;
+  push(overrides?: Partial<PushOptions>): Promise<PushReport>;
   cli(args: string[], env?: Record<string, string>): ReturnType<typeof runCli>;
 }
 
@@ -75,13 +75,9 @@ export async function setup(
     },
     async push(overrides = {}) {
       using client = new AgnesClient({ server: receiver.url, token: TEST_TOKEN });
-      return await push({
-        workspace,
-        client,
-        allowedRoots: [projects],
-        concurrency: 1,
-        ...overrides,
-      });
+      return ran(
+        await push({ workspace, client, allowedRoots: [projects], concurrency: 1, ...overrides }),
+      );
     },
     cli(args, extra = {}) {
       return runCli(["push", "--workspace", workspace.root, ...args], {
@@ -102,7 +98,13 @@ export async function pushToUnreachable(s: Setup): Promise<PushReport> {
   const closedPort = listener.addr.port;
   listener.close();
   using client = new AgnesClient({ server: `http://127.0.0.1:${closedPort}`, token: TEST_TOKEN });
-  return await push({ workspace: s.workspace, client, allowedRoots: [s.projects] });
+  return ran(await push({ workspace: s.workspace, client, allowedRoots: [s.projects] }));
+}
+
+/** The report of a push that ran (`null` means the push lock was held). */
+function ran(report: PushReport | null): PushReport {
+  if (report === null) throw new Error("the push lock was held: the push did not run");
+  return report;
 }
 
 /** A first-failure stamp `days` ago. */

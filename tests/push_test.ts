@@ -6,6 +6,7 @@ import {
   addPrivateSession,
   AgnesClient,
   listSnapshots,
+  push,
   readQueueFile,
   snapshotQueue,
 } from "../mod.ts";
@@ -94,6 +95,8 @@ Deno.test("push: lock held → exit 0, no output, no upload, queue untouched", a
     const result = await s.cli(args);
     assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
   }
+  using client = new AgnesClient({ server: s.receiver.url, token: TEST_TOKEN });
+  assertEquals(await push({ workspace: s.workspace, client, allowedRoots: [s.projects] }), null);
   assertEquals(s.seen, []);
   assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
 });

@@ -13,6 +13,8 @@ import { planPush, push, type PushReport } from "../push.ts";
 import { resolvePath } from "../_path.ts";
 import { Workspace } from "../workspace.ts";
 
+const encoder = new TextEncoder();
+
 /** Help text. */
 export const help = `Usage: agnes-sessions push [options]
 
@@ -69,11 +71,6 @@ function printReport(report: PushReport): void {
     );
   }
   if (report.local_md) console.log("Uploaded CLAUDE.local.md");
-}
-
-function jsonReport(report: PushReport): string {
-  const { lock_held: _held, ...rest } = report;
-  return JSON.stringify(rest);
 }
 
 async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
@@ -147,23 +144,21 @@ export async function run(args: string[]): Promise<void> {
     ...(progress
       ? {
         onProgress: (done: number, total: number) => {
-          if (total >= 10) {
-            Deno.stderr.writeSync(new TextEncoder().encode(`\rUploading ${done}/${total}\x1b[K`));
-          }
-          if (total >= 10 && done === total) {
-            Deno.stderr.writeSync(new TextEncoder().encode("\r\x1b[K"));
-          }
+          if (total < 10) return;
+          let text = `\rUploading ${done}/${total}\x1b[K`;
+          if (done === total) text += "\r\x1b[K"; // leave a clean line for the summary
+          Deno.stderr.writeSync(encoder.encode(text));
         },
       }
       : {}),
   });
-  if (report.lock_held) {
+  if (report === null) {
     if (!quiet && !json && Deno.stderr.isTerminal()) {
       console.error("agnes-sessions push: another push is running in this workspace");
     }
     return;
   }
-  if (json) console.log(jsonReport(report));
+  if (json) console.log(JSON.stringify(report));
   else if (!quiet) printReport(report);
   for (const error of report.errors) {
     console.error(
