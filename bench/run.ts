@@ -27,27 +27,6 @@ const EMPTY = `${ROOT}bench/empty.ts`;
 const FLAGS = [...RUN_FLAGS];
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 40);
 
-async function timeProcess(
-  args: string[],
-  stdin: string,
-  env: Record<string, string>,
-): Promise<number> {
-  const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...FLAGS, ...args],
-    stdin: "piped",
-    stdout: "null",
-    stderr: "null",
-    env,
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const { code } = await child.status;
-  if (code !== 0) throw new Error(`Cannot benchmark ${args.join(" ")}: exit ${code}`);
-  return performance.now() - started;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
@@ -64,15 +43,17 @@ async function startup(): Promise<void> {
       hook_event_name: "SessionStart",
     });
     const status = JSON.stringify({ session_id: "bench-session", model: { id: "x" } });
-    // Warm the module cache (transpiled output) as a hook's second run would find it.
-    await timeProcess([EMPTY], "", env);
-    await timeProcess([CLI, "capture-session"], capture, env);
-    await timeProcess([CLI, "statusline"], status, env);
+    const subjects = {
+      empty: () => measure([EMPTY], env),
+      capture: () => measure([CLI, "capture-session"], env, { stdin: capture }),
+      statusline: () => measure([CLI, "statusline"], env, { stdin: status }),
+    };
     const times = { empty: [] as number[], capture: [] as number[], statusline: [] as number[] };
-    for (let run = 0; run < RUNS; run++) {
-      times.empty.push(await timeProcess([EMPTY], "", env));
-      times.capture.push(await timeProcess([CLI, "capture-session"], capture, env));
-      times.statusline.push(await timeProcess([CLI, "statusline"], status, env));
+    for (let run = -1; run < RUNS; run++) { // run -1 warms the module cache
+      for (const name of ["empty", "capture", "statusline"] as const) {
+        const { ms } = await subjects[name]();
+        if (run >= 0) times[name].push(ms);
+      }
     }
     const base = median(times.empty);
     console.log(`start-up (${RUNS} interleaved runs each, median wall time)`);
@@ -91,42 +72,53 @@ async function startup(): Promise<void> {
   }
 }
 
-/** Runs `deno run FLAGS ...args` to the end; returns [wall ms, peak RSS bytes]. */
-async function measureProcess(
+/** What {@linkcode measure} saw of one process. */
+interface Measured {
+  /** Wall time from spawn to exit. */
+  ms: number;
+  /** Peak RSS (VmHWM) in bytes, when asked for; else 0. */
+  peakBytes: number;
+}
+
+/**
+ * Runs `deno run FLAGS ...args` to the end, feeding it `stdin`. With
+ * `peakRss`, polls its VmHWM from /proc every 5 ms; the start-up runs do not,
+ * as polling on the other core would add noise to a 15 ms process.
+ */
+async function measure(
   args: string[],
   env: Record<string, string>,
-): Promise<[number, number]> {
+  options: { stdin?: string; peakRss?: boolean } = {},
+): Promise<Measured> {
   const started = performance.now();
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...FLAGS, ...args],
-    stdin: "null",
+    stdin: "piped",
     stdout: "null",
     stderr: "piped",
     env,
   }).spawn();
-  let peak = 0;
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
+  await writer.close();
   let finished = false;
-  const status = child.output().then((output) => {
-    finished = true;
-    return output;
-  });
-  while (!finished) {
+  const output = child.output().finally(() => finished = true);
+  let peakBytes = 0;
+  while (options.peakRss && !finished) {
     try {
       const text = await Deno.readTextFile(`/proc/${child.pid}/status`);
       const match = /VmHWM:\s+(\d+) kB/.exec(text);
-      if (match) peak = Math.max(peak, Number(match[1]) * 1024);
+      if (match) peakBytes = Math.max(peakBytes, Number(match[1]) * 1024);
     } catch {
       // Gone between the check and the read.
     }
-    await Promise.race([status, new Promise((resolve) => setTimeout(resolve, 5))]);
+    await Promise.race([output, new Promise((resolve) => setTimeout(resolve, 5))]);
   }
-  const output = await status;
-  if (output.code !== 0) {
-    throw new Error(
-      `Cannot benchmark ${args.join(" ")}: ${new TextDecoder().decode(output.stderr)}`,
-    );
+  const { code, stderr } = await output;
+  if (code !== 0) {
+    throw new Error(`Cannot benchmark ${args.join(" ")}: ${new TextDecoder().decode(stderr)}`);
   }
-  return [performance.now() - started, peak];
+  return { ms: performance.now() - started, peakBytes };
 }
 
 async function startReceiverProcess(dataDir: string): Promise<[string, Deno.ChildProcess]> {
@@ -179,29 +171,24 @@ async function pushBenchmarks(): Promise<void> {
       AGNES_CONFIG_DIR: `${root}/config`,
     };
     const queue = files.map((path, i) => `bench-${i}\t${path}\n`).join("");
+    /** Puts `rows` on the queue and forgets earlier uploads, so every file is sent again. */
+    const requeue = async (rows: string) => {
+      await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, rows);
+      await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
+    };
     const rounds = Number(Deno.env.get("BENCH_PUSH_ROUNDS") ?? 5);
     const times = { fetch: [] as number[], push: [] as number[], pushPlain: [] as number[] };
     for (let round = 0; round < rounds + 1; round++) {
-      const [fetchMs] = await measureProcess([
-        `${ROOT}bench/fetch_loop.ts`,
-        url,
-        "bench-token",
-        "4",
-        ...files,
-      ], env);
+      const { ms: fetchMs } = await measure(
+        [`${ROOT}bench/fetch_loop.ts`, url, "bench-token", "4", ...files],
+        env,
+      );
       for (const [key, extra] of [["push", []], ["pushPlain", ["--no-gzip"]]] as const) {
-        await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, queue);
-        await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
-        const [pushMs] = await measureProcess([
-          CLI,
-          "push",
-          "--quiet",
-          "--workspace",
-          workspace,
-          "--concurrency",
-          "4",
-          ...extra,
-        ], env);
+        await requeue(queue);
+        const { ms: pushMs } = await measure(
+          [CLI, "push", "--quiet", "--workspace", workspace, "--concurrency", "4", ...extra],
+          env,
+        );
         if (round > 0) times[key].push(pushMs); // round 0 warms caches
       }
       if (round > 0) times.fetch.push(fetchMs);
@@ -233,19 +220,15 @@ async function pushBenchmarks(): Promise<void> {
     }
     file.close();
     console.log("\npush memory (one 48 MiB transcript, peak RSS of the push process)");
-    const [, emptyPeak] = await measureProcess([EMPTY], env);
+    const { peakBytes: emptyPeak } = await measure([EMPTY], env, { peakRss: true });
     console.log(`  deno run empty module       ${(emptyPeak / 1e6).toFixed(1)} MB  (for scale)`);
     for (const extra of [[], ["--no-gzip"]]) {
-      await Deno.writeTextFile(`${workspace}/.claude/agnes-sessions.txt`, `big\t${big}\n`);
-      await Deno.remove(`${workspace}/.claude/agnes-sessions-uploaded.txt`).catch(() => {});
-      const [ms, peak] = await measureProcess([
-        CLI,
-        "push",
-        "--quiet",
-        "--workspace",
-        workspace,
-        ...extra,
-      ], env);
+      await requeue(`big\t${big}\n`);
+      const { ms, peakBytes: peak } = await measure(
+        [CLI, "push", "--quiet", "--workspace", workspace, ...extra],
+        env,
+        { peakRss: true },
+      );
       const label = extra.length === 0 ? "push (gzip)" : "push --no-gzip";
       console.log(
         `  ${label.padEnd(27)} ${(peak / 1e6).toFixed(1)} MB  in ${
