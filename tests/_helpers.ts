@@ -1,6 +1,6 @@
 /** Shared helpers for the tests: temp workspaces and real CLI processes. */
 
-import { Workspace } from "../mod.ts";
+import { type ReceiverOptions, serveReceiver, Workspace } from "../mod.ts";
 
 export const CLI = new URL("../cli.ts", import.meta.url).pathname;
 export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -113,9 +113,8 @@ export const TEST_USER = "analyst";
 
 /** Starts the real receiver for a test. */
 export async function startReceiver(
-  options: Partial<import("../mod.ts").ReceiverOptions> = {},
+  options: Partial<ReceiverOptions> = {},
 ): Promise<TestReceiver> {
-  const { serveReceiver } = await import("../mod.ts");
   const dataDir = await Deno.makeTempDir({ prefix: "agnes-data-" });
   let url = "";
   const server = serveReceiver({

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./_assert.ts";
 import { readIfExists, readRows, runCli, spawnCli, STAMP, tempWorkspace } from "./_helpers.ts";
-import { addPrivateSession } from "../mod.ts";
+import { acquireLock, addPrivateSession } from "../mod.ts";
 
 /** Runs capture-session in `root` with `stdin`; returns the process result. */
 function capture(root: string, stdin: string, extra: string[] = []) {
@@ -122,7 +122,6 @@ Deno.test("capture: input over 1 MiB gives stdin_read_error", async () => {
 Deno.test("capture: a held queue lock gives lock_timeout after about 1 s, exit 0", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
-  const { acquireLock } = await import("../mod.ts");
   await using _held = await acquireLock(workspace.file("queueLock"));
   const started = performance.now();
   const result = await capture(workspace.root, valid("s1"));

@@ -10,6 +10,7 @@ import {
   listSnapshots,
   parseQueueLine,
   privateSkippedLogRows,
+  type QueueEntry,
   readQueueFile,
   RefusedFileError,
   requeueEntries,
@@ -98,8 +99,8 @@ Deno.test("duplicates keep the earliest stamp; an unparseable stamp counts as no
     "a\t/t/1.jsonl\tgarbage",
     "a\t/t/1.jsonl\t2026-01-01T00:00:00Z",
     "b\t/t/2.jsonl\tgarbage",
-  ].map((row) => parseQueueLine(row)!);
-  assertEquals(dedupeEntries(rows.filter((row) => typeof row !== "string") as never), [
+  ].map(parseQueueLine).filter((row): row is QueueEntry => typeof row === "object");
+  assertEquals(dedupeEntries(rows), [
     entry("a", "/t/1.jsonl", "2026-01-01T00:00:00Z"),
     entry("b", "/t/2.jsonl"),
   ]);
