@@ -53,3 +53,12 @@ export function baseName(path: string): string {
   const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
   return trimmed.slice(index + 1);
 }
+
+/** The folder part of `path` (either separator); a root stays a root. */
+export function dirName(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, "");
+  const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
+  if (index < 0) return ".";
+  const dir = trimmed.slice(0, index);
+  return dir === "" || dir.endsWith(":") ? trimmed.slice(0, index + 1) : dir;
+}

@@ -12,7 +12,7 @@
 
 import { withLock } from "./lock.ts";
 import { assertRowField } from "./row.ts";
-import { appendLines, writeFileAtomic } from "./text_file.ts";
+import { appendLines, mayExist, writeFileAtomic } from "./text_file.ts";
 import type { Workspace } from "./workspace.ts";
 
 /**
@@ -30,9 +30,11 @@ import type { Workspace } from "./workspace.ts";
  * ```
  */
 export function readPrivateList(workspace: Workspace): Promise<Set<string>> {
+  const path = workspace.file("privateList");
+  if (!mayExist(path)) return Promise.resolve(new Set()); // the usual case
   let text: string;
   try {
-    text = Deno.readTextFileSync(workspace.file("privateList"));
+    text = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
       return Promise.resolve(new Set());

@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "./_assert.ts";
 import { FIXTURES, tempWorkspace } from "./_helpers.ts";
-import { appendLines, readLines, writeFileAtomic } from "../mod.ts";
+import { appendLines, mayExist, readLines, writeFileAtomic } from "../mod.ts";
+import { dirName } from "../lib/_path.ts";
 
 Deno.test("a failed append is truncated back: the file is as it was", async () => {
   await using workspace = await tempWorkspace();
@@ -60,4 +61,26 @@ Deno.test("writeFileAtomic sets the mode and leaves no temp file", async () => {
   assertEquals(await Deno.readTextFile(path), '{"a":1}');
   if (Deno.build.os !== "windows") assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
   assertEquals([...Deno.readDirSync(workspace.root)].map((entry) => entry.name), ["token.json"]);
+});
+
+Deno.test("mayExist: false only when the folder holds no name like it", async () => {
+  await using workspace = await tempWorkspace();
+  const dir = workspace.root;
+  assertEquals(mayExist(`${dir}/agnes-sessions.txt`), false);
+  assertEquals(mayExist(`${dir}/no-such-folder/agnes-sessions.txt`), false);
+  await Deno.writeTextFile(`${dir}/Agnes-Sessions.TXT`, "");
+  assertEquals(mayExist(`${dir}/agnes-sessions.txt`), true); // as a case-blind file system sees it
+  await Deno.symlink("/nowhere", `${dir}/link.txt`);
+  assertEquals(mayExist(`${dir}/link.txt`), true); // a dangling link is still a name
+  await Deno.writeTextFile(`${dir}/caf\u00e9.txt`, "");
+  assertEquals(mayExist(`${dir}/cafe\u0301.txt`), true); // NFD and NFC name the same file on macOS
+});
+
+Deno.test("dirName: the folder part, roots kept", () => {
+  assertEquals(dirName("/w/.claude/agnes-sessions.txt"), "/w/.claude");
+  assertEquals(dirName("/w/.claude/"), "/w");
+  assertEquals(dirName("/x"), "/");
+  assertEquals(dirName("C:\\w\\x.txt"), "C:\\w");
+  assertEquals(dirName("C:\\x.txt"), "C:\\");
+  assertEquals(dirName("x.txt"), ".");
 });
