@@ -17,6 +17,12 @@ export const assertStringIncludes = (actual: string, expected: string): void =>
     `expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
   );
 
+/** Asserts that `fn` throws an instance of `ErrorClass`. */
+export const assertThrows = (
+  fn: () => unknown,
+  ErrorClass: new (...args: never[]) => Error,
+): void => node.throws(fn, ErrorClass);
+
 /** Asserts that `fn` rejects, with an instance of `ErrorClass` when given. */
 export async function assertRejects(
   fn: () => Promise<unknown>,

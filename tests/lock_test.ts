@@ -6,7 +6,7 @@ import {
   readLockOwner,
   withLock,
 } from "../mod.ts";
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./_assert.ts";
 import { FIXTURES, readIfExists, spawnCli, tempWorkspace } from "./_helpers.ts";
 
 const CONTENDER = `${FIXTURES}lock_contender.ts`;
@@ -65,7 +65,17 @@ Deno.test("the owner record names pid, host, token, creation time and purpose", 
   const owner = await readLockOwner(path);
   assertEquals(owner, held.owner);
   assertEquals(owner?.purpose, "push");
-  assert(owner!.token.length >= 32 && owner!.host !== "");
+  assertMatch(owner!.token, /^[0-9a-f]{32}$/);
+  assertMatch(owner!.created, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+  assertEquals(owner!.pid, Deno.pid);
+  assert(owner!.host !== "");
+  const tokens = new Set<string>();
+  for (let round = 0; round < 50; round++) {
+    const again = await acquireLock(`${path}.${round}`);
+    tokens.add(again.owner.token);
+    await again.release();
+  }
+  assertEquals(tokens.size, 50);
 });
 
 Deno.test("a stale lock (complete record, nobody holding it) is broken at once", async () => {

@@ -1,4 +1,11 @@
-import { assert, assertEquals, assertMatch, assertNotEquals, assertRejects } from "./_assert.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertThrows,
+} from "./_assert.ts";
 import {
   appendLog,
   appendToQueue,
@@ -239,4 +246,24 @@ Deno.test("a queue, snapshot or log that is a symbolic link is refused, not foll
     RefusedFileError,
   );
   assertEquals(await Deno.readTextFile(target), "s\t/t/s.jsonl\n");
+});
+
+Deno.test("formatTimestamp agrees with toISOString to the second, leap days and year ends included", () => {
+  const dates = [
+    Date.UTC(1970, 0, 1),
+    Date.UTC(1999, 11, 31, 23, 59, 59, 999),
+    Date.UTC(2000, 1, 29, 12, 0, 0),
+    Date.UTC(2024, 1, 29, 23, 59, 59, 500),
+    Date.UTC(2100, 2, 1, 0, 0, 1),
+  ];
+  let seed = 7;
+  for (let i = 0; i < 500; i++) {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31; // deterministic spread over 1970..2205
+    dates.push(seed * 3_456);
+  }
+  for (const ms of dates) {
+    const date = new Date(ms);
+    assertEquals(formatTimestamp(date), date.toISOString().slice(0, 19) + "Z");
+  }
+  assertThrows(() => formatTimestamp(new Date(NaN)), RangeError);
 });
