@@ -41,9 +41,9 @@ export class RefusedFileError extends Error {
  * name like it (compared without case or Unicode form, which some file
  * systems ignore) or is itself missing. Checked before an `lstat` or a read of
  * a file that is often absent: in a fresh process the first thrown `NotFound`
- * costs about 0.4 ms, a tenth of a capture, while listing `.claude/` (a handful
- * of names) costs a few hundredths. A folder that cannot be listed answers
- * `true`, leaving the decision to the caller's own call.
+ * costs about 0.3 ms, while listing `.claude/` (a handful of names) costs a few
+ * hundredths. A folder that cannot be listed answers `true`, leaving the
+ * decision to the caller's own call.
  *
  * @example
  * ```ts
