@@ -33,16 +33,6 @@ export function formatBreadcrumb(outcome: string, detail: string, now: Date = ne
   return `${formatTimestamp(now)}\t${outcome}\t${clean}`;
 }
 
-/** Restarts the log when it is over the limit. */
-function rotate(path: string): void {
-  try {
-    const info = Deno.lstatSync(path);
-    if (info.isFile && info.size > BREADCRUMB_LOG_LIMIT) Deno.truncateSync(path, 0);
-  } catch {
-    // No log yet.
-  }
-}
-
 /**
  * Appends a breadcrumb, but only when `W/.claude/` already exists (bad input
  * in a folder without one leaves no trace on disk). Never throws.
@@ -65,9 +55,10 @@ export async function appendBreadcrumb(
 ): Promise<void> {
   try {
     if (!await workspace.hasStateDir()) return;
-    const path = workspace.file("captureLog");
-    rotate(path);
-    await appendLines(path, [formatBreadcrumb(outcome, detail)], { sync: false });
+    await appendLines(workspace.file("captureLog"), [formatBreadcrumb(outcome, detail)], {
+      sync: false,
+      restartOverBytes: BREADCRUMB_LOG_LIMIT,
+    });
   } catch {
     // A breadcrumb is a courtesy: the hook's outcome never depends on it.
   }

@@ -101,6 +101,11 @@ function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
 export interface AppendLinesOptions {
   /** Sync the data to disk before returning. Default `true`. */
   sync?: boolean;
+  /**
+   * Empty the file first when it is longer than this many bytes: a log that
+   * restarts instead of growing without bound. Default: never.
+   */
+  restartOverBytes?: number;
 }
 
 /**
@@ -134,7 +139,11 @@ export function appendLines(
   try {
     // Made a symbolic link between the check and the open? Then refuse.
     assertRegular(Deno.lstatSync(path), path, "append to");
-    const { size } = file.statSync();
+    let { size } = file.statSync();
+    if (options.restartOverBytes !== undefined && size > options.restartOverBytes) {
+      file.truncateSync(0);
+      size = 0;
+    }
     let text = lines.join("\n") + "\n";
     if (size > 0) {
       file.seekSync(-1, Deno.SeekMode.End);

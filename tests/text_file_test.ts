@@ -84,3 +84,14 @@ Deno.test("dirName: the folder part, roots kept", () => {
   assertEquals(dirName("C:\\x.txt"), "C:\\");
   assertEquals(dirName("x.txt"), ".");
 });
+
+Deno.test("appendLines restartOverBytes empties a file only when it is over the limit", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/log.txt`;
+  await Deno.writeTextFile(path, "12345678\n"); // 9 bytes
+  await appendLines(path, ["kept"], { restartOverBytes: 9 });
+  assertEquals(await Deno.readTextFile(path), "12345678\nkept\n");
+  await Deno.writeTextFile(path, "torn and too long"); // no final \n either
+  await appendLines(path, ["fresh"], { restartOverBytes: 9 });
+  assertEquals(await Deno.readTextFile(path), "fresh\n");
+});
