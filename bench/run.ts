@@ -75,11 +75,13 @@ async function startup(): Promise<void> {
       "statusline (cli.ts)": () => measure([CLI, "statusline"], env, { stdin: status }),
     };
     const times = new Map(Object.keys(subjects).map((name) => [name, [] as number[]]));
+    const syncs: number[] = [];
     for (let run = -1; run < RUNS; run++) { // run -1 warms the module and code caches
       for (const [name, subject] of Object.entries(subjects)) {
         const { ms } = await subject();
         if (run >= 0) times.get(name)!.push(ms);
       }
+      syncs.push(timeSyncedAppend(`${workspace}/sync-probe.txt`));
     }
     const base = median(times.get("empty module")!);
     console.log(`start-up (${RUNS} interleaved runs each, median wall time)`);
@@ -94,9 +96,22 @@ async function startup(): Promise<void> {
         `  ${name.padEnd(34)} ${value.toFixed(1)} ms  ratio ${(value / base).toFixed(2)}  ${note}`,
       );
     }
+    console.log(
+      `  fdatasync of one appended row here: median ${median(syncs).toFixed(2)} ms, ` +
+        `max ${Math.max(...syncs).toFixed(2)} ms (capture pays it, the baseline does not)`,
+    );
   } finally {
     await Deno.remove(workspace, { recursive: true });
   }
+}
+
+/** Appends one queue-sized row to `path` and times its `fdatasync`, in ms. */
+function timeSyncedAppend(path: string): number {
+  using file = Deno.openSync(path, { append: true, create: true });
+  file.writeSync(new TextEncoder().encode("bench-session\t/tmp/bench-session.jsonl\n"));
+  const started = performance.now();
+  file.syncDataSync();
+  return performance.now() - started;
 }
 
 /** What {@linkcode measure} saw of one process. */

@@ -54,7 +54,8 @@ export async function appendBreadcrumb(
   detail: string,
 ): Promise<void> {
   try {
-    if (!await workspace.hasStateDir()) return;
+    // No hasStateDir() check: opening a file never creates its folder, so
+    // without `.claude/` the append fails here and nothing is written.
     await appendLines(workspace.file("captureLog"), [formatBreadcrumb(outcome, detail)], {
       sync: false,
       restartOverBytes: BREADCRUMB_LOG_LIMIT,
