@@ -54,8 +54,8 @@ export async function appendBreadcrumb(
   detail: string,
 ): Promise<void> {
   try {
-    // No hasStateDir() check: opening a file never creates its folder, so
-    // without `.claude/` the append fails here and nothing is written.
+    // Opening a file never creates its folder: without `.claude/` this append
+    // fails and nothing is written, as the module doc promises.
     await appendLines(workspace.file("captureLog"), [formatBreadcrumb(outcome, detail)], {
       sync: false,
       restartOverBytes: BREADCRUMB_LOG_LIMIT,

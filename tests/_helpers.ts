@@ -25,16 +25,18 @@ export interface RunOptions {
   stdin?: string;
   env?: Record<string, string>;
   cwd?: string;
+  /** Permission and V8 flags for `deno run`. Default `["-A"]`. */
+  flags?: readonly string[];
 }
 
-/** Runs `deno run -A <script> ...args` as a real process. */
+/** Runs `deno run <flags> <script> ...args` as a real process. */
 export async function runScript(
   script: string,
   args: string[],
   options: RunOptions = {},
 ): Promise<RunResult> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", script, ...args],
+    args: ["run", ...(options.flags ?? ["-A"]), "--quiet", script, ...args],
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

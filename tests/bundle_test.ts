@@ -5,7 +5,7 @@
  */
 
 import { assertEquals, assertStringIncludes } from "./_assert.ts";
-import { readRows, type RunResult } from "./_helpers.ts";
+import { readRows, type RunOptions, type RunResult, runScript } from "./_helpers.ts";
 import { setup } from "./_push_setup.ts";
 import { RUN_FLAGS } from "../lib/detach.ts";
 import { VERSION } from "../lib/version.ts";
@@ -27,24 +27,8 @@ async function build(output: string): Promise<void> {
   assertEquals(code, 0, new TextDecoder().decode(stderr));
 }
 
-async function runBundle(
-  bundle: string,
-  args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
-): Promise<RunResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...RUN_FLAGS, bundle, ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1", ...options.env },
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(options.stdin ?? ""));
-  await writer.close();
-  const { code, stdout, stderr } = await child.output();
-  const decoder = new TextDecoder();
-  return { code, stdout: decoder.decode(stdout), stderr: decoder.decode(stderr) };
+function runBundle(bundle: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runScript(bundle, args, { ...options, flags: RUN_FLAGS });
 }
 
 Deno.test("the built bundle captures, marks private, shows the status line and pushes", async () => {
