@@ -14,7 +14,7 @@
  * @module
  */
 
-import { UsageError } from "./lib/args.ts";
+import { errorExit, EXIT_CODES } from "./lib/cli/_exit_code.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A command: what it does, and how to load it. */
@@ -100,36 +100,30 @@ export async function main(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === "--version" || name === "-V") {
     console.log(`agnes-sessions ${VERSION}`);
-    return 0;
+    return EXIT_CODES.ok;
   }
   if (name === "--help" || name === "-h" || name === "help") {
     console.log(toolHelp());
-    return 0;
+    return EXIT_CODES.ok;
   }
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
     const problem = name === undefined ? "No command given" : `Unknown command '${name}'`;
     console.error(`agnes-sessions: ${problem}. See 'agnes-sessions --help'.`);
-    return 2;
+    return EXIT_CODES.usage;
   }
   try {
     const { run, help } = await command.load();
     if (wantsHelp(rest)) {
       console.log(help);
-      return 0;
+      return EXIT_CODES.ok;
     }
     await run(rest);
-    return 0;
+    return EXIT_CODES.ok;
   } catch (error) {
-    if (command.hook) return 0;
-    if (error instanceof UsageError) {
-      console.error(
-        `agnes-sessions ${name}: ${error.message}. See 'agnes-sessions ${name} --help'.`,
-      );
-      return 2;
-    }
-    console.error(`agnes-sessions ${name}: ${error instanceof Error ? error.message : error}`);
-    return 1;
+    const { code, message } = errorExit(name!, error, command.hook ?? false);
+    if (message !== "") console.error(message);
+    return code;
   }
 }
 

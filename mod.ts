@@ -4,50 +4,123 @@
  * user marked private, and never slowing Claude Code down.
  *
  * As a library it offers the workspace queue, the stale-safe file lock, the
- * private list and the hook logic, all file-compatible with the Python
- * `agnes` CLI. Run as the main module it is the `agnes-sessions` CLI:
+ * private list, the hook logic, the push pipeline with its client, and an
+ * Agnes-compatible receiver, all file-compatible with the Python `agnes` CLI.
+ * Run as the main module it is the `agnes-sessions` CLI:
  *
  * ```sh
  * deno run -A jsr:@agnes/sessions push
  * ```
  *
- * @example Queue a transcript and take a snapshot, as a push does
+ * @example Capture a session as the hook does, then push it to a receiver
  * ```ts
- * import { appendToQueue, readQueueFile, snapshotQueue, Workspace } from "@agnes/sessions";
+ * import { AgnesClient, captureHookInput, push, serveReceiver, Workspace } from "@agnes/sessions";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await appendToQueue(workspace, [{ sessionId: "s1", path: "/t/s1.jsonl", stamp: "" }]);
- * const snapshot = await snapshotQueue(workspace);
- * const { entries } = await readQueueFile(snapshot!);
- * deepStrictEqual(entries, [{ sessionId: "s1", path: "/t/s1.jsonl", stamp: "" }]);
- * await Deno.remove(workspace.root, { recursive: true });
+ * const root = await Deno.makeTempDir();
+ * const workspace = new Workspace(`${root}/workspace`);
+ * const transcript = `${root}/projects/-workspace/s1.jsonl`;
+ * await Deno.mkdir(`${root}/projects/-workspace`, { recursive: true });
+ * await Deno.writeTextFile(transcript, '{"type":"user"}\n');
+ * const hook = JSON.stringify({ session_id: "s1", transcript_path: transcript });
+ * deepStrictEqual((await captureHookInput(workspace, hook)).outcome, "ok");
+ *
+ * let url = "";
+ * const server = serveReceiver({ dataDir: `${root}/data`, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
+ * {
+ *   using client = new AgnesClient({ server: url, token: "t" });
+ *   const report = await push({ workspace, client, allowedRoots: [`${root}/projects`] });
+ *   deepStrictEqual(report?.sessions, 1);
+ * }
+ * await server.shutdown();
+ * await Deno.remove(root, { recursive: true });
  * ```
  *
  * @module
  */
 
-export * from "./lib/args.ts";
-export * from "./lib/breadcrumb.ts";
-export * from "./lib/capture.ts";
-export * from "./lib/client.ts";
-export * from "./lib/config.ts";
-export * from "./lib/detach.ts";
-export * from "./lib/lock.ts";
-export * from "./lib/logs.ts";
-export * from "./lib/multipart_parser.ts";
-export * from "./lib/path_safety.ts";
-export * from "./lib/private_list.ts";
-export * from "./lib/push.ts";
-export * from "./lib/queue.ts";
-export * from "./lib/receiver.ts";
-export * from "./lib/redact.ts";
-export * from "./lib/row.ts";
-export * from "./lib/stdin.ts";
-export * from "./lib/text_file.ts";
-export * from "./lib/timestamp.ts";
-export * from "./lib/version.ts";
-export * from "./lib/workspace.ts";
+// The workspace and its files.
+export {
+  addPrivateSession,
+  appendToQueue,
+  discardSnapshot,
+  isPrivateSession,
+  listSnapshots,
+  type MalformedRow,
+  type QueueContents,
+  type QueueEntry,
+  type QueueWriteOptions,
+  readPrivateList,
+  readQueueFile,
+  removePrivateSession,
+  requeueEntries,
+  snapshotQueue,
+  Workspace,
+  WORKSPACE_FILES,
+  type WorkspaceFile,
+} from "./lib/store/mod.ts";
+export { RefusedFileError } from "./lib/fs/mod.ts";
+
+// The lock.
+export {
+  acquireLock,
+  HeldLock,
+  type LockOptions,
+  type LockOwner,
+  LockTimeoutError,
+  readLockOwner,
+  withLock,
+} from "./lib/lock/mod.ts";
+
+// The hooks.
+export {
+  captureHookInput,
+  type CaptureOptions,
+  type CaptureOutcome,
+  type CaptureResult,
+  PRIVATE_INDICATOR,
+  statusLineText,
+} from "./lib/hook/mod.ts";
+
+// Push.
+export {
+  checkUploadPath,
+  type PathVerdict,
+  planPush,
+  push,
+  type PushClient,
+  type PushError,
+  type PushOptions,
+  type PushPlan,
+  type PushReport,
+} from "./lib/push/mod.ts";
+export { projectsRoot } from "./lib/claude/mod.ts";
+export {
+  assertSafeServer,
+  ConfigurationError,
+  DEFAULT_SERVER,
+  resolveServer,
+  resolveToken,
+} from "./lib/config/mod.ts";
+
+// The wire: client, receiver, redaction.
+export {
+  AgnesClient,
+  type AgnesClientOptions,
+  classifyOutcome,
+  createReceiver,
+  type HttpOutcome,
+  JwtRedactionStream,
+  type OutcomeClass,
+  type ReceiverOptions,
+  redactJwtBytes,
+  serveReceiver,
+  type ServeReceiverOptions,
+  type ServerInfo,
+  type UploadOptions,
+} from "./lib/http/mod.ts";
+
+export { VERSION } from "./lib/version.ts";
 
 if (import.meta.main) {
   const { main } = await import("./cli.ts");

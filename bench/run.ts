@@ -23,7 +23,7 @@
  * @module
  */
 
-import { RUN_FLAGS } from "../lib/detach.ts";
+import { RUN_FLAGS } from "../lib/cli/_detach.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const CLI = `${ROOT}cli.ts`;

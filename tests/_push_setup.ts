@@ -4,12 +4,12 @@ import { runCli, startReceiver, tempWorkspace, TEST_TOKEN, type TestReceiver } f
 import {
   AgnesClient,
   appendToQueue,
-  formatTimestamp,
   push,
   type PushOptions,
   type PushReport,
   type Workspace,
 } from "../mod.ts";
+import { formatTimestamp } from "../lib/format/_timestamp.ts";
 
 /** A workspace, a Claude projects folder with transcripts, and a receiver. */
 export interface Setup extends AsyncDisposable {

@@ -1,30 +1,36 @@
 /**
  * The offline CI gate: `deno task ci`.
  *
- * Runs fmt, lint, type check, doc lint, a publish dry run and the tests (with
- * doc tests and a JUnit report), then prints one closing line
- * `N passed, N failed` that counts every test case and every gate step.
+ * Runs fmt, lint, type check, doc lint, a publish dry run, the tests (with
+ * doc tests and a JUnit report) and the stress scenarios at their reduced
+ * size, then prints one closing line `N passed, N failed` that counts every
+ * test case and every gate step.
  *
  * @module
  */
 
 const deno = Deno.execPath();
 const junit = ".junit/report.xml";
+const stressJunit = ".junit/stress.xml";
 
-const steps: [string, string[]][] = [
+const steps: [string, string[], Record<string, string>?][] = [
   ["fmt", ["fmt", "--check"]],
   ["lint", ["lint"]],
   ["check", ["check", "mod.ts", "cli.ts", "lib/", "tests/", "bench/", "tools/"]],
   ["doc-lint", ["doc", "--lint", "mod.ts", "cli.ts"]],
   ["publish-dry-run", ["publish", "--dry-run", "--allow-dirty"]],
   ["test", ["test", "-A", "--doc", `--junit-path=${junit}`]],
+  ["stress (reduced)", ["run", "-A", "tools/stress.ts", `--junit-path=${stressJunit}`], {
+    STRESS_SCALE: "ci",
+  }],
 ];
 
+await Deno.remove(".junit", { recursive: true }).catch(() => {}); // no stale reports
 let stepsPassed = 0;
 let stepsFailed = 0;
-for (const [name, args] of steps) {
+for (const [name, args, env = {}] of steps) {
   console.log(`\n== ${name}: deno ${args.join(" ")}`);
-  const { code } = await new Deno.Command(deno, { args, stdout: "inherit", stderr: "inherit" })
+  const { code } = await new Deno.Command(deno, { args, env, stdout: "inherit", stderr: "inherit" })
     .output();
   if (code === 0) stepsPassed++;
   else stepsFailed++;
@@ -43,13 +49,16 @@ function countJunit(xml: string): [number, number, number] {
   return [passed, failed, skipped];
 }
 
-let report = "";
-try {
-  report = await Deno.readTextFile(junit);
-} catch {
-  console.log(`no JUnit report at ${junit}`);
+let [passed, failed, skipped] = [0, 0, 0];
+for (const path of [junit, stressJunit]) {
+  try {
+    const [p, f, s] = countJunit(await Deno.readTextFile(path));
+    [passed, failed, skipped] = [passed + p, failed + f, skipped + s];
+  } catch {
+    console.log(`no JUnit report at ${path}`);
+    stepsFailed++;
+  }
 }
-const [passed, failed, skipped] = countJunit(report);
 if (passed + failed === 0) stepsFailed++; // a gate that ran no test has failed
 console.log(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 console.log(`gate steps: ${stepsPassed} of ${steps.length} ok`);

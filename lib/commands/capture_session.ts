@@ -4,11 +4,11 @@
  * @module
  */
 
-import { parseCommandArgs } from "../args.ts";
-import { appendBreadcrumb } from "../breadcrumb.ts";
-import { captureHookInput, type CaptureResult } from "../capture.ts";
-import { readStdinBounded } from "../stdin.ts";
-import { Workspace } from "../workspace.ts";
+import { parseCommandArgs } from "../cli/_args.ts";
+import { readStdinBounded } from "../cli/_stdin.ts";
+import { captureHookInput, type CaptureResult } from "../hook/capture.ts";
+import { appendBreadcrumb } from "../store/_breadcrumb.ts";
+import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */
 export const help = `Usage: agnes-sessions capture-session [--workspace DIR] [--verbose]

@@ -4,9 +4,11 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../args.ts";
-import { assertSafeServer, configDir, saveLogin } from "../config.ts";
-import { readStdinBounded } from "../stdin.ts";
+import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { readStdinBounded } from "../cli/_stdin.ts";
+import { configDir } from "../config/_config_dir.ts";
+import { saveLogin } from "../config/_save_login.ts";
+import { assertSafeServer } from "../config/server.ts";
 
 /** Help text. */
 export const help = `Usage: agnes-sessions login --server URL [--token TOKEN] [--allow-insecure]

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../args.ts";
-import { addPrivateSession, removePrivateSession } from "../private_list.ts";
-import { Workspace } from "../workspace.ts";
+import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { addPrivateSession, removePrivateSession } from "../store/mark_private.ts";
+import { Workspace } from "../store/workspace.ts";
 
 const SESSION_ID_VARIABLES = ["CLAUDE_CODE_SESSION_ID", "CLAUDE_SESSION_ID"] as const;
 

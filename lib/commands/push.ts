@@ -4,14 +4,18 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../args.ts";
-import { AgnesClient } from "../client.ts";
-import { assertSafeServer, ConfigurationError, resolveServer, resolveToken } from "../config.ts";
-import { spawnDetached } from "../detach.ts";
-import { projectsRoot } from "../path_safety.ts";
-import { planPush, push, type PushReport } from "../push.ts";
-import { resolvePath } from "../_path.ts";
-import { Workspace } from "../workspace.ts";
+import { projectsRoot } from "../claude/projects.ts";
+import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { spawnDetached } from "../cli/_detach.ts";
+import { ConfigurationError } from "../config/configuration_error.ts";
+import { assertSafeServer, resolveServer } from "../config/server.ts";
+import { resolveToken } from "../config/token.ts";
+import { resolvePath } from "../fs/_path.ts";
+import { AgnesClient } from "../http/client.ts";
+import { planPush } from "../push/plan.ts";
+import { push } from "../push/push.ts";
+import type { PushReport } from "../push/report.ts";
+import { Workspace } from "../store/workspace.ts";
 
 const encoder = new TextEncoder();
 
@@ -51,26 +55,41 @@ const OPTIONS = {
   "detach": "boolean",
 } as const;
 
+/** The `--json` object: the report under the snake_case keys scripts rely on. */
+function reportJson(report: PushReport): Record<string, unknown> {
+  return {
+    sessions: report.sessions,
+    local_md: report.localMd,
+    errors: report.errors,
+    private_skipped: report.privateSkipped,
+    dropped_permanent: report.droppedPermanent,
+    requeued: report.requeued,
+    requeue_reasons: report.requeueReasons,
+    already_uploaded: report.alreadyUploaded,
+    stopped: report.stopped,
+  };
+}
+
 function printReport(report: PushReport): void {
   console.log(`Uploaded ${report.sessions} sessions`); // the reference's wording, kept for scripts
-  if (report.private_skipped > 0) {
+  if (report.privateSkipped > 0) {
     console.log(
-      `Skipped ${report.private_skipped} private session(s) (see .claude/agnes-sessions-private-skipped.txt)`,
+      `Skipped ${report.privateSkipped} private session(s) (see .claude/agnes-sessions-private-skipped.txt)`,
     );
   }
   if (report.requeued > 0) {
     console.log(
       `Requeued ${report.requeued} session(s) for the next push (${
-        report.requeue_reasons.join(", ")
+        report.requeueReasons.join(", ")
       })`,
     );
   }
-  if (report.dropped_permanent > 0) {
+  if (report.droppedPermanent > 0) {
     console.log(
-      `Dropped ${report.dropped_permanent} session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)`,
+      `Dropped ${report.droppedPermanent} session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)`,
     );
   }
-  if (report.local_md) console.log("Uploaded CLAUDE.local.md");
+  if (report.localMd) console.log("Uploaded CLAUDE.local.md");
 }
 
 async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
@@ -80,7 +99,10 @@ async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
       {
         dry_run: true,
         would_upload: { sessions: plan.sessions, local_md: plan.localMd },
-        would_skip_private: plan.privateSkips,
+        would_skip_private: plan.privateSkips.map(({ sessionId, path }) => ({
+          session_id: sessionId,
+          path,
+        })),
         summary: {
           sessions_count: plan.sessions.length,
           private_skipped_count: plan.privateSkips.length,
@@ -97,7 +119,7 @@ async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
   for (const path of plan.sessions) console.log(`  ${path}`);
   if (plan.privateSkips.length > 0) {
     console.log(`Would skip ${plan.privateSkips.length} private session(s):`);
-    for (const { session_id, path } of plan.privateSkips) console.log(`  [${session_id}] ${path}`);
+    for (const { sessionId, path } of plan.privateSkips) console.log(`  [${sessionId}] ${path}`);
   }
   console.log(
     plan.localMd === null
@@ -158,7 +180,7 @@ export async function run(args: string[]): Promise<void> {
     }
     return;
   }
-  if (json) console.log(JSON.stringify(report));
+  if (json) console.log(JSON.stringify(reportJson(report)));
   else if (!quiet) printReport(report);
   for (const error of report.errors) {
     console.error(

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../args.ts";
-import { resolvePath } from "../_path.ts";
-import { serveReceiver } from "../receiver.ts";
+import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { resolvePath } from "../fs/_path.ts";
+import { serveReceiver } from "../http/serve_receiver.ts";
 
 /** Help text. */
 export const help = `Usage: agnes-sessions serve --token TOKEN=USER [options]

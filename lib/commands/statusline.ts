@@ -4,13 +4,10 @@
  * @module
  */
 
-import { isPrivateSession } from "../private_list.ts";
-import { readStdinBounded } from "../stdin.ts";
-import { Workspace } from "../workspace.ts";
-import { parseCommandArgs } from "../args.ts";
-
-/** What the status line shows for a private session. */
-export const PRIVATE_INDICATOR = "🔒 agnes-private";
+import { parseCommandArgs } from "../cli/_args.ts";
+import { readStdinBounded } from "../cli/_stdin.ts";
+import { PRIVATE_INDICATOR, statusLineText } from "../hook/status_line.ts";
+import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */
 export const help = `Usage: agnes-sessions statusline [--workspace DIR]
@@ -26,14 +23,9 @@ export async function run(args: string[]): Promise<void> {
       .values;
     const input = await readStdinBounded();
     if (!input.ok) return;
-    const payload: unknown = JSON.parse(input.text);
-    if (typeof payload !== "object" || payload === null) return;
-    const sessionId = (payload as Record<string, unknown>).session_id;
-    if (typeof sessionId !== "string") return;
-    if (await isPrivateSession(Workspace.resolve(workspace), sessionId)) {
-      console.log(PRIVATE_INDICATOR);
-    }
+    const text = await statusLineText(Workspace.resolve(workspace), input.text);
+    if (text !== "") console.log(text);
   } catch {
-    // Malformed input and unreadable files show nothing.
+    // Nothing to show.
   }
 }

@@ -1,0 +1,22 @@
+/**
+ * The command line's machinery, shared by the commands: argument parsing and
+ * the usage error (`_args.ts`), exit codes decided in one place
+ * (`_exit_code.ts`), bounded reading of a hook's stdin (`_stdin.ts`), and the
+ * flags the CLI runs with plus starting it detached (`_detach.ts`).
+ *
+ * May import: `fs/`. Imported by `commands/` and `cli.ts`. Nothing here is
+ * part of the library API.
+ *
+ * @example Parse a command line
+ * ```ts
+ * import { parseCommandArgs } from "./_args.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const { values } = parseCommandArgs(["--json"], { json: "boolean" });
+ * deepStrictEqual(values, { json: true });
+ * ```
+ *
+ * @module
+ */
+
+export {};

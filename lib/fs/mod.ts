@@ -1,0 +1,24 @@
+/**
+ * File primitives, the bottom of the tree: durable line appends that never
+ * merge a row into a torn one (`_append_lines.ts`), bounded line reading
+ * (`_read_lines.ts`), atomic whole-file replacement (`_write_file_atomic.ts`),
+ * the Windows contention ladder (`_retry_on_contention.ts`), and the refusal
+ * rules: only regular files are ours to read or write (`regular_file.ts`).
+ *
+ * May import: nothing else in `lib/`. Everything above may import it.
+ *
+ * @example Refuse what is not a regular file
+ * ```ts
+ * import { RefusedFileError } from "./mod.ts";
+ * import { assertRegular } from "./regular_file.ts";
+ * import { throws } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * throws(() => assertRegular(Deno.lstatSync(dir), dir, "read"), RefusedFileError);
+ * await Deno.remove(dir);
+ * ```
+ *
+ * @module
+ */
+
+export { RefusedFileError } from "./regular_file.ts";

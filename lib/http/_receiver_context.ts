@@ -1,0 +1,201 @@
+/**
+ * What every receiver route shares: the options with their defaults filled
+ * in, the headers sent on every answer, and the helpers that enforce limits
+ * while a body streams.
+ *
+ * @module
+ */
+
+import { VERSION } from "../version.ts";
+import { GZIP_CAPABILITY } from "./_wire.ts";
+
+const MIB = 1024 * 1024;
+
+/** Options for {@linkcode createReceiverContext} (and so for `createReceiver`). */
+export interface ReceiverOptions {
+  /** Where uploads are stored: `<dataDir>/user_sessions/<user>/<name>`. */
+  dataDir: string;
+  /** Bearer tokens and the user id each stands for. */
+  tokens: ReadonlyMap<string, string>;
+  /** Largest file part, in bytes as sent. Default 50 MiB. */
+  maxUploadBytes?: number;
+  /** Largest decompressed transcript, in bytes. Default 50 MiB. */
+  maxDecompressedBytes?: number;
+  /** Capabilities sent as `X-Agnes-Accepts`. Default `["session-gzip"]`. */
+  accepts?: readonly string[];
+  /** Sent as `X-Agnes-Min-Version` on every response, when set. */
+  minVersion?: string;
+  /**
+   * Test hook: consulted once an upload's file name is known (without `.gz`);
+   * a response it returns is sent instead of storing the file (the body is
+   * still drained).
+   */
+  scripted?: (filename: string, upload: { gzip: boolean }) => Response | undefined;
+}
+
+/** The receiver's settled configuration, passed to every route. */
+export interface ReceiverContext {
+  /** Where uploads are stored. */
+  dataDir: string;
+  /** Bearer tokens and the user id each stands for. */
+  tokens: ReadonlyMap<string, string>;
+  /** Largest file part as sent, in bytes. */
+  maxUploadBytes: number;
+  /** Largest decompressed transcript, in bytes. */
+  maxDecompressedBytes: number;
+  /** How much of a refused body is read and discarded so the client sees the answer. */
+  drainLimit: number;
+  /** The 413 detail for a body over `maxUploadBytes`. */
+  tooLarge: string;
+  /** The 413 detail for gzip content over `maxDecompressedBytes`. */
+  decompressedTooLarge: string;
+  /** Headers sent on every answer. */
+  headers: Record<string, string>;
+  /** The test hook of {@linkcode ReceiverOptions.scripted}. */
+  scripted: ReceiverOptions["scripted"];
+}
+
+const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
+
+/**
+ * Settles the receiver's options.
+ *
+ * @throws {TypeError} for a user id that is not a safe folder name.
+ *
+ * @example
+ * ```ts
+ * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ *
+ * const context = createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "me"]]) });
+ * deepStrictEqual(context.tooLarge, "File too large (max 50MB)");
+ * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "a/b"]]) }), TypeError);
+ * ```
+ */
+export function createReceiverContext(options: ReceiverOptions): ReceiverContext {
+  for (const user of options.tokens.values()) {
+    if (!USER_ID.test(user)) {
+      throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
+    }
+  }
+  const maxUploadBytes = options.maxUploadBytes ?? 50 * MIB;
+  const maxDecompressedBytes = options.maxDecompressedBytes ?? 50 * MIB;
+  return {
+    dataDir: options.dataDir,
+    tokens: options.tokens,
+    maxUploadBytes,
+    maxDecompressedBytes,
+    drainLimit: Math.max(maxUploadBytes, maxDecompressedBytes) * 2 + MIB,
+    tooLarge: `File too large (max ${Math.round(maxUploadBytes / MIB)}MB)`,
+    decompressedTooLarge: `Decompressed content too large (max ${
+      Math.round(maxDecompressedBytes / MIB)
+    }MB)`,
+    headers: {
+      "x-agnes-accepts": (options.accepts ?? [GZIP_CAPABILITY]).join(","),
+      "x-agnes-latest-version": VERSION,
+      ...(options.minVersion === undefined ? {} : { "x-agnes-min-version": options.minVersion }),
+    },
+    scripted: options.scripted,
+  };
+}
+
+/**
+ * An upload refused with the status and detail the contract names.
+ *
+ * @example
+ * ```ts
+ * import { UploadRejection } from "./_receiver_context.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(new UploadRejection(413, "too large").status, 413);
+ * ```
+ */
+export class UploadRejection extends Error {
+  /** Always `"UploadRejection"`. */
+  override name = "UploadRejection";
+
+  /**
+   * @param status The HTTP status to answer with.
+   * @param detail The `detail` of the JSON body.
+   */
+  constructor(readonly status: number, readonly detail: string) {
+    super(detail);
+  }
+}
+
+/**
+ * A JSON response.
+ *
+ * @example
+ * ```ts
+ * import { json } from "./_receiver_context.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(await json(404, { detail: "Not Found" }).json(), { detail: "Not Found" });
+ * ```
+ */
+export function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/**
+ * Counts bytes through a stream, failing with `rejection()` past `limit`.
+ *
+ * @example
+ * ```ts
+ * import { byteLimit, UploadRejection } from "./_receiver_context.ts";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const body = ReadableStream.from([new Uint8Array(10)]).pipeThrough(
+ *   byteLimit(5, () => new UploadRejection(413, "too large")),
+ * );
+ * await rejects(new Response(body).arrayBuffer(), UploadRejection);
+ * ```
+ */
+export function byteLimit(
+  limit: number,
+  rejection: () => UploadRejection,
+): TransformStream<Uint8Array, Uint8Array> {
+  let total = 0;
+  return new TransformStream({
+    transform(chunk, controller) {
+      total += chunk.length;
+      if (total > limit) throw rejection();
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+/**
+ * Reads a body to its end, discarding at most `limit` bytes (so the client
+ * sees our answer instead of a reset).
+ *
+ * @example
+ * ```ts
+ * import { drain } from "./_receiver_context.ts";
+ *
+ * await drain(ReadableStream.from([new Uint8Array(10)]), 1024);
+ * await drain(null, 1024);
+ * ```
+ */
+export async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
+  if (body === null) return;
+  try {
+    const reader = body.getReader();
+    let total = 0;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      total += value.length;
+      if (total > limit) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // Already consumed or broken: nothing more to drain.
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The receiver's `POST /api/upload/local-md`: a JSON `{"content": …}` body,
+ * size-limited while it streams, stored under `<data>/local_md/<user>/`.
+ *
+ * @module
+ */
+
+import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
+import { byteLimit, json, type ReceiverContext, UploadRejection } from "./_receiver_context.ts";
+
+/**
+ * Handles one `CLAUDE.local.md` upload for `user`.
+ *
+ * @throws {UploadRejection} for a body over the limit (413) or one that is
+ * not JSON with a string `content` (422).
+ *
+ * @example
+ * ```ts
+ * import { storeLocalMd } from "./_store_local_md.ts";
+ * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dataDir = await Deno.makeTempDir();
+ * const context = createReceiverContext({ dataDir, tokens: new Map() });
+ * const request = new Request("http://x/", { method: "POST", body: '{"content":"# notes"}' });
+ * deepStrictEqual(await (await storeLocalMd(context, request, "me")).json(), { status: "ok", user: "me", size: 7 });
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
+export async function storeLocalMd(
+  context: ReceiverContext,
+  request: Request,
+  user: string,
+): Promise<Response> {
+  let payload: unknown;
+  try {
+    const limit = byteLimit(
+      context.maxUploadBytes,
+      () => new UploadRejection(413, context.tooLarge),
+    );
+    payload = JSON.parse(await new Response(request.body?.pipeThrough(limit)).text());
+  } catch (error) {
+    if (error instanceof UploadRejection) throw error;
+    throw new UploadRejection(422, "invalid JSON body");
+  }
+  const content = (payload as { content?: unknown } | null)?.content;
+  if (typeof content !== "string") throw new UploadRejection(422, "field required: content");
+  const folder = `${context.dataDir}/local_md/${user}`;
+  await Deno.mkdir(folder, { recursive: true });
+  await writeFileAtomic(`${folder}/CLAUDE.local.md`, content);
+  return json(200, { status: "ok", user, size: content.length }, context.headers);
+}

@@ -1,0 +1,208 @@
+/**
+ * The transport side of push: one keep-alive client for the Agnes wire
+ * contract that sends requests and reports what came back, with no opinion
+ * on what an answer means (that is `outcome.ts`). Every request carries the
+ * bearer token and our `User-Agent`, follows no redirect, and times out.
+ *
+ * @module
+ */
+
+import { baseName } from "../fs/_path.ts";
+import { VERSION } from "../version.ts";
+import { multipartBlob, multipartStream } from "./_multipart_body.ts";
+import { preparedBytes, preparedStream, SMALL_UPLOAD_BYTES } from "./_upload_content.ts";
+import { ENDPOINTS } from "./_wire.ts";
+
+/** What `GET /api/health` told us. */
+export interface ServerInfo {
+  /** Capabilities from `X-Agnes-Accepts`, e.g. `session-gzip`. */
+  accepts: Set<string>;
+  /** `X-Agnes-Min-Version`, when sent. */
+  minVersion?: string;
+  /** `X-Agnes-Latest-Version`, when sent. */
+  latestVersion?: string;
+}
+
+/** The answer to one request: an HTTP status and the headers that matter, or a network failure. */
+export type HttpOutcome =
+  | {
+    kind: "http";
+    status: number;
+    /** `Retry-After`, when sent. */
+    retryAfter?: string;
+    /** `Location`, on redirects. */
+    location?: string;
+    /** `X-Agnes-Min-Version`, when sent. */
+    minVersion?: string;
+  }
+  | { kind: "network"; error: string };
+
+/** The slowest link an upload's time-out allows for, in bytes per second. */
+const SLOW_LINK_BYTES_PER_S = 256 * 1024;
+
+/** Options for {@linkcode AgnesClient}. */
+export interface AgnesClientOptions {
+  /** Server base URL, e.g. `https://agnes.example.com`. */
+  server: string;
+  /** Bearer token; never printed. */
+  token: string;
+  /** Per-request time-out in ms, plus 1 s per 256 KiB uploaded. Default 30 000. */
+  timeoutMs?: number;
+}
+
+/** Options for {@linkcode AgnesClient.uploadSession}. */
+export interface UploadOptions {
+  /** Send a gzip stream with a `.gz` part name (only when the server accepts it). */
+  gzip?: boolean;
+  /** Read the bytes from here instead of `path` (e.g. the resolved link target). */
+  source?: string;
+}
+
+interface RequestInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: BodyInit;
+}
+
+/**
+ * A client for one Agnes server, reusing its connections. Close it when done.
+ *
+ * @example
+ * ```ts
+ * import { AgnesClient, serveReceiver } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dataDir = await Deno.makeTempDir();
+ * let url = "";
+ * const server = serveReceiver({ dataDir, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
+ * const transcript = `${dataDir}/s1.jsonl`;
+ * await Deno.writeTextFile(transcript, "{}\n");
+ * {
+ *   using client = new AgnesClient({ server: url, token: "t" });
+ *   const info = await client.health();
+ *   const outcome = await client.uploadSession(transcript, { gzip: info.accepts.has("session-gzip") });
+ *   deepStrictEqual(outcome, { kind: "http", status: 200 });
+ * }
+ * await server.shutdown();
+ * await Deno.remove(dataDir, { recursive: true });
+ * ```
+ */
+export class AgnesClient implements Disposable {
+  #http = Deno.createHttpClient({ poolIdleTimeout: 30_000 });
+  #options: Required<AgnesClientOptions>;
+
+  /** Creates a client; no request is made yet. */
+  constructor(options: AgnesClientOptions) {
+    this.#options = { timeoutMs: 30_000, ...options, server: options.server.replace(/\/+$/, "") };
+  }
+
+  /**
+   * One request: our headers, the pooled client, redirects not followed (a
+   * 3xx is an answer, and the token stays with this server), and a time-out
+   * that grows by 1 s per 256 KiB of body, so a slow link is not a time-out
+   * forever.
+   */
+  #fetch(path: string, init: RequestInit, bodyBytes = 0): Promise<Response> {
+    const timeoutMs = this.#options.timeoutMs + Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
+    return fetch(`${this.#options.server}${path}`, {
+      ...init,
+      headers: {
+        "Authorization": `Bearer ${this.#options.token}`,
+        "User-Agent": `agnes-sessions/${VERSION}`,
+        ...init.headers,
+      },
+      client: this.#http,
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutMs),
+    } as globalThis.RequestInit);
+  }
+
+  /** Sends a request and reports its status and the headers push acts on. */
+  async #request(path: string, init: RequestInit, bodyBytes = 0): Promise<HttpOutcome> {
+    try {
+      const response = await this.#fetch(path, init, bodyBytes);
+      await response.body?.cancel(); // the status is what we need; free the connection
+      const outcome: HttpOutcome = { kind: "http", status: response.status };
+      const header = (name: string) => response.headers.get(name) ?? undefined;
+      const [retryAfter, location, minVersion] = [
+        header("retry-after"),
+        header("location"),
+        header("x-agnes-min-version"),
+      ];
+      if (retryAfter !== undefined) outcome.retryAfter = retryAfter;
+      if (location !== undefined) outcome.location = location;
+      if (minVersion !== undefined) outcome.minVersion = minVersion;
+      return outcome;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { kind: "network", error: message.replaceAll(this.#options.token, "[token]") };
+    }
+  }
+
+  /** `GET /api/health`; a failure reads as a server with no capabilities. */
+  async health(): Promise<ServerInfo> {
+    try {
+      const response = await this.#fetch(ENDPOINTS.health, {});
+      await response.body?.cancel();
+      const header = (name: string) => response.headers.get(name) ?? undefined;
+      const accepts = new Set(
+        (header("x-agnes-accepts") ?? "").split(",").map((item) => item.trim()).filter(Boolean),
+      );
+      const info: ServerInfo = { accepts };
+      const min = header("x-agnes-min-version");
+      const latest = header("x-agnes-latest-version");
+      if (min !== undefined) info.minVersion = min;
+      if (latest !== undefined) info.latestVersion = latest;
+      return info;
+    } catch {
+      return { accepts: new Set() };
+    }
+  }
+
+  /**
+   * `POST /api/upload/sessions`: sends the transcript at `path` (redacted,
+   * gzipped when asked) as the `file` part named after it. A file up to
+   * 4 MiB is prepared in memory and sent with a length; a larger one is
+   * streamed, so memory stays bounded.
+   */
+  async uploadSession(path: string, options: UploadOptions = {}): Promise<HttpOutcome> {
+    const source = options.source ?? path;
+    const gzip = options.gzip ?? false;
+    const name = baseName(path) + (gzip ? ".gz" : "");
+    const boundary = `agnes-${crypto.randomUUID()}`;
+    let body: BodyInit;
+    let size: number;
+    try {
+      size = (await Deno.stat(source)).size;
+      body = size <= SMALL_UPLOAD_BYTES
+        ? multipartBlob(boundary, name, await preparedBytes(source, gzip))
+        : multipartStream(boundary, name, await preparedStream(source, gzip));
+    } catch (error) {
+      return { kind: "network", error: `cannot read ${path}: ${(error as Error).message}` };
+    }
+    return await this.#request(ENDPOINTS.uploadSession, {
+      method: "POST",
+      headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },
+      body,
+    }, size);
+  }
+
+  /** `POST /api/upload/local-md` with `{"content": text}`. */
+  uploadLocalMd(content: string): Promise<HttpOutcome> {
+    return this.#request(ENDPOINTS.uploadLocalMd, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ content }),
+    });
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.#http.close();
+  }
+
+  /** Same as {@linkcode AgnesClient.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * What happens to one entry once its fate is known: each kind of outcome is
+ * counted in the report and turned into the rows and requeues the record step
+ * makes durable.
+ *
+ * @module
+ */
+
+import { formatTimestamp, isRetryExpired } from "../format/_timestamp.ts";
+import { appendLog } from "../store/_log_file.ts";
+import { uploadedLogRows } from "../store/_uploaded_log.ts";
+import type { QueueEntry } from "../store/queue_entry.ts";
+import type { PushError } from "./report.ts";
+import type { PushRun } from "./_run.ts";
+
+/** The fate of one entry in a run. */
+export type EntryOutcome =
+  /** On the private list: logged, never uploaded, not requeued. */
+  | { kind: "private" }
+  /** Not tried (the run stopped, or the breaker is open): requeued untouched. */
+  | { kind: "held"; reason: string }
+  /** Uploaded: the file's size and modification time go into the ledger. */
+  | { kind: "uploaded"; size: number; mtimeMs: number }
+  /** A push that died already sent this very version. */
+  | { kind: "already_uploaded" }
+  /** Permanent: the failed log, with `reason`. */
+  | { kind: "failed"; reason: string; error: PushError }
+  /** Transient: requeued with a first-failure stamp, or given up after 30 days. */
+  | { kind: "transient"; reason: string; lastStatus?: string; error: PushError }
+  /** The server says stop (moved, client too old): requeued untouched, the run stops. */
+  | { kind: "stop"; message: string; error: PushError };
+
+function giveUp(run: PushRun, entry: QueueEntry, reason: string, error: PushError): void {
+  run.failures.push({ sessionId: entry.sessionId, reason, path: entry.path });
+  run.report.droppedPermanent++;
+  run.report.errors.push(error);
+}
+
+function requeue(run: PushRun, entry: QueueEntry, reason: string): void {
+  run.requeue.push(entry);
+  run.requeueReasons.add(reason);
+}
+
+/** Requeues with the first-failure stamp (kept, else now), or gives up past 30 days. */
+function retryLater(run: PushRun, entry: QueueEntry, reason: string, lastStatus?: string): void {
+  const stamp = entry.stamp || formatTimestamp(run.now());
+  if (!isRetryExpired(stamp, run.now())) return requeue(run, { ...entry, stamp }, reason);
+  const expired = lastStatus ?? (reason === "not_found" ? "not_found_expired" : "retry_expired");
+  giveUp(run, entry, expired, { file: entry.path, error: `gave up after 30 days (${expired})` });
+}
+
+/**
+ * Applies one entry's outcome to the run. An upload is written to the
+ * uploaded log at once (synced before any snapshot is deleted), so a push
+ * killed later does not send the file again.
+ *
+ * @example
+ * ```ts
+ * import { applyOutcome } from "./_outcomes.ts";
+ * import { startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * const run = await startRun({ workspace, client, allowedRoots: [] });
+ * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
+ * await applyOutcome(run, entry, { kind: "transient", reason: "503", error: { file: entry.path, status: 503 } });
+ * deepStrictEqual([run.requeue.length, [...run.requeueReasons]], [1, ["503"]]);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function applyOutcome(
+  run: PushRun,
+  entry: QueueEntry,
+  outcome: EntryOutcome,
+): Promise<void> {
+  const { report } = run;
+  switch (outcome.kind) {
+    case "private":
+      run.privateSkips.push({ sessionId: entry.sessionId, path: entry.path });
+      report.privateSkipped++;
+      return;
+    case "held":
+      return requeue(run, entry, outcome.reason);
+    case "uploaded": {
+      report.sessions++;
+      const extra = [String(outcome.size), String(outcome.mtimeMs)];
+      const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
+      return await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+    }
+    case "already_uploaded":
+      report.alreadyUploaded++;
+      return;
+    case "failed":
+      return giveUp(run, entry, outcome.reason, outcome.error);
+    case "transient":
+      report.errors.push(outcome.error);
+      return retryLater(run, entry, outcome.reason, outcome.lastStatus);
+    case "stop":
+      report.stopped ??= outcome.message;
+      report.errors.push(outcome.error);
+      return requeue(run, entry, "configuration stop");
+  }
+}

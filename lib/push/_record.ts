@@ -1,0 +1,59 @@
+/**
+ * Step 4 of a push: make every outcome durable, then delete the snapshots.
+ *
+ * The order is the guarantee: uploads (already in the uploaded log) are
+ * synced, the private-skipped and failed logs written and synced, requeued
+ * entries appended to the live queue and synced, and only then is a snapshot
+ * deleted. A push killed at any instant before that loses nothing: the next
+ * one finds the snapshot and finishes it.
+ *
+ * @module
+ */
+
+import { failedLogRows, recordFailures } from "../store/_failed_log.ts";
+import { appendLog } from "../store/_log_file.ts";
+import { privateSkippedLogRows } from "../store/_private_skipped_log.ts";
+import { requeueEntries } from "../store/queue.ts";
+import { discardSnapshot } from "../store/snapshot.ts";
+import { syncFile } from "../fs/_sync_file.ts";
+import type { Batch } from "./_collect.ts";
+import type { PushRun } from "./_run.ts";
+
+/**
+ * Writes the run's outcomes in the durability order, then deletes the
+ * batch's snapshots.
+ *
+ * @example
+ * ```ts
+ * import { collectEntries } from "./_collect.ts";
+ * import { recordOutcomes } from "./_record.ts";
+ * import { startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { appendToQueue } from "../store/queue.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
+ * await appendToQueue(workspace, [entry]);
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * const run = await startRun({ workspace, client, allowedRoots: [] });
+ * const batch = await collectEntries(run);
+ * run.requeue.push(entry); // as if its upload had failed
+ * await recordOutcomes(run, batch);
+ * deepStrictEqual(await Deno.readTextFile(workspace.file("queue")), "s\t/t/s.jsonl\n");
+ * deepStrictEqual(run.report.requeued, 1);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
+  const { workspace } = run.options;
+  await syncFile(workspace.file("uploadedLog"));
+  const skipped = privateSkippedLogRows(run.privateSkips, run.now());
+  await appendLog(workspace, "privateSkippedLog", skipped);
+  await recordFailures(workspace, failedLogRows(run.failures, run.now()), batch.failedLogKeep);
+  await requeueEntries(workspace, run.requeue);
+  run.report.requeued = run.requeue.length;
+  run.report.requeueReasons = [...run.requeueReasons];
+  for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);
+}

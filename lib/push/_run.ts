@@ -1,0 +1,86 @@
+/**
+ * The state one push run carries from step to step: one explicit value, so
+ * each step of the pipeline is a plain function of it.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from "../config/configuration_error.ts";
+import { CircuitBreaker } from "../http/outcome.ts";
+import type { FailedRow } from "../store/_failed_log.ts";
+import type { PrivateSkippedRow } from "../store/_private_skipped_log.ts";
+import { readPrivateList } from "../store/private_list.ts";
+import type { QueueEntry } from "../store/queue_entry.ts";
+import type { FileVersion } from "../store/_uploaded_log.ts";
+import type { PushOptions } from "./options.ts";
+import { emptyReport, type PushReport } from "./report.ts";
+
+/** A push run in progress. */
+export interface PushRun {
+  /** What the push was told. */
+  readonly options: PushOptions;
+  /** The clock. */
+  readonly now: () => Date;
+  /** The report being built. */
+  readonly report: PushReport;
+  /** Session ids on the private list, read once at the start. */
+  readonly privateIds: ReadonlySet<string>;
+  /** Stops sending after a 401 or a run of transient failures. */
+  readonly breaker: CircuitBreaker;
+  /** Whether uploads are gzipped (decided once the server has answered). */
+  gzip: boolean;
+  /** Versions of each file already uploaded (the upload ledger). */
+  uploaded: ReadonlyMap<string, ReadonlySet<FileVersion>>;
+  /** Rows for the failed log. */
+  readonly failures: FailedRow[];
+  /** Rows for the private-skipped log. */
+  readonly privateSkips: PrivateSkippedRow[];
+  /** Entries to put back on the queue. */
+  readonly requeue: QueueEntry[];
+  /** Why entries were requeued. */
+  readonly requeueReasons: Set<string>;
+}
+
+/**
+ * Starts a run: reads the private list once. Nothing is uploaded when privacy
+ * is unknown.
+ *
+ * @throws {ConfigurationError} when the private list cannot be read.
+ *
+ * @example
+ * ```ts
+ * import { startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * const run = await startRun({ workspace, client, allowedRoots: [] });
+ * deepStrictEqual([run.privateIds.size, run.report.sessions, run.breaker.open], [0, 0, false]);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function startRun(options: PushOptions): Promise<PushRun> {
+  let privateIds: Set<string>;
+  try {
+    privateIds = await readPrivateList(options.workspace);
+  } catch (error) {
+    throw new ConfigurationError(
+      `Cannot read the private list: ${(error as Error).message}; nothing was uploaded`,
+    );
+  }
+  return {
+    options,
+    now: options.now ?? (() => new Date()),
+    report: emptyReport(),
+    privateIds,
+    breaker: new CircuitBreaker(options.breakerThreshold ?? 5),
+    gzip: false,
+    uploaded: new Map(),
+    failures: [],
+    privateSkips: [],
+    requeue: [],
+    requeueReasons: new Set(),
+  };
+}

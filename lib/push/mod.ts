@@ -1,0 +1,28 @@
+/**
+ * Pushing a workspace's transcripts to an Agnes server: the pipeline
+ * (`push.ts`: collect → connect → send → record, then `CLAUDE.local.md`), what
+ * it is told (`options.ts`) and reports (`report.ts`), what may leave the
+ * machine (`path_safety.ts`), and the dry run (`plan.ts`).
+ *
+ * May import: `http/`, `store/`, `lock/`, `config/`, `claude/`, `fs/`,
+ * `format/`. Imported by `commands/`.
+ *
+ * @example What a push would do
+ * ```ts
+ * import { planPush } from "./mod.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * deepStrictEqual((await planPush(workspace)).localMd, null);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+
+export { checkUploadPath, type PathVerdict } from "./path_safety.ts";
+export type { PushClient, PushOptions } from "./options.ts";
+export { planPush, type PushPlan } from "./plan.ts";
+export { push } from "./push.ts";
+export type { PushError, PushReport } from "./report.ts";

@@ -1,0 +1,88 @@
+/**
+ * The push pipeline: collect → connect → send → record, then
+ * `CLAUDE.local.md`, all under the workspace's push lock.
+ *
+ * Each step is a plain function of one explicit run state (`_run.ts`):
+ * `_collect.ts` gathers recovery snapshots, the live queue and retried
+ * failures; `_connect.ts` asks the server what it accepts; `_send.ts` decides
+ * each entry's fate and uploads, a bounded number at a time; `_outcomes.ts`
+ * turns each fate into report counts, log rows and requeues; `_record.ts`
+ * makes them durable before any snapshot is deleted. A push killed at any
+ * instant loses nothing: the next one finds the snapshot and finishes it.
+ *
+ * @module
+ */
+
+import { acquireLock } from "../lock/acquire_lock.ts";
+import type { HeldLock } from "../lock/held_lock.ts";
+import type { Workspace } from "../store/workspace.ts";
+import { collectEntries } from "./_collect.ts";
+import { connect } from "./_connect.ts";
+import { findLocalMd, pushLocalMd } from "./local_md.ts";
+import type { PushOptions } from "./options.ts";
+import { recordOutcomes } from "./_record.ts";
+import { emptyReport, type PushReport } from "./report.ts";
+import { startRun } from "./_run.ts";
+import { sendEntries } from "./_send.ts";
+
+/** The workspace's push lock, without waiting; `undefined` when held or not takeable. */
+async function tryPushLock(workspace: Workspace): Promise<HeldLock | undefined> {
+  try {
+    return await acquireLock(workspace.file("pushLock"), { timeoutMs: 0, purpose: "push" });
+  } catch {
+    return undefined; // held, or cannot be taken: another push owns this run
+  }
+}
+
+/**
+ * Pushes the workspace's queued transcripts and `CLAUDE.local.md`. Returns
+ * `null` when another push holds this workspace's push lock (or it cannot be
+ * taken): nothing was done.
+ *
+ * Requires `--allow-read`, `--allow-write`, `--allow-net` (and
+ * `--allow-sys=hostname` for the lock's owner record).
+ *
+ * @throws {ConfigurationError} when the private list cannot be read (nothing
+ * is uploaded when privacy is unknown).
+ *
+ * @example Push to a receiver on loopback
+ * ```ts
+ * import { AgnesClient, appendToQueue, push, serveReceiver, Workspace } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const root = await Deno.makeTempDir();
+ * const workspace = new Workspace(`${root}/w`);
+ * await Deno.mkdir(`${root}/projects`);
+ * await Deno.writeTextFile(`${root}/projects/s1.jsonl`, "{}\n");
+ * await appendToQueue(workspace, [{ sessionId: "s1", path: `${root}/projects/s1.jsonl`, stamp: "" }]);
+ * let url = "";
+ * const server = serveReceiver({ dataDir: `${root}/data`, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
+ * {
+ *   using client = new AgnesClient({ server: url, token: "t" });
+ *   const report = await push({ workspace, client, allowedRoots: [`${root}/projects`] });
+ *   deepStrictEqual(report?.sessions, 1);
+ * }
+ * await server.shutdown();
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export async function push(options: PushOptions): Promise<PushReport | null> {
+  const { workspace } = options;
+  const localMd = await findLocalMd(workspace);
+  if (!await workspace.hasStateDir() && localMd === undefined) return emptyReport(); // create nothing
+  await workspace.ensureStateDir();
+  const lock = await tryPushLock(workspace);
+  if (lock === undefined) return null;
+  try {
+    const run = await startRun(options);
+    const batch = await collectEntries(run);
+    await connect(run, batch.entries.length, localMd !== undefined);
+    await sendEntries(run, batch.entries);
+    await recordOutcomes(run, batch);
+    const stopped = run.report.stopped !== null || run.breaker.open;
+    if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);
+    return run.report;
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Queue snapshots `W/.claude/agnes-sessions.snapshot.<pid>.<8 hex>.txt`: a
+ * push renames the live queue to one under the queue lock, consumes it, and
+ * deletes it only once every outcome in it is durable. A snapshot left by a
+ * push that died is recovered by the next one, oldest first.
+ *
+ * @module
+ */
+
+import { withLock } from "../lock/acquire_lock.ts";
+import { RefusedFileError } from "../fs/regular_file.ts";
+import { retryOnContention } from "../fs/_retry_on_contention.ts";
+import type { QueueWriteOptions } from "./queue.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** New-style names carry 8 random hex digits; old-style ones (the Python tool's) only the pid. */
+const SNAPSHOT_NAME = /^agnes-sessions\.snapshot\.\d+(?:\.[0-9a-f]{8})?\.txt$/;
+
+function randomHex8(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Atomically renames the live queue to a fresh snapshot
+ * `agnes-sessions.snapshot.<pid>.<8 hex>.txt` under the queue lock and
+ * returns its path; `undefined` when there is no queue.
+ *
+ * @throws {RefusedFileError} when the queue is a symbolic link.
+ * @throws {LockTimeoutError} when the queue lock stays held.
+ *
+ * @example
+ * ```ts
+ * import { appendToQueue, snapshotQueue, Workspace } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * deepStrictEqual(await snapshotQueue(workspace), undefined);
+ * await appendToQueue(workspace, [{ sessionId: "s1", path: "/t/s1.jsonl", stamp: "" }]);
+ * const snapshot = await snapshotQueue(workspace);
+ * deepStrictEqual(await Deno.readTextFile(snapshot!), "s1\t/t/s1.jsonl\n");
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function snapshotQueue(
+  workspace: Workspace,
+  options: QueueWriteOptions = {},
+): Promise<string | undefined> {
+  if (!await workspace.hasStateDir()) return undefined;
+  const queue = workspace.file("queue");
+  const snapshot = `${workspace.stateDir}/agnes-sessions.snapshot.${Deno.pid}.${randomHex8()}.txt`;
+  return await withLock(workspace.file("queueLock"), async () => {
+    try {
+      const info = await Deno.lstat(queue);
+      if (info.isSymlink) {
+        throw new RefusedFileError(`Cannot snapshot the queue "${queue}": it is a symbolic link`);
+      }
+      await retryOnContention(() => Deno.rename(queue, snapshot));
+      return snapshot;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return undefined;
+      throw error;
+    }
+  }, { purpose: "snapshot", timeoutMs: options.lockTimeoutMs ?? 10_000 });
+}
+
+/**
+ * Lists recovery snapshots left by earlier pushes (new and old-style names),
+ * oldest first by modification time. Symbolic links are not listed.
+ *
+ * @example
+ * ```ts
+ * import { listSnapshots, Workspace } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * deepStrictEqual(await listSnapshots(workspace), []);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function listSnapshots(workspace: Workspace): Promise<string[]> {
+  const found: { path: string; mtime: number }[] = [];
+  try {
+    for await (const entry of Deno.readDir(workspace.stateDir)) {
+      if (!entry.isFile || !SNAPSHOT_NAME.test(entry.name)) continue;
+      const path = `${workspace.stateDir}/${entry.name}`;
+      try {
+        found.push({ path, mtime: (await Deno.lstat(path)).mtime?.getTime() ?? 0 });
+      } catch {
+        // Consumed by a concurrent push between the listing and the stat.
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  found.sort((a, b) => a.mtime - b.mtime || a.path.localeCompare(b.path));
+  return found.map((snapshot) => snapshot.path);
+}
+
+/**
+ * Deletes a consumed snapshot; one that is already gone is fine.
+ *
+ * @example
+ * ```ts
+ * import { discardSnapshot } from "@agnes/sessions";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await discardSnapshot(path);
+ * await discardSnapshot(path);
+ * await rejects(Deno.lstat(path), Deno.errors.NotFound);
+ * ```
+ */
+export async function discardSnapshot(path: string): Promise<void> {
+  try {
+    await retryOnContention(() => Deno.remove(path));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The bundle `deno task build` writes is what `deno task compile` compiles,
+ * so it is run here with the binary's flags: the hooks, the slash command
+ * and a push to a real receiver, through the one file.
+ */
+
+import { assertEquals, assertStringIncludes } from "../_assert.ts";
+import { readRows, type RunOptions, type RunResult, runScript } from "../_helpers.ts";
+import { setup } from "../_push_setup.ts";
+import { RUN_FLAGS } from "../../lib/cli/_detach.ts";
+import { VERSION } from "../../lib/version.ts";
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+/** Runs the build task's own command, writing to `output` instead of `dist/`. */
+async function build(output: string): Promise<void> {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const [program, ...args] = (config.tasks.build.command as string).split(" ");
+  assertEquals(program, "deno");
+  args[args.indexOf("--output") + 1] = output;
+  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  assertEquals(code, 0, new TextDecoder().decode(stderr));
+}
+
+function runBundle(bundle: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return runScript(bundle, args, { ...options, flags: RUN_FLAGS });
+}
+
+Deno.test("the built bundle captures, marks private, shows the status line and pushes", async () => {
+  await using harness = await setup();
+  const { workspace, env } = harness;
+  const bundle = `${harness.claudeDir}/agnes-sessions.js`;
+  await build(bundle);
+  const ws = ["--workspace", workspace.root];
+
+  assertEquals((await runBundle(bundle, ["--version"])).stdout.trim(), `agnes-sessions ${VERSION}`);
+
+  await workspace.ensureStateDir();
+  const kept = await harness.transcript("kept");
+  const hidden = await harness.transcript("hidden");
+  for (const [id, path] of [["kept", kept], ["hidden", hidden]]) {
+    const payload = JSON.stringify({ session_id: id, transcript_path: path });
+    const result = await runBundle(bundle, ["capture-session", ...ws], { stdin: payload });
+    assertEquals([result.code, result.stdout], [0, ""]);
+  }
+  assertEquals(await readRows(workspace.file("queue")), [["kept", kept], ["hidden", hidden]]);
+  assertEquals((await readRows(workspace.file("captureLog"))).map((row) => row[1]), ["ok", "ok"]);
+
+  assertEquals((await runBundle(bundle, ["mark-private", "hidden", ...ws])).code, 0);
+  const status = await runBundle(bundle, ["statusline", ...ws], {
+    stdin: JSON.stringify({ session_id: "hidden" }),
+  });
+  assertEquals(status.stdout, "🔒 agnes-private\n");
+
+  const pushed = await runBundle(bundle, ["push", "--json", ...ws], { env });
+  assertEquals(pushed.code, 0, pushed.stderr);
+  const report = JSON.parse(pushed.stdout);
+  assertEquals([report.sessions, report.private_skipped], [1, 1]);
+  assertEquals([...(await harness.receiver.stored()).keys()], ["kept.jsonl"]);
+  assertStringIncludes(await Deno.readTextFile(workspace.file("privateSkippedLog")), "hidden");
+});

@@ -1,0 +1,176 @@
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { readIfExists, readRows, runCli, spawnCli, STAMP, tempWorkspace } from "../_helpers.ts";
+import { acquireLock, addPrivateSession } from "../../mod.ts";
+
+/** Runs capture-session in `root` with `stdin`; returns the process result. */
+function capture(root: string, stdin: string, extra: string[] = []) {
+  return runCli(["capture-session", "--workspace", root, ...extra], { stdin });
+}
+
+/** The last breadcrumb's outcome and detail. */
+async function lastBreadcrumb(path: string): Promise<[string, string]> {
+  const rows = await readRows(path);
+  const last = rows.at(-1)!;
+  assertMatch(last[0]!, STAMP);
+  return [last[1]!, last.slice(2).join("\t")];
+}
+
+const valid = (id: unknown, path: unknown = "/home/me/.claude/projects/-w/s1.jsonl") =>
+  JSON.stringify({ session_id: id, transcript_path: path, hook_event_name: "SessionStart" });
+
+Deno.test("capture-session queues a valid payload, exits 0 silently and leaves an ok breadcrumb", async () => {
+  await using workspace = await tempWorkspace();
+  const result = await capture(workspace.root, valid("s1"));
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    "s1\t/home/me/.claude/projects/-w/s1.jsonl\n",
+  );
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "ok");
+});
+
+Deno.test("capture-session of the same payload twice gives two rows (dedup happens on read)", async () => {
+  await using workspace = await tempWorkspace();
+  await capture(workspace.root, valid("s1"));
+  await capture(workspace.root, valid("s1"));
+  assertEquals((await Deno.readTextFile(workspace.file("queue"))).split("\n").length, 3);
+});
+
+Deno.test("capture-session queues a missing or non-string session id as an empty id", async () => {
+  await using workspace = await tempWorkspace();
+  await capture(workspace.root, JSON.stringify({ transcript_path: "/t/a.jsonl" }));
+  await capture(workspace.root, valid(42, "/t/b.jsonl"));
+  assertEquals(await Deno.readTextFile(workspace.file("queue")), "\t/t/a.jsonl\n\t/t/b.jsonl\n");
+});
+
+const rejected: [string, string, string][] = [
+  ["empty stdin", "", "empty_stdin"],
+  ["whitespace stdin", "  \n", "empty_stdin"],
+  ["invalid JSON", "{not json", "bad_json"],
+  ["an array", "[1,2]", "not_object"],
+  ["a string", '"text"', "not_object"],
+  ["null", "null", "not_object"],
+  ["no transcript_path", JSON.stringify({ session_id: "s" }), "no_transcript_path"],
+  ["an empty transcript_path", valid("s", ""), "no_transcript_path"],
+  ["a non-string transcript_path", valid("s", 7), "no_transcript_path"],
+  ["a relative path", valid("s", "rel/s.jsonl"), "invalid_path"],
+  ["a path with a TAB", valid("s", "/t/a\tb.jsonl"), "invalid_path"],
+  ["a path with a newline", valid("s", "/t/a\nb.jsonl"), "invalid_path"],
+  ["a path with NUL", valid("s", "/t/a\0b.jsonl"), "invalid_path"],
+  ["a path over 4096 bytes", valid("s", "/" + "é".repeat(2100)), "invalid_path"],
+];
+
+for (const [name, stdin, outcome] of rejected) {
+  Deno.test(`capture: ${name} → ${outcome}, nothing queued, breadcrumb, exit 0`, async () => {
+    await using workspace = await tempWorkspace();
+    await workspace.ensureStateDir();
+    const result = await capture(workspace.root, stdin);
+    assertEquals([result.code, result.stdout], [0, ""]);
+    assertEquals(await readIfExists(workspace.file("queue")), undefined);
+    assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], outcome);
+  });
+
+  Deno.test(`capture: ${name} creates no .claude/ in a folder that has none`, async () => {
+    await using workspace = await tempWorkspace();
+    const result = await capture(workspace.root, stdin);
+    assertEquals(result.code, 0);
+    assertEquals(await workspace.hasStateDir(), false);
+  });
+}
+
+Deno.test("capture-session does not queue an already-private id (private_skip)", async () => {
+  await using workspace = await tempWorkspace();
+  await addPrivateSession(workspace, "secret");
+  await capture(workspace.root, valid("secret"));
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), ["private_skip", "secret"]);
+});
+
+Deno.test("capture-session is not stopped by an unrelated private id", async () => {
+  await using workspace = await tempWorkspace();
+  await addPrivateSession(workspace, "other");
+  await capture(workspace.root, valid("s1"));
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    "s1\t/home/me/.claude/projects/-w/s1.jsonl\n",
+  );
+});
+
+Deno.test("capture-session gives stdin_read_error when stdin never closes, after about 2 s, exit 0", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const child = spawnCli(["capture-session", "--workspace", workspace.root], { stdin: "piped" });
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode('{"session_id": "s'));
+  const { code } = await child.status; // stdin is still open
+  await writer.close();
+  assertEquals(code, 0);
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "stdin_read_error");
+  assert(detail.includes("2000 ms"), detail);
+});
+
+Deno.test("capture-session gives stdin_read_error for input over 1 MiB", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const big = JSON.stringify({ transcript_path: "/t/a.jsonl", pad: "x".repeat(1024 * 1024) });
+  assertEquals((await capture(workspace.root, big)).code, 0);
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "stdin_read_error");
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+});
+
+Deno.test("capture-session gives lock_timeout after about 1 s when the queue lock is held, exit 0", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await using _held = await acquireLock(workspace.file("queueLock"));
+  const started = performance.now();
+  const result = await capture(workspace.root, valid("s1"));
+  const elapsed = performance.now() - started;
+  assertEquals(result.code, 0);
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "lock_timeout");
+  assert(elapsed >= 1_000, `gave up after ${elapsed} ms`);
+});
+
+Deno.test("capture-session gives write_error for an unwritable queue, exit 0", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await Deno.mkdir(workspace.file("queue")); // a folder where the queue should be
+  assertEquals((await capture(workspace.root, valid("s1"))).code, 0);
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "write_error");
+});
+
+Deno.test("capture-session --verbose explains on stderr with stdout empty; unknown options never fail", async () => {
+  await using workspace = await tempWorkspace();
+  const verbose = await capture(workspace.root, valid("s1"), ["--verbose"]);
+  assertEquals([verbose.code, verbose.stdout], [0, ""]);
+  assert(verbose.stderr.includes("ok"), verbose.stderr);
+  const unknown = await capture(workspace.root, valid("s2"), ["--from-the-future"]);
+  assertEquals([unknown.code, unknown.stdout], [0, ""]);
+  assert((await Deno.readTextFile(workspace.file("queue"))).includes("s2\t"));
+});
+
+Deno.test("capture-session takes the workspace from $AGNES_LOCAL_DIR, then $CLAUDE_PROJECT_DIR", async () => {
+  await using first = await tempWorkspace();
+  await using second = await tempWorkspace();
+  await runCli(["capture-session"], {
+    stdin: valid("a"),
+    env: { CLAUDE_PROJECT_DIR: second.root },
+  });
+  await runCli(["capture-session"], {
+    stdin: valid("b"),
+    env: { AGNES_LOCAL_DIR: first.root, CLAUDE_PROJECT_DIR: second.root },
+  });
+  assert((await Deno.readTextFile(second.file("queue"))).startsWith("a\t"));
+  assert((await Deno.readTextFile(first.file("queue"))).startsWith("b\t"));
+});
+
+Deno.test("capture-session restarts the breadcrumb log past 256 KiB and cuts details to 200", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await Deno.writeTextFile(workspace.file("captureLog"), "x".repeat(300 * 1024) + "\n");
+  await capture(workspace.root, "{" + "bad".repeat(200));
+  const rows = await readRows(workspace.file("captureLog"));
+  assertEquals(rows.length, 1);
+  assertEquals(rows[0]![1], "bad_json");
+  assert(rows[0]![2]!.length <= 200);
+});

@@ -1,0 +1,193 @@
+import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import { readIfExists, runCli, TEST_TOKEN } from "../_helpers.ts";
+import { setup } from "../_push_setup.ts";
+import { acquireLock, addPrivateSession, AgnesClient, listSnapshots, push } from "../../mod.ts";
+
+Deno.test("push --help lists its options", async () => {
+  const result = await runCli(["push", "--help"]);
+  assertEquals(result.code, 0);
+  for (
+    const option of [
+      "--dry-run",
+      "--json",
+      "--quiet",
+      "--concurrency",
+      "--server",
+      "--workspace",
+      "--retry-failed",
+      "--detach",
+      "--no-gzip",
+      "--allow-path",
+      "--allow-insecure",
+    ]
+  ) {
+    assertStringIncludes(result.stdout, option);
+  }
+});
+
+Deno.test("push --dry-run uploads nothing, leaves the queue, and shows private skips", async () => {
+  await using s = await setup();
+  const [a, b] = [await s.transcript("a"), await s.transcript("b")];
+  await s.queue(["a", a], ["b", b]);
+  await addPrivateSession(s.workspace, "b");
+  const before = await Deno.readTextFile(s.workspace.file("queue"));
+  const text = await s.cli(["--dry-run"]);
+  assertEquals(text.code, 0);
+  assertStringIncludes(text.stdout, "Dry run - would upload 1 session file(s)");
+  assertStringIncludes(text.stdout, `  ${a}`);
+  assertStringIncludes(text.stdout, `Would skip 1 private session(s):\n  [b] ${b}`);
+  assertStringIncludes(text.stdout, "No CLAUDE.local.md to upload");
+  const json = JSON.parse((await s.cli(["--dry-run", "--json"])).stdout);
+  assertEquals(json.dry_run, true);
+  assertEquals(json.would_upload, { sessions: [a], local_md: null });
+  assertEquals(json.would_skip_private, [{ session_id: "b", path: b }]);
+  assertEquals(json.summary.sessions_count, 1);
+  assertEquals(json.summary.private_skipped_count, 1);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), before);
+  assertEquals(s.seen, []);
+  assertEquals(await listSnapshots(s.workspace), []);
+});
+
+Deno.test("push with the push lock held exits 0 with no output, no upload, queue untouched", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  await using _held = await acquireLock(s.workspace.file("pushLock"));
+  for (const args of [[], ["--json"], ["--quiet"]]) {
+    const result = await s.cli(args);
+    assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  }
+  using client = new AgnesClient({ server: s.receiver.url, token: TEST_TOKEN });
+  assertEquals(await push({ workspace: s.workspace, client, allowedRoots: [s.projects] }), null);
+  assertEquals(s.seen, []);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
+});
+
+Deno.test("push with a push lock that cannot be taken is just as silent", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  await Deno.mkdir(s.workspace.file("pushLock")); // not a lock file at all
+  const result = await s.cli([]);
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
+});
+
+Deno.test("push --json prints one compact object with the same keys on every path", async () => {
+  await using s = await setup();
+  const keys = [
+    "sessions",
+    "local_md",
+    "errors",
+    "private_skipped",
+    "dropped_permanent",
+    "requeued",
+  ];
+  const empty = await s.cli(["--json"]);
+  const emptyReport = JSON.parse(empty.stdout);
+  for (const key of keys) assert(key in emptyReport, key);
+  const [a, b, c, d] = await Promise.all(["a", "b", "c", "d"].map((name) => s.transcript(name)));
+  s.statuses.set("b.jsonl", 500).set("c.jsonl", 403);
+  await s.queue(["a", a!], ["b", b!], ["c", c!], ["d", d!]);
+  await addPrivateSession(s.workspace, "d");
+  await Deno.writeTextFile(`${s.workspace.root}/CLAUDE.local.md`, "# notes\n");
+  const result = await s.cli(["--json", "--concurrency", "1"]);
+  assertEquals(result.stdout.trim().split("\n").length, 1);
+  const report = JSON.parse(result.stdout);
+  assertEquals(Object.keys(report).sort(), Object.keys(emptyReport).sort());
+  assertEquals(
+    [
+      report.sessions,
+      report.local_md,
+      report.private_skipped,
+      report.dropped_permanent,
+      report.requeued,
+    ],
+    [1, true, 1, 1, 1],
+  );
+  assertEquals(report.errors, [{ file: b, status: 500 }, { file: c, status: 403 }]);
+});
+
+Deno.test("push --quiet prints only the warnings", async () => {
+  await using s = await setup();
+  const path = await s.transcript("q");
+  s.statuses.set("q.jsonl", 400);
+  await s.queue(["q", path]);
+  const result = await s.cli(["--quiet"]);
+  assertEquals(result.stdout, "");
+  assertStringIncludes(result.stderr, `warn: ${path}: HTTP 400`);
+});
+
+Deno.test("push without a token exits 1 naming login; plain http to a remote host is refused", async () => {
+  await using s = await setup();
+  const { AGNES_TOKEN: _token, ...env } = s.env;
+  const noToken = await runCli(["push", "--workspace", s.workspace.root], { env });
+  assertEquals(noToken.code, 1);
+  assertStringIncludes(noToken.stderr, "login");
+  const insecure = await s.cli(["--server", "http://agnes.example.com"]);
+  assertEquals(insecure.code, 1);
+  assertStringIncludes(insecure.stderr, "--allow-insecure");
+  assert(!insecure.stderr.includes(TEST_TOKEN));
+});
+
+Deno.test("push --detach returns at once and the push finishes in the background", async () => {
+  await using s = await setup();
+  await s.queue(["bg", await s.transcript("bg")]);
+  const result = await s.cli(["--detach"]);
+  assertEquals([result.code, result.stdout], [0, ""]);
+  for (let i = 0; i < 100 && !(await s.receiver.stored()).has("bg.jsonl"); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert((await s.receiver.stored()).has("bg.jsonl"), "the detached push did not upload");
+  for (
+    let i = 0;
+    i < 100 && (await readIfExists(s.workspace.file("pushLock"))) !== undefined;
+    i++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let it release before cleanup
+  }
+});
+
+/** Runs `push` under a pseudo-terminal (util-linux `script`), as a person would. */
+async function pushOnTerminal(
+  s: Awaited<ReturnType<typeof setup>>,
+  args: string[],
+): Promise<string> {
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const command = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    "--quiet",
+    cli,
+    "push",
+    "--workspace",
+    s.workspace.root,
+    ...args,
+  ]
+    .map((word) => `'${word}'`).join(" ");
+  const output = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    env: s.env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return new TextDecoder().decode(output.stdout);
+}
+
+Deno.test("push on a terminal says another push is running, and shows progress for many uploads", async () => {
+  await using s = await setup();
+  for (let i = 0; i < 12; i++) await s.queue([`t${i}`, await s.transcript(`t${i}`)]);
+  {
+    await using _held = await acquireLock(s.workspace.file("pushLock"));
+    assertStringIncludes(await pushOnTerminal(s, []), "another push is running");
+  }
+  const output = await pushOnTerminal(s, ["--concurrency", "1"]);
+  assertStringIncludes(output, "Uploading 12/12");
+  assertStringIncludes(output, "Uploaded 12 sessions");
+  for (let i = 0; i < 12; i++) await s.queue([`u${i}`, await s.transcript(`u${i}`)]);
+  const json = await pushOnTerminal(s, ["--json", "--concurrency", "1"]);
+  assertStringIncludes(json, '"sessions":12');
+  assert(!json.includes("Uploading"), "no progress under --json");
+});

@@ -1,0 +1,46 @@
+import { assertEquals } from "../_assert.ts";
+import { readIfExists, runCli, tempWorkspace } from "../_helpers.ts";
+import { addPrivateSession, readQueueFile } from "../../mod.ts";
+
+const statusline = (root: string, stdin: string) =>
+  runCli(["statusline", "--workspace", root], { stdin });
+
+Deno.test("statusline shows the indicator for a private session", async () => {
+  await using workspace = await tempWorkspace();
+  await addPrivateSession(workspace, "abc");
+  const result = await statusline(workspace.root, JSON.stringify({ session_id: "abc", model: {} }));
+  assertEquals([result.code, result.stdout, result.stderr], [0, "🔒 agnes-private\n", ""]);
+});
+
+for (
+  const [name, stdin] of [
+    ["not private", JSON.stringify({ session_id: "other" })],
+    ["malformed", "{oops"],
+    ["id-less", JSON.stringify({ cwd: "/w" })],
+    ["empty", ""],
+    ["non-object", "[1]"],
+    ["a non-string id", JSON.stringify({ session_id: 5 })],
+  ]
+) {
+  Deno.test(`statusline: ${name} input prints nothing, exit 0, creates nothing`, async () => {
+    await using workspace = await tempWorkspace();
+    const result = await statusline(workspace.root, stdin!);
+    assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+    assertEquals(await workspace.hasStateDir(), false);
+  });
+}
+
+Deno.test("mark-private before capture-session: never queued; unmarked sessions queue normally", async () => {
+  await using workspace = await tempWorkspace();
+  await runCli(["mark-private", "secret", "--workspace", workspace.root]);
+  for (const id of ["secret", "public"]) {
+    const stdin = JSON.stringify({ session_id: id, transcript_path: `/t/${id}.jsonl` });
+    assertEquals(
+      (await runCli(["capture-session", "--workspace", workspace.root], { stdin })).code,
+      0,
+    );
+  }
+  const { entries } = await readQueueFile(workspace.file("queue"));
+  assertEquals(entries.map((entry) => entry.sessionId), ["public"]);
+  assertEquals(await readIfExists(workspace.file("privateSkippedLog")), undefined);
+});

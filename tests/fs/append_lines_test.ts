@@ -1,0 +1,34 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { FIXTURES, tempWorkspace } from "../_helpers.ts";
+import { appendLines } from "../../lib/fs/_append_lines.ts";
+
+Deno.test("appendLines() truncates a failed append back: the file is as it was", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/queue.txt`;
+  const before = "s\t/t/" + "x".repeat(1000); // 1006 bytes, torn: no final \n
+  await Deno.writeTextFile(path, before);
+  // A 1 KiB file-size limit makes the write fail part-way (EFBIG), like a full disk.
+  const script = `trap '' XFSZ; ulimit -f 1; exec "$0" run -A --quiet "$1" "$2" "$3"`;
+  const output = await new Deno.Command("bash", {
+    args: ["-c", script, Deno.execPath(), `${FIXTURES}append_lines.ts`, path, "y".repeat(100)],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const said = new TextDecoder().decode(output.stdout);
+  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
+  assertEquals(await Deno.readTextFile(path), before);
+  // The next append that fits repairs the torn line and lands on its own row.
+  await appendLines(path, ["next"]);
+  assertEquals(await Deno.readTextFile(path), before + "\nnext\n");
+});
+
+Deno.test("appendLines() with restartOverBytes empties a file only when it is over the limit", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/log.txt`;
+  await Deno.writeTextFile(path, "12345678\n"); // 9 bytes
+  await appendLines(path, ["kept"], { restartOverBytes: 9 });
+  assertEquals(await Deno.readTextFile(path), "12345678\nkept\n");
+  await Deno.writeTextFile(path, "torn and too long"); // no final \n either
+  await appendLines(path, ["fresh"], { restartOverBytes: 9 });
+  assertEquals(await Deno.readTextFile(path), "fresh\n");
+});

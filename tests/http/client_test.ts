@@ -1,0 +1,74 @@
+import { assertEquals } from "../_assert.ts";
+import { tempWorkspace } from "../_helpers.ts";
+import { AgnesClient, VERSION } from "../../mod.ts";
+
+/** A loopback server that records every request it gets, with the client's port. */
+function recordingServer(respond: (request: Request) => Response) {
+  const seen: {
+    path: string;
+    authorization: string | null;
+    userAgent: string | null;
+    port: number;
+  }[] = [];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (request, info) => {
+      seen.push({
+        path: new URL(request.url).pathname,
+        authorization: request.headers.get("authorization"),
+        userAgent: request.headers.get("user-agent"),
+        port: info.remoteAddr.port,
+      });
+      await request.body?.cancel();
+      return respond(request);
+    },
+  );
+  return {
+    seen,
+    url: `http://127.0.0.1:${server.addr.port}`,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
+}
+
+Deno.test("AgnesClient sends the token and User-Agent with every request, over one reused connection", async () => {
+  await using server = recordingServer(() => Response.json({ status: "ok" }));
+  await using workspace = await tempWorkspace();
+  const paths = [1, 2, 3].map((i) => `${workspace.root}/s${i}.jsonl`);
+  for (const path of paths) await Deno.writeTextFile(path, "{}\n");
+  {
+    using client = new AgnesClient({ server: server.url, token: "t0k3n" });
+    await client.health();
+    for (const path of paths) assertEquals((await client.uploadSession(path)).kind, "http");
+    await client.uploadLocalMd("# notes");
+  }
+  assertEquals(server.seen.map((request) => request.path), [
+    "/api/health",
+    "/api/upload/sessions",
+    "/api/upload/sessions",
+    "/api/upload/sessions",
+    "/api/upload/local-md",
+  ]);
+  for (const request of server.seen) {
+    assertEquals(request.authorization, "Bearer t0k3n");
+    assertEquals(request.userAgent, `agnes-sessions/${VERSION}`);
+  }
+  assertEquals(new Set(server.seen.map((request) => request.port)).size, 1); // keep-alive
+});
+
+Deno.test("AgnesClient never follows a redirect, so the token stays with the configured server", async () => {
+  await using server = recordingServer((request) =>
+    new URL(request.url).pathname === "/elsewhere"
+      ? Response.json({})
+      : new Response(null, { status: 307, headers: { location: "/elsewhere" } })
+  );
+  await using workspace = await tempWorkspace();
+  await Deno.writeTextFile(`${workspace.root}/s.jsonl`, "{}\n");
+  using client = new AgnesClient({ server: server.url, token: "t0k3n" });
+  assertEquals(await client.health(), { accepts: new Set() });
+  assertEquals(await client.uploadSession(`${workspace.root}/s.jsonl`), {
+    kind: "http",
+    status: 307,
+    location: "/elsewhere",
+  });
+  assertEquals(server.seen.map((request) => request.path), ["/api/health", "/api/upload/sessions"]);
+});

@@ -1,0 +1,185 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { gzip, startReceiver, TEST_TOKEN } from "../_helpers.ts";
+import { AgnesClient } from "../../mod.ts";
+
+const encoder = new TextEncoder();
+
+async function upload(
+  url: string,
+  filename: string | undefined,
+  bytes: Uint8Array,
+  token: string | null = TEST_TOKEN,
+): Promise<[number, unknown]> {
+  const form = new FormData();
+  if (filename !== undefined) {
+    form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), filename);
+  } else form.append("other", "x");
+  const response = await fetch(`${url}/api/upload/sessions`, {
+    method: "POST",
+    body: form,
+    headers: token === null ? {} : { Authorization: `Bearer ${token}` },
+  });
+  return [response.status, await response.json()];
+}
+
+Deno.test("receiver health advertises session-gzip and the version headers", async () => {
+  await using receiver = await startReceiver();
+  const response = await fetch(`${receiver.url}/api/health`);
+  assertEquals(response.status, 200);
+  assertEquals(response.headers.get("x-agnes-accepts"), "session-gzip");
+  assert(response.headers.get("x-agnes-latest-version") !== null);
+  await response.body?.cancel();
+});
+
+Deno.test("receiver stores a plain upload under user_sessions/<user>/<name>", async () => {
+  await using receiver = await startReceiver();
+  const bytes = encoder.encode('{"type":"user"}\n');
+  assertEquals(await upload(receiver.url, "s1.jsonl", bytes), [200, {
+    status: "ok",
+    filename: "s1.jsonl",
+    size: bytes.length,
+  }]);
+  assertEquals((await receiver.stored()).get("s1.jsonl"), bytes);
+});
+
+Deno.test("receiver replaces a transcript re-uploaded after it grew", async () => {
+  await using receiver = await startReceiver();
+  await upload(receiver.url, "s1.jsonl", encoder.encode("a\n"));
+  await upload(receiver.url, "s1.jsonl", encoder.encode("a\nb\n"));
+  assertEquals((await receiver.stored()).get("s1.jsonl"), encoder.encode("a\nb\n"));
+});
+
+Deno.test("receiver stores a gzip upload byte-identical, invalid UTF-8 included", async () => {
+  await using receiver = await startReceiver();
+  const bytes = new Uint8Array([
+    ...encoder.encode('{"a":"'),
+    0xff,
+    0xc3,
+    ...encoder.encode('"}\n'),
+  ]);
+  const [status, body] = await upload(receiver.url, "s2.jsonl.gz", await gzip(bytes));
+  assertEquals([status, body], [200, { status: "ok", filename: "s2.jsonl", size: bytes.length }]);
+  assertEquals((await receiver.stored()).get("s2.jsonl"), bytes);
+});
+
+Deno.test("receiver answers 400 invalid_gzip for corrupt, truncated, multi-member and trailing-data gzip", async () => {
+  await using receiver = await startReceiver();
+  const good = await gzip(encoder.encode("x\n".repeat(1000)));
+  const cases = {
+    corrupt: new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    truncated: good.subarray(0, good.length - 10),
+    multiMember: new Uint8Array([...good, ...good]),
+    trailing: new Uint8Array([...good, 1, 2, 3]),
+  };
+  for (const [name, bytes] of Object.entries(cases)) {
+    assertEquals(
+      await upload(receiver.url, "g.jsonl.gz", bytes),
+      [400, { detail: "invalid_gzip" }],
+      name,
+    );
+  }
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 413 to a decompression bomb and stores nothing", async () => {
+  await using receiver = await startReceiver({ maxDecompressedBytes: 1024 * 1024 });
+  const bomb = await gzip(new Uint8Array(8 * 1024 * 1024));
+  assert(bomb.length < 64 * 1024);
+  assertEquals(await upload(receiver.url, "b.jsonl.gz", bomb), [413, {
+    detail: "Decompressed content too large (max 1MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver's 413 details at the default limits are the contract's", async () => {
+  await using receiver = await startReceiver();
+  const bomb = await gzip(new Uint8Array(51 * 1024 * 1024));
+  assertEquals(await upload(receiver.url, "b.jsonl.gz", bomb), [413, {
+    detail: "Decompressed content too large (max 50MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 413 to a body over the limit and stores nothing", async () => {
+  await using receiver = await startReceiver({ maxUploadBytes: 1024 * 1024 });
+  assertEquals(await upload(receiver.url, "big.jsonl", new Uint8Array(2 * 1024 * 1024)), [413, {
+    detail: "File too large (max 1MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 400 to traversal, odd and non-.jsonl names", async () => {
+  await using receiver = await startReceiver();
+  for (
+    const name of ["../x.jsonl", "..", ".", "a/b.jsonl", "x y.jsonl", "notes.txt", "a".repeat(201)]
+  ) {
+    const [status, body] = await upload(receiver.url, name, encoder.encode("x\n"));
+    assertEquals(status, 400, name);
+    assert(typeof (body as { detail: string }).detail === "string");
+  }
+  const [status, body] = await upload(receiver.url, "../x.jsonl", encoder.encode("x\n"));
+  assertEquals([status, body], [400, { detail: "filename must match [A-Za-z0-9._-]{1,200}" }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 200 with size 0 to an empty file", async () => {
+  await using receiver = await startReceiver();
+  assertEquals(await upload(receiver.url, "e.jsonl", new Uint8Array(0)), [200, {
+    status: "ok",
+    filename: "e.jsonl",
+    size: 0,
+  }]);
+  assertEquals((await receiver.stored()).get("e.jsonl")?.length, 0);
+});
+
+Deno.test("receiver answers 401 to a missing or bad token and 422 to a missing part", async () => {
+  await using receiver = await startReceiver();
+  const bytes = encoder.encode("x\n");
+  assertEquals(await upload(receiver.url, "s.jsonl", bytes, null), [401, {
+    detail: "Missing or invalid Authorization header",
+  }]);
+  assertEquals((await upload(receiver.url, "s.jsonl", bytes, "wrong"))[0], 401);
+  assertEquals((await upload(receiver.url, undefined, bytes))[0], 422);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver stores local-md content; missing content is 422", async () => {
+  await using receiver = await startReceiver();
+  const post = async (body: unknown) => {
+    const response = await fetch(`${receiver.url}/api/upload/local-md`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return [response.status, await response.json()];
+  };
+  assertEquals(await post({ content: "# notes\n" }), [200, {
+    status: "ok",
+    user: "analyst",
+    size: 8,
+  }]);
+  assertEquals(
+    await Deno.readTextFile(`${receiver.dataDir}/local_md/analyst/CLAUDE.local.md`),
+    "# notes\n",
+  );
+  assertEquals((await post({ text: "x" }))[0], 422);
+});
+
+Deno.test("receiver takes our client's streamed multipart upload, plain and gzip", async () => {
+  await using receiver = await startReceiver();
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/s9.jsonl`;
+    const bytes = encoder.encode('{"n":1}\n'.repeat(50_000));
+    await Deno.writeFile(path, bytes);
+    using client = new AgnesClient({ server: receiver.url, token: TEST_TOKEN });
+    assertEquals((await client.uploadSession(path)).kind, "http");
+    assertEquals((await receiver.stored()).get("s9.jsonl"), bytes);
+    await Deno.remove(`${receiver.dataDir}/user_sessions/analyst/s9.jsonl`);
+    const outcome = await client.uploadSession(path, { gzip: true });
+    assertEquals(outcome, { kind: "http", status: 200 });
+    assertEquals((await receiver.stored()).get("s9.jsonl"), bytes);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,191 @@
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { readIfExists, readRows, runCli, STAMP } from "../_helpers.ts";
+import { daysAgo, setup } from "../_push_setup.ts";
+import { addPrivateSession, listSnapshots, readPrivateList, snapshotQueue } from "../../mod.ts";
+
+Deno.test("push() in an empty workspace creates nothing", async () => {
+  await using s = await setup();
+  const result = await s.cli([]);
+  assertEquals(result.code, 0);
+  assertEquals(await s.workspace.hasStateDir(), false);
+  assertEquals(s.seen, []);
+});
+
+Deno.test("push() uploads, then the queue is gone and the uploaded log has the path", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  const result = await s.cli([]);
+  assertEquals([result.code, result.stdout, result.stderr], [0, "Uploaded 1 sessions\n", ""]);
+  assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
+  assertEquals(await listSnapshots(s.workspace), []);
+  const [row] = await readRows(s.workspace.file("uploadedLog"));
+  assertMatch(row![0]!, STAMP);
+  assertEquals(row![1], path);
+  assertEquals((await s.receiver.stored()).get("s1.jsonl"), await Deno.readFile(path));
+});
+
+Deno.test("push() uploads duplicates once", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path], ["s1", path], ["s1", path, daysAgo(1)]);
+  assertEquals((await s.push()).sessions, 1);
+  assertEquals(s.seen.length, 1);
+});
+
+Deno.test("push() processes a recovery snapshot first", async () => {
+  await using s = await setup();
+  const [old, fresh] = [await s.transcript("old"), await s.transcript("fresh")];
+  await s.queue(["old", old]);
+  await snapshotQueue(s.workspace); // left by a crashed push
+  await s.queue(["fresh", fresh]);
+  assertEquals((await s.push()).sessions, 2);
+  assertEquals(s.seen.map(([name]) => name), ["old.jsonl", "fresh.jsonl"]);
+  assertEquals(await listSnapshots(s.workspace), []);
+});
+
+Deno.test("push() skips and logs private entries without requeuing them; only the public one uploads", async () => {
+  await using s = await setup();
+  const [secret, open] = [await s.transcript("secret"), await s.transcript("open")];
+  await s.queue(["secret", secret], ["open", open]);
+  await addPrivateSession(s.workspace, "secret");
+  const result = await s.cli([]);
+  assertEquals(
+    result.stdout,
+    [
+      "Uploaded 1 sessions",
+      "Skipped 1 private session(s) (see .claude/agnes-sessions-private-skipped.txt)",
+      "",
+    ].join("\n"),
+  );
+  assertEquals([...(await s.receiver.stored()).keys()], ["open.jsonl"]);
+  assertEquals((await readRows(s.workspace.file("privateSkippedLog")))[0]!.slice(1), [
+    "secret",
+    secret,
+  ]);
+  assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
+});
+
+Deno.test("push() filters a session captured, then marked private; others upload", async () => {
+  await using s = await setup();
+  const env = { ...s.env, AGNES_LOCAL_DIR: s.workspace.root };
+  for (const id of ["later-private", "public"]) {
+    const path = await s.transcript(id);
+    const stdin = JSON.stringify({ session_id: id, transcript_path: path });
+    await runCli(["capture-session"], { stdin, env });
+  }
+  await runCli(["mark-private"], { env: { ...env, CLAUDE_CODE_SESSION_ID: "later-private" } });
+  const result = await runCli(["push"], { env });
+  assertEquals(result.code, 0);
+  assertEquals([...(await s.receiver.stored()).keys()], ["public.jsonl"]);
+  assertEquals(await readPrivateList(s.workspace), new Set(["later-private"]));
+});
+
+Deno.test("push() skips private entries without requeuing them, even when the run stops", async () => {
+  await using s = await setup({ minVersion: "99.0.0" });
+  await s.queue(["secret", await s.transcript("secret")], ["open", await s.transcript("open")]);
+  await addPrivateSession(s.workspace, "secret");
+  const result = await s.cli(["--json"]);
+  assertEquals(result.code, 1);
+  const report = JSON.parse(result.stdout);
+  assertEquals([report.private_skipped, report.requeued], [1, 1]);
+  assertEquals((await readRows(s.workspace.file("queue"))).map((row) => row[0]), ["open"]);
+});
+
+Deno.test("push() logs malformed queue rows to the failed log once; good rows proceed", async () => {
+  await using s = await setup();
+  const path = await s.transcript("good");
+  await s.workspace.ensureStateDir();
+  await Deno.writeFile(
+    s.workspace.file("queue"),
+    new Uint8Array([
+      ...new TextEncoder().encode(`good\t${path}\nbad\0row\t/x.jsonl\n`),
+      0xff,
+      0x0a,
+    ]),
+  );
+  const report = JSON.parse((await s.cli(["--json"])).stdout);
+  assertEquals([report.sessions, report.dropped_permanent], [1, 2]);
+  await s.cli([]);
+  const rows = await readRows(s.workspace.file("failedLog"));
+  assertEquals(rows.map((row) => row[2]), ["malformed", "malformed"]);
+});
+
+Deno.test("push() logs a malformed row with a bare CR inside, and goes on", async () => {
+  await using s = await setup();
+  const path = await s.transcript("ok");
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("queue"), `ok\t${path}\nid\t\t\rx\n`);
+  const result = await s.cli(["--json"]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(JSON.parse(result.stdout).sessions, 1);
+  const [row] = await readRows(s.workspace.file("failedLog"));
+  assertEquals(row![2], "malformed");
+  assert(!/[\r\0]/.test(row![3]!));
+});
+
+Deno.test("push --retry-failed gives permanent failures one more try", async () => {
+  await using s = await setup();
+  const path = await s.transcript("flaky");
+  s.statuses.set("flaky.jsonl", 409);
+  await s.queue(["flaky", path]);
+  await s.cli([]);
+  assertEquals((await readRows(s.workspace.file("failedLog"))).length, 1);
+  s.statuses.clear();
+  const result = await s.cli(["--retry-failed"]);
+  assertEquals(result.stdout, "Uploaded 1 sessions\n");
+  assertEquals(await Deno.readTextFile(s.workspace.file("failedLog")), "");
+});
+
+Deno.test("push --retry-failed never drops failed-log rows it cannot read", async () => {
+  await using s = await setup();
+  const path = await s.transcript("again");
+  await s.workspace.ensureStateDir();
+  const unreadable = new Uint8Array([
+    ...new TextEncoder().encode("2026-01-01T00:00:00Z\tx\t400\t/t/"),
+    0xff,
+    0x0a,
+  ]);
+  const retryable = new TextEncoder().encode(`2026-01-01T00:00:00Z\tagain\t409\t${path}\n`);
+  await Deno.writeFile(
+    s.workspace.file("failedLog"),
+    new Uint8Array([...unreadable, ...retryable]),
+  );
+  const result = await s.cli(["--retry-failed"]);
+  assertEquals(result.stdout, "Uploaded 1 sessions\n");
+  const log = await Deno.readFile(s.workspace.file("failedLog"));
+  assertEquals(log.subarray(0, unreadable.length), unreadable);
+});
+
+Deno.test("push() never sends unsafe paths and logs each with its reason", async () => {
+  await using s = await setup();
+  const outside = await Deno.makeTempDir();
+  try {
+    const secret = `${outside}/id_rsa`;
+    await Deno.writeTextFile(secret, "PRIVATE KEY");
+    const stray = `${outside}/stray.jsonl`;
+    await Deno.writeTextFile(stray, "{}\n");
+    const link = `${s.projects}/-w/link.jsonl`;
+    await Deno.symlink(stray, link);
+    const fifo = `${s.projects}/-w/fifo.jsonl`;
+    await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    const inside = await s.transcript("fine");
+    await s.queue(["a", secret], ["b", stray], ["c", link], ["d", fifo], ["e", inside]);
+    const result = await s.cli(["--concurrency", "1"]);
+    assertEquals(result.code, 0);
+    assertEquals([...(await s.receiver.stored()).keys()], ["fine.jsonl"]);
+    const reasons = (await readRows(s.workspace.file("failedLog"))).map((row) => [row[1], row[2]]);
+    assertEquals(reasons, [
+      ["a", "not_jsonl"],
+      ["b", "outside_allowed"],
+      ["c", "outside_allowed"],
+      ["d", "not_regular_file"],
+    ]);
+    // A folder the user allows is fine.
+    await s.queue(["b", stray]);
+    await s.cli(["--allow-path", outside]);
+    assert((await s.receiver.stored()).has("stray.jsonl"));
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+});
