@@ -65,7 +65,7 @@ Deno.test("breakStaleLock() never removes the lock that replaced the stale file 
   }
 });
 
-Deno.test("capture-session succeeds within its 1 s budget after a lock holder is killed with SIGKILL", async () => {
+Deno.test("capture-session breaks the lock of a holder killed with SIGKILL within its 1 s lock budget (ok, not lock_timeout)", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   const holder = spawnContender(["hold", workspace.file("queueLock")]);
@@ -74,19 +74,16 @@ Deno.test("capture-session succeeds within its 1 s budget after a lock holder is
   await holder.status;
   await holder.stderr.cancel();
   assert((await readLockOwner(workspace.file("queueLock"))) !== undefined, "lock file left behind");
-  const started = performance.now();
   const payload = JSON.stringify({ session_id: "after-kill", transcript_path: "/t/a.jsonl" });
   const capture = spawnCli(["capture-session", "--workspace", workspace.root], { stdin: "piped" });
   const writer = capture.stdin.getWriter();
   await writer.write(new TextEncoder().encode(payload));
   await writer.close();
   assertEquals((await capture.status).code, 0);
-  const elapsed = performance.now() - started;
   assertEquals(await Deno.readTextFile(workspace.file("queue")), "after-kill\t/t/a.jsonl\n");
+  // After its 1 s lock budget the outcome would be lock_timeout and nothing queued.
   const log = await Deno.readTextFile(workspace.file("captureLog"));
   assert(log.includes("\tok\t"), log);
-  // The capture's own lock wait is capped at 1 s; the rest is process start-up.
-  assert(elapsed < 5_000, `capture took ${elapsed} ms`);
 });
 
 Deno.test("acquireLock() takes the Python tool's empty leftover lock file, and waits while it holds flock", async () => {
