@@ -27,6 +27,8 @@ export interface RunOptions {
   cwd?: string;
   /** Permission and V8 flags for `deno run`. Default `["-A"]`. */
   flags?: readonly string[];
+  /** Kill the process (SIGKILL) when it runs longer than this. Default 60 000 ms. */
+  timeoutMs?: number;
 }
 
 /** Runs `deno run <flags> <script> ...args` as a real process. */
@@ -42,6 +44,7 @@ export async function runScript(
     stderr: "piped",
     env: { NO_COLOR: "1", ...options.env },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000), // no test waits forever
   });
   const child = command.spawn();
   if (options.stdin !== undefined) {

@@ -6,6 +6,7 @@
  */
 
 import { homeDir, joinPath } from "../fs/_path.ts";
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
 
 /**
  * The configuration folder: `$AGNES_CONFIG_DIR`, else `~/.config/agnes` (home
@@ -41,21 +42,19 @@ export function configFile(name: "config.yaml" | "token.json"): string {
 }
 
 /**
- * Reads a configuration file as text; `undefined` when it does not exist.
+ * Reads a configuration file as text (a regular file of at most 1 MiB);
+ * `undefined` when it does not exist.
+ *
+ * @throws {RefusedFileError} when it is not a regular file or is too large.
  *
  * @example
  * ```ts
  * import { readConfigText } from "./_config_dir.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(await readConfigText("/no/such/config.yaml"), undefined);
+ * deepStrictEqual(readConfigText("/no/such/config.yaml"), undefined);
  * ```
  */
-export async function readConfigText(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+export function readConfigText(path: string): string | undefined {
+  return readTextFileBounded(path, SMALL_FILE_LIMIT);
 }

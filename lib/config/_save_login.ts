@@ -30,7 +30,7 @@ import { SERVER_LINE } from "./server.ts";
 export async function saveLogin(server: string, token: string): Promise<void> {
   await Deno.mkdir(configDir(), { recursive: true, mode: 0o700 });
   const yamlPath = configFile("config.yaml");
-  const yaml = (await readConfigText(yamlPath)) ?? "";
+  const yaml = (readConfigText(yamlPath)) ?? "";
   const line = `server: ${JSON.stringify(server)}`;
   const updated = SERVER_LINE.test(yaml) ? yaml.replace(SERVER_LINE, line) : `${line}\n${yaml}`;
   const secret = { mode: 0o600 };

@@ -34,7 +34,7 @@ function unquote(value: string): string {
 export async function resolveServer(flag?: string): Promise<string> {
   let server = flag || Deno.env.get("AGNES_SERVER");
   if (!server) {
-    const yaml = await readConfigText(configFile("config.yaml"));
+    const yaml = readConfigText(configFile("config.yaml"));
     const match = yaml === undefined ? null : SERVER_LINE.exec(yaml);
     server = match ? unquote(match[1]!) : "";
   }

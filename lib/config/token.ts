@@ -27,7 +27,7 @@ export async function resolveToken(): Promise<string | undefined> {
   const fromEnv = Deno.env.get("AGNES_TOKEN");
   if (fromEnv) return fromEnv;
   const path = configFile("token.json");
-  const text = await readConfigText(path);
+  const text = readConfigText(path);
   if (text === undefined) return undefined;
   try {
     const token = JSON.parse(text)?.access_token;

@@ -46,6 +46,57 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** A payload that names a transcript to queue. */
+interface Capture {
+  sessionId: string;
+  path: string;
+  /** Said in the breadcrumb after the entry. */
+  note: string;
+}
+
+/** Validates a hook payload: the capture it asks for, or the outcome that refuses it. */
+function parsePayload(input: string): Capture | CaptureResult {
+  if (input.trim() === "") return { outcome: "empty_stdin", detail: "" };
+  let payload: unknown;
+  try {
+    payload = JSON.parse(input);
+  } catch (error) {
+    return { outcome: "bad_json", detail: describe(error) };
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    return { outcome: "not_object", detail: Array.isArray(payload) ? "array" : typeof payload };
+  }
+  const { session_id: rawId, transcript_path: path } = payload as Record<string, unknown>;
+  if (typeof path !== "string" || path === "") {
+    return { outcome: "no_transcript_path", detail: path === undefined ? "missing" : typeof path };
+  }
+  if (!isAbsolutePath(path)) return { outcome: "invalid_path", detail: `relative: ${path}` };
+  if (!isRowField(path)) return { outcome: "invalid_path", detail: "contains TAB, CR, LF or NUL" };
+  if (new TextEncoder().encode(path).length > MAX_TRANSCRIPT_PATH_BYTES) {
+    return { outcome: "invalid_path", detail: `longer than ${MAX_TRANSCRIPT_PATH_BYTES} bytes` };
+  }
+  // An id that cannot be written is dropped, not the transcript: it still uploads.
+  const sessionId = typeof rawId === "string" && isRowField(rawId) ? rawId.trim() : "";
+  const note = sessionId === "" && rawId !== undefined ? " (unusable session_id dropped)" : "";
+  return { sessionId, path, note };
+}
+
+/**
+ * Whether the session is private. A private list that cannot be read does not
+ * stop the capture: the entry is queued (nothing is lost) and push, which
+ * uploads nothing while privacy is unknown, decides once the list is readable.
+ */
+async function privacyOf(
+  workspace: Workspace,
+  sessionId: string,
+): Promise<{ private: boolean; note: string }> {
+  try {
+    return { private: await isPrivateSession(workspace, sessionId), note: "" };
+  } catch (error) {
+    return { private: false, note: ` (private list unreadable, push decides: ${describe(error)})` };
+  }
+}
+
 /**
  * Queues the transcript named by a SessionStart / SessionEnd hook payload
  * (the JSON text the hook got on stdin). Never throws: every failure is an
@@ -68,40 +119,18 @@ export async function captureHookInput(
   input: string,
   options: CaptureOptions = {},
 ): Promise<CaptureResult> {
-  if (input.trim() === "") return { outcome: "empty_stdin", detail: "" };
-  let payload: unknown;
+  const capture = parsePayload(input);
+  if ("outcome" in capture) return capture;
+  const { sessionId, path } = capture;
+  const privacy = await privacyOf(workspace, sessionId);
+  if (privacy.private) return { outcome: "private_skip", detail: sessionId };
   try {
-    payload = JSON.parse(input);
-  } catch (error) {
-    return { outcome: "bad_json", detail: describe(error) };
-  }
-  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
-    return { outcome: "not_object", detail: Array.isArray(payload) ? "array" : typeof payload };
-  }
-  const { session_id: rawId, transcript_path: path } = payload as Record<string, unknown>;
-  if (typeof path !== "string" || path === "") {
-    return { outcome: "no_transcript_path", detail: path === undefined ? "missing" : typeof path };
-  }
-  if (!isAbsolutePath(path)) return { outcome: "invalid_path", detail: `relative: ${path}` };
-  if (!isRowField(path)) return { outcome: "invalid_path", detail: "contains TAB, CR, LF or NUL" };
-  if (new TextEncoder().encode(path).length > MAX_TRANSCRIPT_PATH_BYTES) {
-    return { outcome: "invalid_path", detail: `longer than ${MAX_TRANSCRIPT_PATH_BYTES} bytes` };
-  }
-  // An id that cannot be written is dropped, not the transcript: it still uploads.
-  const sessionId = typeof rawId === "string" && isRowField(rawId) ? rawId.trim() : "";
-  try {
-    if (await isPrivateSession(workspace, sessionId)) {
-      return { outcome: "private_skip", detail: sessionId };
-    }
     await appendToQueue(workspace, [{ sessionId, path, stamp: "" }], {
       lockTimeoutMs: options.lockTimeoutMs ?? CAPTURE_LOCK_TIMEOUT_MS,
     });
   } catch (error) {
-    if (error instanceof LockTimeoutError) {
-      return { outcome: "lock_timeout", detail: error.message };
-    }
-    return { outcome: "write_error", detail: describe(error) };
+    const outcome = error instanceof LockTimeoutError ? "lock_timeout" : "write_error";
+    return { outcome, detail: describe(error) };
   }
-  const note = sessionId === "" && rawId !== undefined ? " (unusable session_id dropped)" : "";
-  return { outcome: "ok", detail: `${sessionId}\t${path}${note}` };
+  return { outcome: "ok", detail: `${sessionId}\t${path}${capture.note}${privacy.note}` };
 }

@@ -6,7 +6,7 @@
 
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import type { LockOwner } from "./owner_record.ts";
-import { sameFile } from "./_stale_lock.ts";
+import { sameFile } from "../fs/_same_file.ts";
 
 /**
  * A lock this process holds. Release it exactly once, or use `await using`.

@@ -8,6 +8,7 @@
  */
 
 import { formatTimestamp } from "../format/_timestamp.ts";
+import { readTextFileBounded } from "../fs/_read_bounded.ts";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {
@@ -151,8 +152,9 @@ export function readOwnerRecord(file: Deno.FsFile): string {
  */
 export function readLockOwner(path: string): Promise<LockOwner | undefined> {
   try {
-    return Promise.resolve(parseLockOwner(Deno.readTextFileSync(path)));
+    const text = readTextFileBounded(path, OWNER_RECORD_LIMIT);
+    return Promise.resolve(text === undefined ? undefined : parseLockOwner(text));
   } catch {
-    return Promise.resolve(undefined);
+    return Promise.resolve(undefined); // not a regular file, or larger than any record of ours
   }
 }

@@ -7,12 +7,16 @@
  * @module
  */
 
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
 import { mayExist } from "../fs/regular_file.ts";
 import type { Workspace } from "./workspace.ts";
 
 /**
  * Reads the private list: one id per line, blank lines and a leading UTF-8
  * BOM ignored, `\r\n` tolerated. A missing file is an empty list.
+ *
+ * @throws {RefusedFileError} when the list is not a regular file or is over
+ * 1 MiB: privacy cannot be known, so callers upload nothing.
  *
  * @example
  * ```ts
@@ -27,17 +31,14 @@ import type { Workspace } from "./workspace.ts";
 export function readPrivateList(workspace: Workspace): Promise<Set<string>> {
   const path = workspace.file("privateList");
   if (!mayExist(path)) return Promise.resolve(new Set()); // the usual case
-  let text: string;
+  let text: string | undefined;
   try {
-    text = Deno.readTextFileSync(path);
+    text = readTextFileBounded(path, SMALL_FILE_LIMIT);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return Promise.resolve(new Set());
-    }
     return Promise.reject(error);
   }
   const ids = new Set<string>();
-  for (const line of text.replace(/^\uFEFF/, "").split("\n")) {
+  for (const line of (text ?? "").replace(/^\uFEFF/, "").split("\n")) {
     const id = line.trim();
     if (id !== "") ids.add(id);
   }

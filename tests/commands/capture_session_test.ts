@@ -174,3 +174,25 @@ Deno.test("capture-session restarts the breadcrumb log past 256 KiB and cuts det
   assertEquals(rows[0]![1], "bad_json");
   assert(rows[0]![2]!.length <= 200);
 });
+
+for (
+  const [kind, make] of [
+    ["a FIFO", (path: string) => new Deno.Command("mkfifo", { args: [path] }).output()],
+    ["a link to /dev/zero", (path: string) => Deno.symlink("/dev/zero", path)],
+  ] as const
+) {
+  Deno.test(`capture-session queues the session when the private list is ${kind}, without reading it`, async () => {
+    await using workspace = await tempWorkspace();
+    await workspace.ensureStateDir();
+    await make(workspace.file("privateList"));
+    const result = await capture(workspace.root, valid("s1"));
+    assertEquals([result.code, result.stdout], [0, ""]);
+    assertEquals(
+      await Deno.readTextFile(workspace.file("queue")),
+      "s1\t/home/me/.claude/projects/-w/s1.jsonl\n",
+    );
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "ok");
+    assert(detail.includes("private list unreadable"), detail);
+  });
+}

@@ -191,3 +191,28 @@ Deno.test("push on a terminal says another push is running, and shows progress f
   assertStringIncludes(json, '"sessions":12');
   assert(!json.includes("Uploading"), "no progress under --json");
 });
+
+Deno.test("push refuses a private list, config.yaml or token.json that is not a small regular file, and uploads nothing", async () => {
+  await using s = await setup();
+  await s.queue(["s1", await s.transcript("s1")]);
+  await Deno.symlink("/dev/zero", s.workspace.file("privateList"));
+  const privacy = await s.cli([]);
+  assertEquals(privacy.code, 1);
+  assertStringIncludes(privacy.stderr, "Cannot read the private list");
+  assertStringIncludes(privacy.stderr, "symbolic link");
+  await Deno.remove(s.workspace.file("privateList"));
+  const config = `${s.claudeDir}/agnes-config`;
+  await Deno.mkdir(config, { recursive: true });
+  await new Deno.Command("mkfifo", { args: [`${config}/token.json`] }).output();
+  const { AGNES_TOKEN: _token, ...env } = s.env;
+  const token = await runCli(["push", "--workspace", s.workspace.root], { env });
+  assertEquals(token.code, 1);
+  assertStringIncludes(token.stderr, `${config}/token.json`);
+  await Deno.writeFile(`${config}/config.yaml`, new Uint8Array(1024 * 1024 + 1).fill(0x20));
+  const { AGNES_SERVER: _server, ...noServer } = s.env;
+  const yaml = await runCli(["push", "--workspace", s.workspace.root], { env: noServer });
+  assertEquals(yaml.code, 1);
+  assertStringIncludes(yaml.stderr, "larger than 1 MiB");
+  assertEquals(s.seen, []);
+  assertEquals((await readIfExists(s.workspace.file("queue")))?.startsWith("s1\t"), true);
+});

@@ -44,3 +44,15 @@ Deno.test("mark-private before capture-session: never queued; unmarked sessions 
   assertEquals(entries.map((entry) => entry.sessionId), ["public"]);
   assertEquals(await readIfExists(workspace.file("privateSkippedLog")), undefined);
 });
+
+Deno.test("statusline prints nothing and returns when the private list is a FIFO or a link to /dev/zero", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await new Deno.Command("mkfifo", { args: [workspace.file("privateList")] }).output();
+  const fifo = await statusline(workspace.root, JSON.stringify({ session_id: "abc" }));
+  assertEquals([fifo.code, fifo.stdout, fifo.stderr], [0, "", ""]);
+  await Deno.remove(workspace.file("privateList"));
+  await Deno.symlink("/dev/zero", workspace.file("privateList"));
+  const zero = await statusline(workspace.root, JSON.stringify({ session_id: "abc" }));
+  assertEquals([zero.code, zero.stdout, zero.stderr], [0, "", ""]);
+});
