@@ -99,6 +99,10 @@ export {
   assertSafeServer,
   ConfigurationError,
   DEFAULT_SERVER,
+  findServer,
+  findToken,
+  type FoundServer,
+  type FoundToken,
   resolveServer,
   resolveToken,
 } from "./lib/config/mod.ts";

@@ -143,8 +143,8 @@ export async function run(args: string[]): Promise<void> {
   const workspace = Workspace.resolve(values.workspace);
   if (values["dry-run"]) return await dryRun(workspace, values.json ?? false);
 
-  const server = await resolveServer(values.server);
-  const token = await resolveToken();
+  const server = resolveServer(values.server);
+  const token = resolveToken();
   if (token === undefined) {
     throw new ConfigurationError(
       "Cannot push: no token configured. Run 'agnes-sessions login --server URL' (or set AGNES_TOKEN)",

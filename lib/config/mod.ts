@@ -12,7 +12,7 @@
  * import { assertSafeServer, resolveServer } from "./mod.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * const server = await resolveServer("https://agnes.example.com/");
+ * const server = resolveServer("https://agnes.example.com/");
  * deepStrictEqual(assertSafeServer(server, false).hostname, "agnes.example.com");
  * ```
  *
@@ -20,5 +20,11 @@
  */
 
 export { ConfigurationError } from "./configuration_error.ts";
-export { assertSafeServer, DEFAULT_SERVER, resolveServer } from "./server.ts";
-export { resolveToken } from "./token.ts";
+export {
+  assertSafeServer,
+  DEFAULT_SERVER,
+  findServer,
+  type FoundServer,
+  resolveServer,
+} from "./server.ts";
+export { findToken, type FoundToken, resolveToken } from "./token.ts";

@@ -18,27 +18,60 @@ function unquote(value: string): string {
   return match ? match[2]! : value.replace(/[ \t]+#.*$/, "");
 }
 
+/** A server URL and where it was found. */
+export interface FoundServer {
+  /** The base URL, without a trailing slash. */
+  server: string;
+  /** `--server`, `$AGNES_SERVER`, the path of `config.yaml`, or `default`. */
+  source: string;
+}
+
+/**
+ * The server URL and its source: `flag` (from `--server`), else
+ * `$AGNES_SERVER`, else the `server:` key of `config.yaml`, else
+ * {@linkcode DEFAULT_SERVER}. A trailing slash is dropped.
+ *
+ * @throws {RefusedFileError} when `config.yaml` is not a regular file of at
+ * most 1 MiB.
+ *
+ * @example
+ * ```ts
+ * import { findServer } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(findServer("https://agnes.example.com/"), {
+ *   server: "https://agnes.example.com",
+ *   source: "--server",
+ * });
+ * ```
+ */
+export function findServer(flag?: string): FoundServer {
+  const trim = (url: string) => url.replace(/\/+$/, "");
+  if (flag) return { server: trim(flag), source: "--server" };
+  const fromEnv = Deno.env.get("AGNES_SERVER");
+  if (fromEnv) return { server: trim(fromEnv), source: "$AGNES_SERVER" };
+  const path = configFile("config.yaml");
+  const match = SERVER_LINE.exec(readConfigText(path) ?? "");
+  const configured = match ? unquote(match[1]!) : "";
+  if (configured) return { server: trim(configured), source: path };
+  return { server: DEFAULT_SERVER, source: "default" };
+}
+
 /**
  * The server URL: `flag` (from `--server`), else `$AGNES_SERVER`, else the
- * `server:` key of `config.yaml`, else {@linkcode DEFAULT_SERVER}. A trailing
- * slash is dropped.
+ * `server:` key of `config.yaml`, else {@linkcode DEFAULT_SERVER}. See
+ * {@linkcode findServer} for its source.
  *
  * @example
  * ```ts
  * import { resolveServer } from "@agnes/sessions";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(await resolveServer("https://agnes.example.com/"), "https://agnes.example.com");
+ * deepStrictEqual(resolveServer("https://agnes.example.com/"), "https://agnes.example.com");
  * ```
  */
-export async function resolveServer(flag?: string): Promise<string> {
-  let server = flag || Deno.env.get("AGNES_SERVER");
-  if (!server) {
-    const yaml = readConfigText(configFile("config.yaml"));
-    const match = yaml === undefined ? null : SERVER_LINE.exec(yaml);
-    server = match ? unquote(match[1]!) : "";
-  }
-  return (server || DEFAULT_SERVER).replace(/\/+$/, "");
+export function resolveServer(flag?: string): string {
+  return findServer(flag).server;
 }
 
 /** Whether `hostname` is a loopback address or `localhost`. */
