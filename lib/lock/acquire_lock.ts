@@ -1,21 +1,20 @@
 /**
- * Taking a cross-process lock on a file path, recovering from dead holders.
+ * Taking a cross-process lock on a file path.
  *
- * A holder creates the lock file exclusively (`createNew`), takes an OS lock
- * on its open handle (released by the kernel when the process dies), and
- * writes an owner record. A contender that finds the file probes that OS
- * lock and breaks the lock only when it is provably stale (`_stale_lock.ts`).
- *
- * The Python `agnes` tool `flock`s the same files and leaves them behind empty:
- * a held Python lock probes as held, a leftover empty file as stale.
+ * The lock is the OS lock (`flock`) on the file at the path, the same lock
+ * the Python `agnes` tool's `filelock` takes, so the two tools exclude each
+ * other. A holder writes an owner record into the file (who, since when, for
+ * what) and clears it on release; the file stays in place (`_lock_file.ts`
+ * says why). A holder that dies loses its OS lock with its process, so a
+ * lock is never stale: the next taker simply locks the file. Whatever sits
+ * at the lock path that is not a regular file (a link, a folder, a FIFO) is
+ * never followed and counts as held until the caller's deadline.
  *
  * @module
  */
 
-import { retryOnContention } from "../fs/_retry_on_contention.ts";
-import { HeldLock } from "./held_lock.ts";
-import { newLockOwner } from "./owner_record.ts";
-import { probeExistingLock } from "./_stale_lock.ts";
+import { lockOpenedFile, type NotTaken, openLockFile } from "./_lock_file.ts";
+import type { HeldLock } from "./held_lock.ts";
 
 /** Options for {@linkcode acquireLock} and {@linkcode withLock}. */
 export interface LockOptions {
@@ -23,12 +22,6 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Recorded in the owner record. Default `"lock"`. */
   purpose?: string;
-  /**
-   * How old a lock file with an incomplete owner record must be before it is
-   * treated as stale, in ms (covers a holder between its create and its OS
-   * lock). Default 2 000.
-   */
-  graceMs?: number;
   /** Longest single back-off sleep, in ms. Default 50. */
   maxBackoffMs?: number;
 }
@@ -55,11 +48,21 @@ export class LockTimeoutError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One attempt: the lock, or why it was not taken. */
+async function tryLock(path: string, purpose: string): Promise<HeldLock | NotTaken> {
+  const file = await openLockFile(path);
+  return typeof file === "string" ? file : lockOpenedFile(path, file, purpose);
+}
+
 /**
- * Takes the lock at `path`, waiting up to `timeoutMs` with jittered, capped
- * back-off and breaking stale locks on the way (see the module doc).
+ * Takes the lock at `path`, trying again with jittered, capped back-off until
+ * `timeoutMs` has passed (see the module doc).
  *
- * @throws {LockTimeoutError} when the lock stays held past the timeout.
+ * Requires `--allow-read`, `--allow-write` and `--allow-sys=hostname` (the
+ * owner record names the host).
+ *
+ * @throws {LockTimeoutError} when the lock is still held (or the path is not
+ * a lock file) at the deadline; its message says which.
  *
  * @example
  * ```ts
@@ -77,62 +80,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * ```
  */
 export async function acquireLock(path: string, options: LockOptions = {}): Promise<HeldLock> {
-  const { timeoutMs = 10_000, purpose = "lock", graceMs = 2_000, maxBackoffMs = 50 } = options;
+  const { timeoutMs = 10_000, purpose = "lock", maxBackoffMs = 50 } = options;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 0;; attempt++) {
-    let file: Deno.FsFile | undefined;
-    try {
-      file = await retryOnContention(() =>
-        Promise.resolve(Deno.openSync(path, { read: true, write: true, createNew: true }))
-      );
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    }
-    if (file !== undefined) {
-      const waitMs = Math.min(graceMs, Math.max(deadline - Date.now(), 50));
-      const held = await claim(path, file, purpose, waitMs);
-      if (held !== undefined) return held;
-    } else if (await probeExistingLock(path, graceMs)) {
-      continue;
-    }
+    const held = await tryLock(path, purpose);
+    if (typeof held !== "string") return held;
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
-      throw new LockTimeoutError(`Cannot take lock "${path}": still held after ${timeoutMs} ms`);
+      throw new LockTimeoutError(`Cannot take lock "${path}" within ${timeoutMs} ms: ${held}`);
     }
     const backoff = Math.min(maxBackoffMs, 1 + 2 ** Math.min(attempt, 10));
     await sleep(Math.min(remaining, backoff / 2 + Math.random() * backoff / 2));
-  }
-}
-
-/** Takes the OS lock on a file we just created and writes our owner record. */
-async function claim(
-  path: string,
-  file: Deno.FsFile,
-  purpose: string,
-  waitMs: number,
-): Promise<HeldLock | undefined> {
-  try {
-    // A contender may be probing this very file for a moment; a foreign
-    // process (the Python tool) may have opened and locked it for longer.
-    const until = Date.now() + waitMs;
-    while (!file.tryLockSync(true)) {
-      if (Date.now() >= until) {
-        file.close();
-        return undefined;
-      }
-      await sleep(1);
-    }
-    const owner = newLockOwner(purpose);
-    file.writeSync(new TextEncoder().encode(JSON.stringify(owner) + "\n"));
-    return new HeldLock(path, owner, file);
-  } catch (error) {
-    file.close();
-    try {
-      Deno.removeSync(path);
-    } catch {
-      // Left for the stale-lock check of the next contender.
-    }
-    throw error;
   }
 }
 

@@ -4,16 +4,15 @@
  * @module
  */
 
-import { retryOnContention } from "../fs/_retry_on_contention.ts";
-import type { LockOwner } from "./owner_record.ts";
 import { sameFile } from "../fs/_same_file.ts";
+import type { LockOwner } from "./owner_record.ts";
 
 /**
  * A lock this process holds. Release it exactly once, or use `await using`.
  *
  * @example
  * ```ts
- * import { acquireLock } from "@agnes/sessions";
+ * import { acquireLock, readLockOwner } from "@agnes/sessions";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
@@ -21,8 +20,8 @@ import { sameFile } from "../fs/_same_file.ts";
  *   await using held = await acquireLock(`${dir}/x.lock`, { purpose: "demo" });
  *   deepStrictEqual(held.owner.purpose, "demo");
  * }
- * deepStrictEqual([...Deno.readDirSync(dir)], []); // released and removed
- * await Deno.remove(dir);
+ * deepStrictEqual(await readLockOwner(`${dir}/x.lock`), undefined); // released: no owner
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class HeldLock implements AsyncDisposable {
@@ -40,26 +39,24 @@ export class HeldLock implements AsyncDisposable {
   }
 
   /**
-   * Removes the lock file while still holding the OS lock, but only when the
-   * path still names the file we created (same device and inode: the file our
-   * token was written into), then closes the handle. Idempotent, and never
-   * throws: a lock file that cannot be removed is left with its OS lock
-   * dropped, which is exactly the stale lock the next contender breaks, so
-   * the work done under the lock is never reported as failed.
+   * Clears our owner record while still holding the OS lock, but only when
+   * the path still names the file we locked, then closes the handle, which
+   * drops the OS lock. The file itself stays (see `_lock_file.ts` for why).
+   * Idempotent, and never throws: the work done under the lock is never
+   * reported as failed because of its release.
    */
-  async release(): Promise<void> {
+  release(): Promise<void> {
     const file = this.#file;
-    if (file === undefined) return;
+    if (file === undefined) return Promise.resolve();
     this.#file = undefined;
     try {
-      if (sameFile(Deno.lstatSync(this.path), file.statSync())) {
-        await retryOnContention(() => Promise.resolve(Deno.removeSync(this.path)));
-      }
+      if (sameFile(Deno.lstatSync(this.path), file.statSync())) file.truncateSync(0);
     } catch {
-      // Gone already, or left behind stale (see above).
+      // Gone or replaced: not ours to touch.
     } finally {
       file.close();
     }
+    return Promise.resolve();
   }
 
   /** Same as {@linkcode HeldLock.release}. */

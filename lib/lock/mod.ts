@@ -1,11 +1,12 @@
 /**
- * Cross-process locks on a file path that recover from dead holders and
- * interoperate with the Python `agnes` tool's `flock`-based locks.
+ * Cross-process locks on a file path that never go stale (a dead holder's OS
+ * lock dies with it) and exclude the Python `agnes` tool's `flock`-based
+ * locks on the same files.
  *
- * `acquire_lock.ts` takes a lock (create-new, OS lock on the handle, owner
- * record) and `withLock` runs code under it; `held_lock.ts` releases it;
- * `owner_record.ts` is the record a holder writes; `_stale_lock.ts` decides
- * when a lock left behind may be broken.
+ * `acquire_lock.ts` takes a lock (the OS lock on the file at the path, with
+ * an owner record) and `withLock` runs code under it; `held_lock.ts` releases
+ * it; `owner_record.ts` is the record a holder writes; `_lock_file.ts` opens
+ * and locks the file without ever following what sits at the path.
  *
  * May import: `fs/`, `format/`. Imported by `store/`, `push/` and above.
  *

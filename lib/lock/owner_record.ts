@@ -1,8 +1,7 @@
 /**
- * The owner record a lock holder writes into the lock file it created: who
- * holds it, since when and for what. It tells a contender that the lock file
- * is complete (a holder that died after writing it left a stale lock), and
- * tells `status` who is holding the workspace up.
+ * The owner record a lock holder writes into the lock file: who holds it,
+ * since when and for what. It tells `status` who is holding the workspace
+ * up; the lock itself is the OS lock on the file.
  *
  * @module
  */

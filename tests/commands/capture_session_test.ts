@@ -196,3 +196,26 @@ for (
     assert(detail.includes("private list unreadable"), detail);
   });
 }
+
+Deno.test("capture-session gives lock_timeout within its budget, exit 0, when the queue lock is a link, a folder or a FIFO", async () => {
+  for (
+    const make of [
+      (path: string) => Deno.symlink("/nowhere/at/all", path),
+      (path: string) => Deno.mkdir(path),
+      (path: string) => new Deno.Command("mkfifo", { args: [path] }).output(),
+    ]
+  ) {
+    await using workspace = await tempWorkspace();
+    await workspace.ensureStateDir();
+    await make(workspace.file("queueLock"));
+    const result = await runCli(["capture-session", "--workspace", workspace.root], {
+      stdin: valid("s1"),
+      timeoutMs: 10_000, // it used to spin forever
+    });
+    assertEquals([result.code, result.stdout], [0, ""]);
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "lock_timeout");
+    assert(/not a lock file|not a regular file/.test(detail), detail);
+    assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  }
+});

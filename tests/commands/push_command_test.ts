@@ -216,3 +216,25 @@ Deno.test("push refuses a private list, config.yaml or token.json that is not a 
   assertEquals(s.seen, []);
   assertEquals((await readIfExists(s.workspace.file("queue")))?.startsWith("s1\t"), true);
 });
+
+Deno.test("push with a push lock that is a symbolic link ends at once, silent, following nothing (detached too)", async () => {
+  await using s = await setup();
+  const path = await s.transcript("s1");
+  await s.queue(["s1", path]);
+  const target = `${s.claudeDir}/precious.txt`;
+  await Deno.writeTextFile(target, "keep me\n");
+  await Deno.symlink(target, s.workspace.file("pushLock"));
+  const result = await runCli(["push", "--workspace", s.workspace.root], {
+    env: s.env,
+    timeoutMs: 10_000,
+  });
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  const detached = await runCli(["push", "--detach", "--workspace", s.workspace.root], {
+    env: s.env,
+    timeoutMs: 10_000,
+  });
+  assertEquals(detached.code, 0);
+  assertEquals(await Deno.readTextFile(target), "keep me\n");
+  assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
+  assertEquals(s.seen, []);
+});

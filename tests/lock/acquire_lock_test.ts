@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../_assert.ts"
 import { readIfExists, tempWorkspace } from "../_helpers.ts";
 import { acquireLock, LockTimeoutError, readLockOwner, withLock } from "../../mod.ts";
 
-Deno.test("acquireLock() times out a second taker; release() removes the file and is idempotent", async () => {
+Deno.test("acquireLock() times out a second taker; release() clears the owner record and is idempotent", async () => {
   await using workspace = await tempWorkspace();
   const path = `${workspace.root}/x.lock`;
   const held = await acquireLock(path, { purpose: "first" });
@@ -12,7 +12,8 @@ Deno.test("acquireLock() times out a second taker; release() removes the file an
   await assertRejects(() => acquireLock(path, { timeoutMs: 150 }), LockTimeoutError);
   await held.release();
   await held.release();
-  assertEquals(await readIfExists(path), undefined);
+  assertEquals(await readLockOwner(path), undefined);
+  assertEquals(await readIfExists(path), "");
   assertEquals(await withLock(path, () => "again", { timeoutMs: 0 }), "again");
 });
 
