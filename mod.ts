@@ -19,6 +19,7 @@
  *
  * const root = await Deno.makeTempDir();
  * const workspace = new Workspace(`${root}/workspace`);
+ * await Deno.mkdir(workspace.root);
  * const transcript = `${root}/projects/-workspace/s1.jsonl`;
  * await Deno.mkdir(`${root}/projects/-workspace`, { recursive: true });
  * await Deno.writeTextFile(transcript, '{"type":"user"}\n');
@@ -58,6 +59,7 @@ export {
   Workspace,
   WORKSPACE_FILES,
   type WorkspaceFile,
+  WorkspaceNotFoundError,
 } from "./lib/store/mod.ts";
 export { RefusedFileError } from "./lib/fs/mod.ts";
 

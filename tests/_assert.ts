@@ -17,11 +17,19 @@ export const assertStringIncludes = (actual: string, expected: string): void =>
     `expected ${JSON.stringify(actual)} to include ${JSON.stringify(expected)}`,
   );
 
-/** Asserts that `fn` throws an instance of `ErrorClass`. */
-export const assertThrows = (
+/** Asserts that `fn` throws an instance of `ErrorClass`, and returns the error. */
+export function assertThrows(
   fn: () => unknown,
   ErrorClass: new (...args: never[]) => Error,
-): void => node.throws(fn, ErrorClass);
+): Error {
+  try {
+    fn();
+  } catch (error) {
+    node.ok(error instanceof ErrorClass, `expected ${ErrorClass.name}, got ${error}`);
+    return error;
+  }
+  throw new node.AssertionError({ message: "expected the function to throw" });
+}
 
 /** Asserts that `fn` rejects, with an instance of `ErrorClass` when given. */
 export async function assertRejects(

@@ -1,22 +1,29 @@
 /**
- * `CLAUDE.local.md`: the analyst's notes for the server, uploaded (redacted)
- * after the transcripts whenever they changed since the last upload.
+ * `W/.claude/CLAUDE.local.md`: the analyst's notes for the server (the file
+ * the Python tool's `agnes init` creates and uploads), sent redacted after the
+ * transcripts whenever it changed since its last upload. Only a regular file
+ * of at most 1 MiB is sent: a link (to `~/.ssh/id_ed25519`, to
+ * `/proc/self/environ`) or anything else is refused with a warning. The
+ * workspace root's own `W/CLAUDE.local.md` is Claude Code's private file and
+ * is never read.
  *
  * @module
  */
 
-import { baseName, joinPath } from "../fs/_path.ts";
+import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+import { mayExist } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
 import { redactJwtBytes } from "../http/redact.ts";
 import { readLocalMdDigest, writeLocalMdDigest } from "../store/_local_md_state.ts";
 import type { Workspace } from "../store/workspace.ts";
 import type { PushRun } from "./_run.ts";
 
-/** The notes file's name. */
-export const LOCAL_MD = "CLAUDE.local.md";
+/** How `CLAUDE.local.md` is named in reports. */
+const NAME = ".claude/CLAUDE.local.md";
 
 /**
- * The workspace's `CLAUDE.local.md` when it is there as a regular file.
+ * The path of the workspace's `CLAUDE.local.md` when something is there
+ * (whether it may be sent is decided when it is read).
  *
  * @example
  * ```ts
@@ -25,14 +32,23 @@ export const LOCAL_MD = "CLAUDE.local.md";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
- * deepStrictEqual(await findLocalMd(workspace), undefined);
+ * await Deno.writeTextFile(`${workspace.root}/CLAUDE.local.md`, "private to Claude Code\n");
+ * deepStrictEqual(findLocalMd(workspace), undefined); // the root file is never uploaded
+ * await workspace.ensureStateDir();
+ * await Deno.writeTextFile(workspace.file("localMd"), "# notes\n");
+ * deepStrictEqual(findLocalMd(workspace), workspace.file("localMd"));
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function findLocalMd(workspace: Workspace): Promise<string | undefined> {
-  const path = joinPath(workspace.root, LOCAL_MD);
-  const isFile = await Deno.stat(path).then((info) => info.isFile, () => false);
-  return isFile ? path : undefined;
+export function findLocalMd(workspace: Workspace): string | undefined {
+  const path = workspace.file("localMd");
+  if (!mayExist(path)) return undefined;
+  try {
+    Deno.lstatSync(path);
+    return path;
+  } catch {
+    return undefined;
+  }
 }
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
@@ -40,9 +56,20 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+/** The file's bytes, redacted; or the reason it may not be sent. */
+function readForUpload(path: string): Uint8Array<ArrayBuffer> | string {
+  try {
+    const bytes = readFileBounded(path, SMALL_FILE_LIMIT) ?? new Uint8Array();
+    return new Uint8Array(redactJwtBytes(bytes, true).output);
+  } catch (error) {
+    return `not uploaded: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
 /**
  * Step 5 of a push: uploads `CLAUDE.local.md` at `path` (redacted) unless it
- * is unchanged since its last upload; a failure is reported, not thrown.
+ * is unchanged since its last upload. A refused file or a failed upload is a
+ * warning in the report, never a failure of the push.
  *
  * @example
  * ```ts
@@ -55,13 +82,13 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
  * await workspace.ensureStateDir();
- * await Deno.writeTextFile(`${workspace.root}/CLAUDE.local.md`, "# notes\n");
+ * await Deno.writeTextFile(workspace.file("localMd"), "# notes\n");
  * let url = "";
  * const server = serveReceiver({ dataDir: workspace.root, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
  * {
  *   using client = new AgnesClient({ server: url, token: "t" });
  *   const run = await startRun({ workspace, client, allowedRoots: [] });
- *   await pushLocalMd(run, `${workspace.root}/CLAUDE.local.md`);
+ *   await pushLocalMd(run, workspace.file("localMd"));
  *   deepStrictEqual(run.report.localMd, true);
  * }
  * await server.shutdown();
@@ -70,7 +97,11 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
  */
 export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
   const { workspace, client } = run.options;
-  const bytes = new Uint8Array(redactJwtBytes(await Deno.readFile(path), true).output);
+  const bytes = readForUpload(path);
+  if (typeof bytes === "string") {
+    run.report.errors.push({ file: NAME, error: bytes });
+    return;
+  }
   const digest = await sha256Hex(bytes);
   if (await readLocalMdDigest(workspace) === digest) return;
   const answer = await client.uploadLocalMd(new TextDecoder().decode(bytes));
@@ -80,8 +111,8 @@ export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
   } else {
     run.report.errors.push(
       answer.kind === "http"
-        ? { file: baseName(path), status: answer.status }
-        : { file: baseName(path), error: answer.error },
+        ? { file: NAME, status: answer.status }
+        : { file: NAME, error: answer.error },
     );
   }
 }

@@ -43,7 +43,7 @@ export async function planPush(workspace: Workspace): Promise<PushPlan> {
   const files = [...await listSnapshots(workspace), workspace.file("queue")];
   const entries: QueueEntry[] = [];
   for (const file of files) entries.push(...(await readQueueFile(file)).entries);
-  const localMd = await findLocalMd(workspace);
+  const localMd = findLocalMd(workspace);
   const plan: PushPlan = {
     sessions: [],
     privateSkips: [],

@@ -52,6 +52,7 @@ async function tryPushLock(workspace: Workspace): Promise<HeldLock | undefined> 
  *
  * const root = await Deno.makeTempDir();
  * const workspace = new Workspace(`${root}/w`);
+ * await Deno.mkdir(`${root}/w`);
  * await Deno.mkdir(`${root}/projects`);
  * await Deno.writeTextFile(`${root}/projects/s1.jsonl`, "{}\n");
  * await appendToQueue(workspace, [{ sessionId: "s1", path: `${root}/projects/s1.jsonl`, stamp: "" }]);
@@ -68,9 +69,8 @@ async function tryPushLock(workspace: Workspace): Promise<HeldLock | undefined> 
  */
 export async function push(options: PushOptions): Promise<PushReport | null> {
   const { workspace } = options;
-  const localMd = await findLocalMd(workspace);
-  if (!await workspace.hasStateDir() && localMd === undefined) return emptyReport(); // create nothing
-  await workspace.ensureStateDir();
+  if (!await workspace.hasStateDir()) return emptyReport(); // nothing to do, and nothing created
+  const localMd = findLocalMd(workspace);
   const lock = await tryPushLock(workspace);
   if (lock === undefined) return null;
   try {

@@ -26,7 +26,12 @@
  * @module
  */
 
-export { Workspace, WORKSPACE_FILES, type WorkspaceFile } from "./workspace.ts";
+export {
+  Workspace,
+  WORKSPACE_FILES,
+  type WorkspaceFile,
+  WorkspaceNotFoundError,
+} from "./workspace.ts";
 export type { QueueEntry } from "./queue_entry.ts";
 export { appendToQueue, type QueueWriteOptions, requeueEntries } from "./queue.ts";
 export { type MalformedRow, type QueueContents, readQueueFile } from "./queue_reader.ts";

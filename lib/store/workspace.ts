@@ -6,6 +6,32 @@
  */
 
 import { joinPath, resolvePath } from "../fs/_path.ts";
+import { findWorkspaceFrom } from "./_find_workspace.ts";
+
+/**
+ * Thrown when the workspace folder named by `--workspace`,
+ * `$AGNES_LOCAL_DIR` or `$CLAUDE_PROJECT_DIR` does not exist.
+ *
+ * @example
+ * ```ts
+ * import { WorkspaceNotFoundError } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(new WorkspaceNotFoundError("Cannot use workspace").name, "WorkspaceNotFoundError");
+ * ```
+ */
+export class WorkspaceNotFoundError extends Error {
+  /** Always `"WorkspaceNotFoundError"`. */
+  override name = "WorkspaceNotFoundError";
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
 
 /** The file names in `W/.claude/`, shared with the Python `agnes` tool. */
 export const WORKSPACE_FILES = {
@@ -17,6 +43,8 @@ export const WORKSPACE_FILES = {
   captureLog: "agnes-capture-session.log",
   queueLock: "agnes-queue.lock",
   pushLock: "agnes-push.lock",
+  /** The analyst's notes for the server, uploaded by push. */
+  localMd: "CLAUDE.local.md",
   /** Ours only: the digest of the last uploaded `CLAUDE.local.md`. */
   localMdState: "agnes-local-md-uploaded.txt",
 } as const;
@@ -54,20 +82,41 @@ export class Workspace {
 
   /**
    * Resolves `W`: `dir` (from `--workspace`), else `$AGNES_LOCAL_DIR`, else
-   * `$CLAUDE_PROJECT_DIR` (each when non-empty), else the current directory.
+   * `$CLAUDE_PROJECT_DIR` (each when non-empty), else the nearest folder from
+   * the current one up whose `.claude/` holds a file of ours (never the home
+   * folder), else the current folder.
+   *
+   * @throws {WorkspaceNotFoundError} when a folder named by the flag or an
+   * environment variable does not exist: nothing is created for it.
    *
    * @example
    * ```ts
-   * import { Workspace } from "@agnes/sessions";
-   * import { deepStrictEqual } from "node:assert/strict";
+   * import { Workspace, WorkspaceNotFoundError } from "@agnes/sessions";
+   * import { deepStrictEqual, throws } from "node:assert/strict";
    *
-   * deepStrictEqual(Workspace.resolve("/srv/project").root.endsWith("project"), true);
+   * const dir = await Deno.makeTempDir();
+   * deepStrictEqual(Workspace.resolve(dir).root, new Workspace(dir).root);
+   * throws(() => Workspace.resolve(`${dir}/missing`), WorkspaceNotFoundError);
+   * await Deno.remove(dir);
    * ```
    */
   static resolve(dir?: string): Workspace {
-    const chosen = [dir, Deno.env.get("AGNES_LOCAL_DIR"), Deno.env.get("CLAUDE_PROJECT_DIR")]
-      .find((candidate) => candidate !== undefined && candidate.trim() !== "");
-    return new Workspace(chosen ?? Deno.cwd());
+    const named: [string, string | undefined][] = [
+      ["--workspace", dir],
+      ["$AGNES_LOCAL_DIR", Deno.env.get("AGNES_LOCAL_DIR")],
+      ["$CLAUDE_PROJECT_DIR", Deno.env.get("CLAUDE_PROJECT_DIR")],
+    ];
+    const chosen = named.find(([, value]) => value !== undefined && value.trim() !== "");
+    if (chosen === undefined) {
+      return new Workspace(findWorkspaceFrom(Deno.cwd()) ?? Deno.cwd());
+    }
+    const [source, folder] = chosen as [string, string];
+    if (!isFolder(folder)) {
+      throw new WorkspaceNotFoundError(
+        `Cannot use workspace "${folder}" (from ${source}): no such folder`,
+      );
+    }
+    return new Workspace(folder);
   }
 
   /**
@@ -122,7 +171,11 @@ export class Workspace {
    * ```
    */
   ensureStateDir(): Promise<void> {
-    Deno.mkdirSync(this.stateDir, { recursive: true });
+    try {
+      Deno.mkdirSync(this.stateDir); // never the workspace folder itself: it must exist
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) return Promise.reject(error);
+    }
     return Promise.resolve();
   }
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
-import { runCli, tempWorkspace } from "../_helpers.ts";
+import { readIfExists, runCli, tempWorkspace } from "../_helpers.ts";
 import { addPrivateSession, isPrivateSession, readPrivateList } from "../../mod.ts";
 
 Deno.test("mark-private from concurrent processes loses no id", async () => {
@@ -48,4 +48,45 @@ Deno.test("unmark-private removes the id; an unknown id is not an error", async 
   const again = await runCli(["unmark-private", "abc", "--workspace", workspace.root]);
   assertEquals(again.code, 0);
   assertStringIncludes(again.stdout, "was not marked private");
+});
+
+Deno.test("mark-private run from a subfolder of the workspace marks the workspace's list, where push looks", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await Deno.writeTextFile(workspace.file("queue"), "s1\t/t/s1.jsonl\n");
+  await Deno.mkdir(`${workspace.root}/src/deep`, { recursive: true });
+  const result = await runCli(["mark-private"], {
+    cwd: `${workspace.root}/src/deep`,
+    env: { CLAUDE_CODE_SESSION_ID: "s1" },
+  });
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(await readPrivateList(workspace), new Set(["s1"]));
+  assertEquals(
+    await readIfExists(`${workspace.root}/src/deep/.claude/agnes-sessions-private.txt`),
+    undefined,
+  );
+});
+
+Deno.test("mark-private and push with a --workspace that does not exist exit 1 naming it and create nothing", async () => {
+  await using workspace = await tempWorkspace();
+  const missing = `${workspace.root}/no-such-folder`;
+  for (
+    const args of [["mark-private", "s1", "--workspace", missing], ["push", "--workspace", missing]]
+  ) {
+    const result = await runCli(args, { env: { AGNES_TOKEN: "t" } });
+    assertEquals(result.code, 1, args.join(" "));
+    assertStringIncludes(result.stderr, `"${missing}"`);
+  }
+  for (const command of ["capture-session", "statusline"]) {
+    const result = await runCli([command, "--workspace", missing], {
+      stdin: JSON.stringify({ session_id: "s1", transcript_path: "/t/s1.jsonl" }),
+    });
+    assertEquals([result.code, result.stdout], [0, ""]);
+  }
+  const env = await runCli(["capture-session"], {
+    stdin: JSON.stringify({ session_id: "s1", transcript_path: "/t/s1.jsonl" }),
+    env: { CLAUDE_PROJECT_DIR: missing },
+  });
+  assertEquals(env.code, 0);
+  assertEquals([...Deno.readDirSync(workspace.root)], []);
 });

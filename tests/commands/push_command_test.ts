@@ -90,7 +90,7 @@ Deno.test("push --json prints one compact object with the same keys on every pat
   s.statuses.set("b.jsonl", 500).set("c.jsonl", 403);
   await s.queue(["a", a!], ["b", b!], ["c", c!], ["d", d!]);
   await addPrivateSession(s.workspace, "d");
-  await Deno.writeTextFile(`${s.workspace.root}/CLAUDE.local.md`, "# notes\n");
+  await Deno.writeTextFile(s.workspace.file("localMd"), "# notes\n");
   const result = await s.cli(["--json", "--concurrency", "1"]);
   assertEquals(result.stdout.trim().split("\n").length, 1);
   const report = JSON.parse(result.stdout);

@@ -102,11 +102,23 @@ Deno.test("a Python process that opened the lock file just before our release ho
     stderr: "null",
   }).spawn();
   const output = python.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let pending = "";
+  /** The next line the Python process prints. */
+  const nextLine = async (): Promise<string | undefined> => {
+    while (!pending.includes("\n")) {
+      const { value, done } = await output.read();
+      if (done) return undefined;
+      pending += value;
+    }
+    const [line, ...rest] = pending.split("\n");
+    pending = rest.join("\n");
+    return line;
+  };
   try {
-    assertEquals((await output.read()).value?.trim(), "opened"); // it opened the file we hold...
+    assertEquals(await nextLine(), "opened"); // it opened the file we hold...
     await ours.release(); // ...we release (were the file removed here, it would lock an unlinked one)...
     await Deno.writeTextFile(go, "");
-    assertEquals((await output.read()).value?.trim(), "held"); // ...it takes its OS lock...
+    assertEquals(await nextLine(), "held"); // ...it takes its OS lock...
     // ...and our next taker must wait for it, not lock a new file beside it.
     await assertRejects(() => acquireLock(path, { timeoutMs: 200 }), LockTimeoutError);
   } finally {

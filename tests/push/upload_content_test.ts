@@ -1,4 +1,4 @@
-import { assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { pushToUnreachable, setup } from "../_push_setup.ts";
 
 const JWT =
@@ -6,7 +6,8 @@ const JWT =
 
 Deno.test("push() uploads CLAUDE.local.md redacted, and not again while unchanged", async () => {
   await using s = await setup();
-  const local = `${s.workspace.root}/CLAUDE.local.md`;
+  await s.workspace.ensureStateDir();
+  const local = s.workspace.file("localMd");
   await Deno.writeTextFile(local, `# notes\ntoken: ${JWT}\n`);
   const first = await s.cli([]);
   assertEquals(first.stdout, "Uploaded 0 sessions\nUploaded CLAUDE.local.md\n");
@@ -81,3 +82,39 @@ Deno.test("push() requeues a large (streamed) transcript when the server is unre
   assertEquals([report.requeued, report.droppedPermanent], [1, 0]);
   // (The resource sanitizer also checks that the unread stream's file was closed.)
 });
+
+Deno.test("push() never uploads the workspace root's CLAUDE.local.md (Claude Code's private file)", async () => {
+  await using s = await setup();
+  await s.queue(["s1", await s.transcript("s1")]);
+  await Deno.writeTextFile(`${s.workspace.root}/CLAUDE.local.md`, "my private notes\n");
+  const result = await s.cli(["--json"]);
+  assertEquals(JSON.parse(result.stdout).local_md, false);
+  assertEquals((await s.receiver.allFiles()).filter((file) => file.includes("local_md")), []);
+});
+
+for (
+  const [kind, make] of [
+    ["a link to a private key", async (path: string, dir: string) => {
+      await Deno.writeTextFile(`${dir}/id_ed25519`, "-----BEGIN OPENSSH PRIVATE KEY-----\n");
+      await Deno.symlink(`${dir}/id_ed25519`, path);
+    }],
+    ["a link to /proc/self/environ", (path: string) => Deno.symlink("/proc/self/environ", path)],
+    [
+      "over 1 MiB",
+      (path: string) => Deno.writeFile(path, new Uint8Array(1024 * 1024 + 1).fill(0x61)),
+    ],
+  ] as const
+) {
+  Deno.test(`push() refuses a .claude/CLAUDE.local.md that is ${kind} with a warning, and the transcripts still go`, async () => {
+    await using s = await setup();
+    await s.queue(["s1", await s.transcript("s1")]);
+    await make(s.workspace.file("localMd"), s.claudeDir);
+    const result = await s.cli(["--json"]);
+    assertEquals(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assertEquals([report.sessions, report.local_md], [1, false]);
+    assertStringIncludes(result.stderr, "CLAUDE.local.md");
+    assert(/symbolic link|larger than 1 MiB/.test(result.stderr), result.stderr);
+    assertEquals((await s.receiver.allFiles()).filter((file) => file.includes("local_md")), []);
+  });
+}
