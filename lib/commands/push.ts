@@ -24,12 +24,19 @@ export const help = `Usage: agnes-sessions push [options]
 
 Uploads the transcripts queued in .claude/agnes-sessions.txt (and any left by
 an interrupted push) to the Agnes server, skipping private sessions, then
-uploads CLAUDE.local.md when it changed. Exits 1 only when no server or token
-is configured or the server says to stop (moved, client too old).
+uploads .claude/CLAUDE.local.md when it changed. Exits 1 only when no token is
+configured or the server says to stop (it moved).
+
+The token comes from $AGNES_TOKEN, else token.json in the configuration
+folder (\${AGNES_CONFIG_DIR:-~/.config/agnes}, written by login): the
+environment wins, as in most command-line tools. The Python agnes tool
+prefers the file, so with both tools and AGNES_TOKEN set, each may send a
+different token.
 
 Options:
   --server URL         Server (default: $AGNES_SERVER, config.yaml, http://localhost:8000)
-  --workspace DIR      Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --workspace DIR      Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
+                       the nearest folder up with our files in .claude/, the current folder)
   --dry-run            Show what would be uploaded; consume, lock and send nothing
   --json               Print one JSON object
   --quiet              Print only warnings

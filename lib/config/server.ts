@@ -74,16 +74,22 @@ export function resolveServer(flag?: string): string {
   return findServer(flag).server;
 }
 
-/** Whether `hostname` is a loopback address or `localhost`. */
+/**
+ * Whether `hostname` is loopback without asking any resolver: `127.0.0.0/8`,
+ * `::1`, or `localhost`, which the client connects to as `127.0.0.1` (RFC
+ * 6761). A `*.localhost` name goes through the system resolver like any other
+ * name, so it gets no exemption.
+ */
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" ||
-    /^127\.\d+\.\d+\.\d+$/.test(host);
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**
  * Checks a server URL before a bearer token is sent to it: it must be http(s),
- * and plain `http://` only to a loopback host unless `allowInsecure`.
+ * and plain `http://` only to a loopback host (`127.0.0.0/8`, `::1`,
+ * `localhost`; not `*.localhost`, which a resolver could send anywhere)
+ * unless `allowInsecure`.
  *
  * @throws {ConfigurationError} for an invalid or unsafe URL.
  *
@@ -93,7 +99,9 @@ function isLoopback(hostname: string): boolean {
  * import { throws } from "node:assert/strict";
  *
  * assertSafeServer("http://127.0.0.1:8000", false);
+ * assertSafeServer("http://localhost:8000", false);
  * throws(() => assertSafeServer("http://agnes.example.com", false));
+ * throws(() => assertSafeServer("http://agnes.localhost:8000", false));
  * assertSafeServer("http://agnes.example.com", true);
  * ```
  */

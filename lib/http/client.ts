@@ -17,9 +17,12 @@ import { ENDPOINTS } from "./_wire.ts";
 export interface ServerInfo {
   /** Capabilities from `X-Agnes-Accepts`, e.g. `session-gzip`. */
   accepts: Set<string>;
-  /** `X-Agnes-Min-Version`, when sent. */
+  /**
+   * `X-Agnes-Min-Version`, when sent: the oldest Python `agnes` CLI the server
+   * accepts. Information only: it says nothing about this tool's versions.
+   */
   minVersion?: string;
-  /** `X-Agnes-Latest-Version`, when sent. */
+  /** `X-Agnes-Latest-Version`, when sent: the Python CLI's newest version. Information only. */
   latestVersion?: string;
 }
 
@@ -32,8 +35,6 @@ export type HttpOutcome =
     retryAfter?: string;
     /** `Location`, on redirects. */
     location?: string;
-    /** `X-Agnes-Min-Version`, when sent. */
-    minVersion?: string;
   }
   | { kind: "network"; error: string };
 
@@ -56,6 +57,23 @@ export interface UploadOptions {
   gzip?: boolean;
   /** Read the bytes from here instead of `path` (e.g. the resolved link target). */
   source?: string;
+}
+
+/**
+ * The URL requests are sent to: `server`, except that the host name
+ * `localhost` is taken as `127.0.0.1` without asking a resolver (RFC 6761),
+ * since it is what lets a token travel over plain http.
+ */
+function connectionBase(server: string): string {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return server; // fetch reports it
+  }
+  if (url.hostname.toLowerCase() !== "localhost") return server;
+  url.hostname = "127.0.0.1";
+  return url.href.replace(/\/+$/, "");
 }
 
 interface RequestInit {
@@ -94,6 +112,15 @@ export class AgnesClient implements Disposable {
   /** Creates a client; no request is made yet. */
   constructor(options: AgnesClientOptions) {
     this.#options = { timeoutMs: 30_000, ...options, server: options.server.replace(/\/+$/, "") };
+    this.#base = connectionBase(this.#options.server);
+  }
+
+  /** Where requests go: the server URL, with `localhost` as `127.0.0.1`. */
+  #base: string;
+
+  /** The server this client talks to, as configured. */
+  get server(): string {
+    return this.#options.server;
   }
 
   /**
@@ -104,7 +131,7 @@ export class AgnesClient implements Disposable {
    */
   #fetch(path: string, init: RequestInit, bodyBytes = 0): Promise<Response> {
     const timeoutMs = this.#options.timeoutMs + Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
-    return fetch(`${this.#options.server}${path}`, {
+    return fetch(`${this.#base}${path}`, {
       ...init,
       headers: {
         "Authorization": `Bearer ${this.#options.token}`,
@@ -124,14 +151,9 @@ export class AgnesClient implements Disposable {
       await response.body?.cancel(); // the status is what we need; free the connection
       const outcome: HttpOutcome = { kind: "http", status: response.status };
       const header = (name: string) => response.headers.get(name) ?? undefined;
-      const [retryAfter, location, minVersion] = [
-        header("retry-after"),
-        header("location"),
-        header("x-agnes-min-version"),
-      ];
+      const [retryAfter, location] = [header("retry-after"), header("location")];
       if (retryAfter !== undefined) outcome.retryAfter = retryAfter;
       if (location !== undefined) outcome.location = location;
-      if (minVersion !== undefined) outcome.minVersion = minVersion;
       return outcome;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

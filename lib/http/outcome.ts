@@ -1,61 +1,24 @@
 /**
  * What an answer from the server means for push (the policy, apart from the
- * transport that fetched it): success, transient, permanent, moved or too
- * old; when a `Retry-After` is worth waiting for within a run; and when to
- * stop sending altogether (the circuit breaker).
+ * transport that fetched it): success, transient, permanent or moved; when a
+ * `Retry-After` is worth waiting for within a run; and when to stop sending
+ * altogether (the circuit breaker).
+ *
+ * The server's `X-Agnes-Min-Version` and `X-Agnes-Latest-Version` speak of
+ * the Python `agnes` CLI's versions, not ours: they are information (shown by
+ * `status`), never a reason to stop.
  *
  * @module
  */
 
-import { VERSION } from "../version.ts";
 import type { HttpOutcome } from "./client.ts";
 
 /** How push treats an outcome. */
-export type OutcomeClass = "success" | "transient" | "permanent" | "moved" | "too_old";
+export type OutcomeClass = "success" | "transient" | "permanent" | "moved";
 
 /**
- * Compares dotted versions numerically: negative when `a` is older than `b`.
- *
- * @example
- * ```ts
- * import { compareVersions } from "./outcome.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(compareVersions("0.9.0", "0.10.0") < 0, true);
- * deepStrictEqual(compareVersions("1.2", "1.2.0"), 0);
- * ```
- */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) =>
-    v.replace(/^v/, "").split(/[.+-]/).map((part) => parseInt(part, 10) || 0);
-  const [x, y] = [parse(a), parse(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const diff = (x[i] ?? 0) - (y[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
-}
-
-/**
- * Whether a server's minimum version is above this client's.
- *
- * @example
- * ```ts
- * import { needsNewerClient } from "./outcome.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(needsNewerClient("99.0.0"), true);
- * deepStrictEqual(needsNewerClient(undefined), false);
- * ```
- */
-export function needsNewerClient(minVersion: string | undefined): boolean {
-  return minVersion !== undefined && compareVersions(minVersion, VERSION) > 0;
-}
-
-/**
- * Classifies an outcome: 2xx success; 3xx the server moved; a minimum version
- * above ours means this client is too old; 401, 408, 429, 5xx and network
- * errors are transient; any other 4xx is permanent.
+ * Classifies an outcome: 2xx success; 3xx the server moved; 401, 408, 429,
+ * 5xx and network errors are transient; any other 4xx is permanent.
  *
  * @example
  * ```ts
@@ -70,7 +33,6 @@ export function needsNewerClient(minVersion: string | undefined): boolean {
 export function classifyOutcome(outcome: HttpOutcome): OutcomeClass {
   if (outcome.kind === "network") return "transient";
   const { status } = outcome;
-  if (needsNewerClient(outcome.minVersion)) return "too_old";
   if (status >= 200 && status < 300) return "success";
   if (status >= 300 && status < 400) return "moved";
   if (status === 401 || status === 408 || status === 429 || status >= 500) return "transient";

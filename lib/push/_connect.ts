@@ -5,17 +5,14 @@
  * @module
  */
 
-import { needsNewerClient } from "../http/outcome.ts";
 import { GZIP_CAPABILITY } from "../http/_wire.ts";
 import { readUploadedVersions } from "../store/_uploaded_log.ts";
-import { VERSION } from "../version.ts";
 import type { PushRun } from "./_run.ts";
 
 /**
  * Loads the upload ledger (when there are entries) and asks the server's
  * health endpoint (when there is anything to send): gzip is used when the
- * server advertises it and the caller allows it; a server that needs a newer
- * client stops the run before any upload.
+ * server advertises it and the caller allows it.
  *
  * @example
  * ```ts
@@ -47,10 +44,6 @@ export async function connect(
   const { workspace, client } = run.options;
   if (entryCount > 0) run.uploaded = await readUploadedVersions(workspace);
   if (entryCount === 0 && !hasLocalMd) return;
-  const info = await client.health();
-  if (needsNewerClient(info.minVersion)) {
-    run.report.stopped =
-      `the server needs agnes-sessions ${info.minVersion} or newer (this is ${VERSION}): update it`;
-  }
+  const info = await client.health(); // its version headers are information only
   run.gzip = run.options.gzip !== false && info.accepts.has(GZIP_CAPABILITY);
 }

@@ -27,7 +27,7 @@ export type EntryOutcome =
   | { kind: "failed"; reason: string; error: PushError }
   /** Transient: requeued with a first-failure stamp, or given up after 30 days. */
   | { kind: "transient"; reason: string; lastStatus?: string; error: PushError }
-  /** The server says stop (moved, client too old): requeued untouched, the run stops. */
+  /** The server says stop (it moved): requeued untouched, the run stops. */
   | { kind: "stop"; message: string; error: PushError };
 
 function giveUp(run: PushRun, entry: QueueEntry, reason: string, error: PushError): void {

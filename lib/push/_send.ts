@@ -8,7 +8,6 @@
 import type { HttpOutcome } from "../http/client.ts";
 import { classifyOutcome, retryWithinRunMs } from "../http/outcome.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import { VERSION } from "../version.ts";
 import { applyOutcome, type EntryOutcome } from "./_outcomes.ts";
 import { checkUploadPath } from "./path_safety.ts";
 import type { PushError } from "./report.ts";
@@ -54,12 +53,6 @@ function outcomeOfAnswer(
       } (moved${where}): check the server URL`;
       return { kind: "stop", message, error };
     }
-    case "too_old":
-      return {
-        kind: "stop",
-        message: `the server needs a newer agnes-sessions than ${VERSION}: update it`,
-        error,
-      };
     case "transient": {
       const lastStatus = answer.kind === "http" ? String(answer.status) : undefined;
       return {

@@ -124,10 +124,12 @@ Deno.test("push without a token exits 1 naming login; plain http to a remote hos
   const noToken = await runCli(["push", "--workspace", s.workspace.root], { env });
   assertEquals(noToken.code, 1);
   assertStringIncludes(noToken.stderr, "login");
-  const insecure = await s.cli(["--server", "http://agnes.example.com"]);
-  assertEquals(insecure.code, 1);
-  assertStringIncludes(insecure.stderr, "--allow-insecure");
-  assert(!insecure.stderr.includes(TEST_TOKEN));
+  for (const server of ["http://agnes.example.com", "http://agnes.localhost:8000"]) {
+    const insecure = await s.cli(["--server", server]);
+    assertEquals(insecure.code, 1, server);
+    assertStringIncludes(insecure.stderr, "--allow-insecure");
+    assert(!insecure.stderr.includes(TEST_TOKEN));
+  }
 });
 
 Deno.test("push --detach returns at once and the push finishes in the background", async () => {

@@ -6,6 +6,7 @@ import { AgnesClient, VERSION } from "../../mod.ts";
 function recordingServer(respond: (request: Request) => Response) {
   const seen: {
     path: string;
+    host: string | null;
     authorization: string | null;
     userAgent: string | null;
     port: number;
@@ -15,6 +16,7 @@ function recordingServer(respond: (request: Request) => Response) {
     async (request, info) => {
       seen.push({
         path: new URL(request.url).pathname,
+        host: request.headers.get("host"),
         authorization: request.headers.get("authorization"),
         userAgent: request.headers.get("user-agent"),
         port: info.remoteAddr.port,
@@ -71,4 +73,15 @@ Deno.test("AgnesClient never follows a redirect, so the token stays with the con
     location: "/elsewhere",
   });
   assertEquals(server.seen.map((request) => request.path), ["/api/health", "/api/upload/sessions"]);
+});
+
+Deno.test("AgnesClient connects to localhost as 127.0.0.1 without asking a resolver (RFC 6761)", async () => {
+  await using server = recordingServer(() => new Response(null, { status: 200 }));
+  const port = new URL(server.url).port;
+  {
+    using client = new AgnesClient({ server: `http://localhost:${port}`, token: "t" });
+    await client.health();
+    assertEquals(client.server, `http://localhost:${port}`);
+  }
+  assertEquals(server.seen.map((request) => request.host), [`127.0.0.1:${port}`]);
 });

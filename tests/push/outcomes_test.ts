@@ -158,14 +158,13 @@ Deno.test("push() stops on a 3xx: exit 1 naming the Location, everything requeue
   assertEquals(s.seen.length, 1);
 });
 
-Deno.test("push() stops before uploading when the server needs a newer client, exit 1", async () => {
+Deno.test("push() treats the server's X-Agnes-Min-Version (the Python CLI's scale) as information: it uploads, exit 0", async () => {
   await using s = await setup({ minVersion: "99.0.0" });
   await s.queue(["a", await s.transcript("a")]);
   const result = await s.cli(["--json"]);
-  assertEquals(result.code, 1);
-  assertEquals(JSON.parse(result.stdout).requeued, 1);
-  assertStringIncludes(result.stderr, "99.0.0");
-  assertEquals(s.seen, []);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals([JSON.parse(result.stdout).sessions, JSON.parse(result.stdout).requeued], [1, 0]);
+  assertEquals(s.seen, [["a.jsonl", true]]);
 });
 
 Deno.test("push() retries a 429 with a short Retry-After within the run", async () => {

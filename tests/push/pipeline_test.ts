@@ -82,14 +82,19 @@ Deno.test("push() filters a session captured, then marked private; others upload
 });
 
 Deno.test("push() skips private entries without requeuing them, even when the run stops", async () => {
-  await using s = await setup({ minVersion: "99.0.0" });
-  await s.queue(["secret", await s.transcript("secret")], ["open", await s.transcript("open")]);
+  await using s = await setup();
+  await s.queue(["moved", await s.transcript("moved")], ["secret", await s.transcript("secret")]);
+  await s.queue(["open", await s.transcript("open")]);
+  s.statuses.set(
+    "moved.jsonl",
+    new Response(null, { status: 308, headers: { location: "https://x/" } }),
+  );
   await addPrivateSession(s.workspace, "secret");
-  const result = await s.cli(["--json"]);
+  const result = await s.cli(["--json", "--concurrency", "1"]);
   assertEquals(result.code, 1);
   const report = JSON.parse(result.stdout);
-  assertEquals([report.private_skipped, report.requeued], [1, 1]);
-  assertEquals((await readRows(s.workspace.file("queue"))).map((row) => row[0]), ["open"]);
+  assertEquals([report.private_skipped, report.requeued], [1, 2]);
+  assertEquals((await readRows(s.workspace.file("queue"))).map((row) => row[0]), ["moved", "open"]);
 });
 
 Deno.test("push() logs malformed queue rows to the failed log once; good rows proceed", async () => {
