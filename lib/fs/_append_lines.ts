@@ -28,7 +28,8 @@ export interface AppendLinesOptions {
  * Appends `lines` (each given without its `\n`) to `path`, creating it, and
  * syncs the data before returning. When the file does not end in `\n` (a torn
  * final row), a new line is started first so the rows never merge; when the
- * write fails, the file is truncated back to its old length.
+ * write fails, the file is truncated back to its old length, or removed when
+ * this append created it (no empty file is left behind).
  *
  * The caller serializes concurrent appenders (the queue lock).
  *
@@ -52,7 +53,7 @@ export function appendLines(
   options: AppendLinesOptions = {},
 ): Promise<void> {
   if (lines.length === 0) return Promise.resolve();
-  assertRegularOrMissing(path, "append to");
+  const existed = assertRegularOrMissing(path, "append to");
   const file = Deno.openSync(path, { read: true, append: true, create: true });
   try {
     // Made a symbolic link between the check and the open? Then refuse.
@@ -67,17 +68,23 @@ export function appendLines(
       writeAll(file, encoder.encode(text));
       if (options.sync !== false) file.syncDataSync();
     } catch (error) {
-      try {
-        file.truncateSync(size);
-      } catch {
-        // The original error is the one to report.
-      }
+      undoAppend(file, path, size, existed);
       throw error;
     }
   } finally {
     file.close();
   }
   return Promise.resolve();
+}
+
+/** Truncates a failed append back to `size`, removing the file when the append created it. */
+function undoAppend(file: Deno.FsFile, path: string, size: number, existed: boolean): void {
+  try {
+    file.truncateSync(size);
+    if (!existed && file.statSync().size === 0) Deno.removeSync(path);
+  } catch {
+    // The original error is the one to report.
+  }
 }
 
 /** Whether the non-empty file open in `file` ends in `\n`. */

@@ -87,25 +87,27 @@ export function assertRegular(info: Deno.FileInfo, path: string, action: string)
 
 /**
  * Throws {@linkcode RefusedFileError} when `path` exists and is not a regular
- * file; a missing path is fine.
+ * file; a missing path is fine. Returns whether a regular file is there.
  *
  * @example
  * ```ts
  * import { assertRegularOrMissing } from "./regular_file.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
- * assertRegularOrMissing(`${dir}/missing.txt`, "read");
+ * deepStrictEqual(assertRegularOrMissing(`${dir}/missing.txt`, "read"), false);
  * await Deno.remove(dir);
  * ```
  */
-export function assertRegularOrMissing(path: string, action: string): void {
-  if (!mayExist(path)) return;
+export function assertRegularOrMissing(path: string, action: string): boolean {
+  if (!mayExist(path)) return false;
   let info: Deno.FileInfo;
   try {
     info = Deno.lstatSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
+    if (error instanceof Deno.errors.NotFound) return false;
     throw error;
   }
   assertRegular(info, path, action);
+  return true;
 }

@@ -1,18 +1,16 @@
 /**
- * Step 2 of a push: ask the server what it accepts, and load what was
- * already sent, before anything is uploaded.
+ * Step 2 of a push: ask the server what it accepts before anything is
+ * uploaded.
  *
  * @module
  */
 
 import { GZIP_CAPABILITY } from "../http/_wire.ts";
-import { readUploadedVersions } from "../store/_uploaded_log.ts";
 import type { PushRun } from "./_run.ts";
 
 /**
- * Loads the upload ledger (when there are entries) and asks the server's
- * health endpoint (when there is anything to send): gzip is used when the
- * server advertises it and the caller allows it.
+ * Asks the server's health endpoint (when there is anything to send): gzip is
+ * used when the server advertises it and the caller allows it.
  *
  * @example
  * ```ts
@@ -41,9 +39,8 @@ export async function connect(
   entryCount: number,
   hasLocalMd: boolean,
 ): Promise<void> {
-  const { workspace, client } = run.options;
-  if (entryCount > 0) run.uploaded = await readUploadedVersions(workspace);
   if (entryCount === 0 && !hasLocalMd) return;
+  const { client } = run.options;
   const info = await client.health(); // its version headers are information only
   run.gzip = run.options.gzip !== false && info.accepts.has(GZIP_CAPABILITY);
 }

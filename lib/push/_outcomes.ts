@@ -6,10 +6,11 @@
  * @module
  */
 
-import { formatTimestamp, isRetryExpired } from "../format/_timestamp.ts";
+import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/_timestamp.ts";
 import { appendLog } from "../store/_log_file.ts";
 import { uploadedLogRows } from "../store/_uploaded_log.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
+import { crashPoint } from "./_crash_point.ts";
 import type { PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -41,9 +42,15 @@ function requeue(run: PushRun, entry: QueueEntry, reason: string): void {
   run.requeueReasons.add(reason);
 }
 
+/** The first-failure stamp to keep: the entry's, unless it is missing or in the future (then now). */
+function firstFailure(entry: QueueEntry, now: Date): string {
+  const first = parseTimestamp(entry.stamp);
+  return first !== undefined && first <= now ? entry.stamp : formatTimestamp(now);
+}
+
 /** Requeues with the first-failure stamp (kept, else now), or gives up past 30 days. */
 function retryLater(run: PushRun, entry: QueueEntry, reason: string, lastStatus?: string): void {
-  const stamp = entry.stamp || formatTimestamp(run.now());
+  const stamp = firstFailure(entry, run.now());
   if (!isRetryExpired(stamp, run.now())) return requeue(run, { ...entry, stamp }, reason);
   const expired = lastStatus ?? (reason === "not_found" ? "not_found_expired" : "retry_expired");
   giveUp(run, entry, expired, { file: entry.path, error: `gave up after 30 days (${expired})` });
@@ -51,8 +58,8 @@ function retryLater(run: PushRun, entry: QueueEntry, reason: string, lastStatus?
 
 /**
  * Applies one entry's outcome to the run. An upload is written to the
- * uploaded log at once (synced before any snapshot is deleted), so a push
- * killed later does not send the file again.
+ * ledger and the uploaded log at once (synced before any snapshot is
+ * deleted), so a push killed later does not send the file again.
  *
  * @example
  * ```ts
@@ -86,9 +93,11 @@ export async function applyOutcome(
       return requeue(run, entry, outcome.reason);
     case "uploaded": {
       report.sessions++;
+      await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
       const extra = [String(outcome.size), String(outcome.mtimeMs)];
       const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
-      return await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+      await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+      return crashPoint("after-upload");
     }
     case "already_uploaded":
       report.alreadyUploaded++;

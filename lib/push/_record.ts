@@ -1,22 +1,23 @@
 /**
  * Step 4 of a push: make every outcome durable, then delete the snapshots.
  *
- * The order is the guarantee: uploads (already in the uploaded log) are
- * synced, the private-skipped and failed logs written and synced, requeued
- * entries appended to the live queue and synced, and only then is a snapshot
- * deleted. A push killed at any instant before that loses nothing: the next
- * one finds the snapshot and finishes it.
+ * The order is the guarantee: uploads (already in the ledger and the uploaded
+ * log) are synced, the private-skipped and failed logs written and synced,
+ * requeued entries appended to the live queue and synced, and only then is a
+ * snapshot deleted. A push killed at any instant before that loses nothing:
+ * the next one finds the snapshot and finishes it.
  *
  * @module
  */
 
-import { failedLogRows, recordFailures } from "../store/_failed_log.ts";
+import { failedLogRows } from "../store/_failed_log.ts";
 import { appendLog } from "../store/_log_file.ts";
 import { privateSkippedLogRows } from "../store/_private_skipped_log.ts";
 import { requeueEntries } from "../store/queue.ts";
 import { discardSnapshot } from "../store/snapshot.ts";
 import { syncFile } from "../fs/_sync_file.ts";
 import type { Batch } from "./_collect.ts";
+import { crashPoint } from "./_crash_point.ts";
 import type { PushRun } from "./_run.ts";
 
 /**
@@ -48,11 +49,14 @@ import type { PushRun } from "./_run.ts";
  */
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
+  await run.ledger.sync();
   await syncFile(workspace.file("uploadedLog"));
   const skipped = privateSkippedLogRows(run.privateSkips, run.now());
   await appendLog(workspace, "privateSkippedLog", skipped);
-  await recordFailures(workspace, failedLogRows(run.failures, run.now()), batch.failedLogKeep);
+  await appendLog(workspace, "failedLog", failedLogRows(run.failures, run.now()));
+  crashPoint("after-logs");
   await requeueEntries(workspace, run.requeue);
+  crashPoint("after-requeue");
   run.report.requeued = run.requeue.length;
   run.report.requeueReasons = [...run.requeueReasons];
   for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);

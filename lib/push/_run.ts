@@ -11,7 +11,8 @@ import type { FailedRow } from "../store/_failed_log.ts";
 import type { PrivateSkippedRow } from "../store/_private_skipped_log.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import type { FileVersion } from "../store/_uploaded_log.ts";
+import { removeStaleTemps } from "../store/_stale_temps.ts";
+import { UploadLedger } from "../store/upload_ledger.ts";
 import type { PushOptions } from "./options.ts";
 import { emptyReport, type PushReport } from "./report.ts";
 
@@ -29,8 +30,8 @@ export interface PushRun {
   readonly breaker: CircuitBreaker;
   /** Whether uploads are gzipped (decided once the server has answered). */
   gzip: boolean;
-  /** Versions of each file already uploaded (the upload ledger). */
-  uploaded: ReadonlyMap<string, ReadonlySet<FileVersion>>;
+  /** What was already sent to this server. */
+  readonly ledger: UploadLedger;
   /** Rows for the failed log. */
   readonly failures: FailedRow[];
   /** Rows for the private-skipped log. */
@@ -42,8 +43,8 @@ export interface PushRun {
 }
 
 /**
- * Starts a run: reads the private list once. Nothing is uploaded when privacy
- * is unknown.
+ * Starts a run: sweeps up temp files a killed writer left behind, and reads
+ * the private list once. Nothing is uploaded when privacy is unknown.
  *
  * @throws {ConfigurationError} when the private list cannot be read.
  *
@@ -62,6 +63,7 @@ export interface PushRun {
  * ```
  */
 export async function startRun(options: PushOptions): Promise<PushRun> {
+  removeStaleTemps(options.workspace);
   let privateIds: Set<string>;
   try {
     privateIds = await readPrivateList(options.workspace);
@@ -77,7 +79,7 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
     privateIds,
     breaker: new CircuitBreaker(options.breakerThreshold ?? 5),
     gzip: false,
-    uploaded: new Map(),
+    ledger: new UploadLedger(options.workspace, options.client.server),
     failures: [],
     privateSkips: [],
     requeue: [],

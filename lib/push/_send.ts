@@ -81,8 +81,8 @@ async function decideEntry(run: PushRun, entry: QueueEntry): Promise<EntryOutcom
     const error = { file: entry.path, error: `refused: ${verdict.reason}` };
     return { kind: "failed", reason: verdict.reason, error };
   }
-  if (run.uploaded.get(entry.path)?.has(`${verdict.size}:${verdict.mtimeMs}`)) {
-    return { kind: "already_uploaded" }; // a push that died sent it already, unchanged since
+  if (await run.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
+    return { kind: "already_uploaded" }; // sent to this server already, unchanged since
   }
   const answer = await upload(run, entry, verdict.realPath);
   return outcomeOfAnswer(run, entry, answer, verdict);

@@ -1,7 +1,7 @@
 /**
  * `W/.claude/CLAUDE.local.md`: the analyst's notes for the server (the file
  * the Python tool's `agnes init` creates and uploads), sent redacted after the
- * transcripts whenever it changed since its last upload. Only a regular file
+ * transcripts whenever it changed since its last upload to this server. Only a regular file
  * of at most 1 MiB is sent: a link (to `~/.ssh/id_ed25519`, to
  * `/proc/self/environ`) or anything else is refused with a warning. The
  * workspace root's own `W/CLAUDE.local.md` is Claude Code's private file and
@@ -14,7 +14,6 @@ import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
 import { mayExist } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
 import { redactJwtBytes } from "../http/redact.ts";
-import { readLocalMdDigest, writeLocalMdDigest } from "../store/_local_md_state.ts";
 import type { Workspace } from "../store/workspace.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -96,18 +95,18 @@ function readForUpload(path: string): Uint8Array<ArrayBuffer> | string {
  * ```
  */
 export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
-  const { workspace, client } = run.options;
+  const { client } = run.options;
   const bytes = readForUpload(path);
   if (typeof bytes === "string") {
     run.report.errors.push({ file: NAME, error: bytes });
     return;
   }
   const digest = await sha256Hex(bytes);
-  if (await readLocalMdDigest(workspace) === digest) return;
+  if (await run.ledger.localMdDigest() === digest) return; // sent to this server already
   const answer = await client.uploadLocalMd(new TextDecoder().decode(bytes));
   if (classifyOutcome(answer) === "success") {
     run.report.localMd = true;
-    await writeLocalMdDigest(workspace, digest);
+    await run.ledger.recordLocalMd(digest);
   } else {
     run.report.errors.push(
       answer.kind === "http"

@@ -7,8 +7,8 @@
 import type { AgnesClient } from "../http/client.ts";
 import type { Workspace } from "../store/workspace.ts";
 
-/** The part of {@linkcode AgnesClient} a push uses. */
-export type PushClient = Pick<AgnesClient, "health" | "uploadSession" | "uploadLocalMd">;
+/** The part of {@linkcode AgnesClient} a push uses (`server` names its upload ledger). */
+export type PushClient = Pick<AgnesClient, "server" | "health" | "uploadSession" | "uploadLocalMd">;
 
 /** Options for `push`. */
 export interface PushOptions {

@@ -12,7 +12,6 @@ import { formatRow } from "../format/_row.ts";
 import { formatTimestamp } from "../format/_timestamp.ts";
 import { readLines } from "../fs/_read_lines.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
-import { appendLog } from "./_log_file.ts";
 import type { MalformedRow } from "./queue_reader.ts";
 import type { QueueEntry } from "./queue_entry.ts";
 import type { Workspace } from "./workspace.ts";
@@ -121,30 +120,25 @@ export async function readFailedForRetry(workspace: Workspace): Promise<FailedFo
 }
 
 /**
- * Records new failures: appended to the log, or, after a `--retry-failed`
- * whose log could be read back whole, written in one atomic step together
- * with the rows it keeps (so the retried rows leave the log as their new
- * outcomes enter it).
+ * Replaces the failed log with `rows` (atomically): after `--retry-failed`
+ * has put the retried entries in a snapshot, they leave the log.
  *
  * @example
  * ```ts
- * import { recordFailures } from "./_failed_log.ts";
+ * import { rewriteFailedLog } from "./_failed_log.ts";
  * import { Workspace } from "./workspace.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
- * await recordFailures(workspace, ["2026-01-01T00:00:00Z\ts\t403\t/t/s.jsonl"], undefined);
- * await recordFailures(workspace, [], []);
- * deepStrictEqual(await Deno.readTextFile(workspace.file("failedLog")), "");
+ * await workspace.ensureStateDir();
+ * await rewriteFailedLog(workspace, ["2026-01-01T00:00:00Z\t\tmalformed\t[nul_byte] x"]);
+ * deepStrictEqual(await Deno.readTextFile(workspace.file("failedLog")), "2026-01-01T00:00:00Z\t\tmalformed\t[nul_byte] x\n");
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function recordFailures(
+export async function rewriteFailedLog(
   workspace: Workspace,
   rows: readonly string[],
-  keep: readonly string[] | undefined,
 ): Promise<void> {
-  if (keep === undefined) return await appendLog(workspace, "failedLog", rows);
-  const text = [...keep, ...rows].map((row) => row + "\n").join("");
-  await writeFileAtomic(workspace.file("failedLog"), text);
+  await writeFileAtomic(workspace.file("failedLog"), rows.map((row) => row + "\n").join(""));
 }

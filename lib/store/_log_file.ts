@@ -1,18 +1,36 @@
 /**
- * Appending rows to one of the push's audit logs in `W/.claude/`.
+ * Appending rows to one of the push's audit logs in `W/.claude/`, which stay
+ * bounded: a log past 8 MiB is renamed to `<name>.1` (replacing the previous
+ * one) and started afresh.
  *
  * @module
  */
 
 import { appendLines, type AppendLinesOptions } from "../fs/_append_lines.ts";
+import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import type { Workspace } from "./workspace.ts";
+
+/** A log larger than this is rotated before the next append. */
+export const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
+
+/** Renames `path` to `path.1` when it is a regular file over the limit. */
+async function rotateIfLarge(path: string, limit: number): Promise<void> {
+  try {
+    const info = Deno.lstatSync(path);
+    if (!info.isFile || info.size <= limit) return;
+  } catch {
+    return; // missing: nothing to rotate (refusals are the append's to report)
+  }
+  await retryOnContention(() => Deno.rename(path, `${path}.1`));
+}
 
 /** The audit logs a push appends to. */
 export type AuditLog = "uploadedLog" | "privateSkippedLog" | "failedLog";
 
 /**
  * Appends formatted rows to one of the logs, creating `.claude/` as needed,
- * and syncs them (unless `options.sync` is `false`).
+ * and syncs them (unless `options.sync` is `false`). A log over
+ * {@linkcode LOG_ROTATE_BYTES} is rotated first.
  *
  * @throws {RefusedFileError} when the log is not a regular file.
  *
@@ -36,5 +54,6 @@ export async function appendLog(
 ): Promise<void> {
   if (rows.length === 0) return;
   await workspace.ensureStateDir();
+  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
   await appendLines(workspace.file(log), rows, options);
 }

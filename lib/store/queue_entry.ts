@@ -24,8 +24,9 @@ export interface QueueEntry {
 }
 
 /**
- * Parses one queue row. Returns `undefined` for a blank row and
- * `"empty_path"` for a row whose path is empty. Only line ends and the spaces
+ * Parses one queue row. Returns `undefined` for a blank row,
+ * `"empty_path"` for a row whose path is empty and `"control_character"` for
+ * one whose id or path holds a CR or NUL. Only line ends and the spaces
  * around each field are stripped, so the leading TAB of an id-less row keeps
  * its meaning. A stamp that does not parse counts as no stamp.
  *
@@ -44,7 +45,9 @@ export interface QueueEntry {
  * deepStrictEqual(parseQueueLine("   "), undefined);
  * ```
  */
-export function parseQueueLine(line: string): QueueEntry | "empty_path" | undefined {
+export function parseQueueLine(
+  line: string,
+): QueueEntry | "empty_path" | "control_character" | undefined {
   if (line.trim() === "") return undefined;
   const tab = line.indexOf("\t");
   if (tab === -1) return { sessionId: "", path: line.trim(), stamp: "" };
@@ -53,6 +56,8 @@ export function parseQueueLine(line: string): QueueEntry | "empty_path" | undefi
   const path = (next === -1 ? line.slice(tab + 1) : line.slice(tab + 1, next)).trim();
   const stamp = next === -1 ? "" : line.slice(next + 1).trim();
   if (path === "") return "empty_path";
+  // deno-lint-ignore no-control-regex
+  if (/[\r\u0000]/.test(sessionId + path)) return "control_character"; // could never be written back
   return { sessionId, path, stamp: parseTimestamp(stamp) === undefined ? "" : stamp };
 }
 

@@ -13,7 +13,7 @@ import { dedupeEntries, parseQueueLine, type QueueEntry } from "./queue_entry.ts
 export interface MalformedRow {
   /** The file it was read from. */
   file: string;
-  /** `overlong`, `nul_byte`, `invalid_utf8` or `empty_path`. */
+  /** `overlong`, `nul_byte`, `invalid_utf8`, `empty_path` or `control_character`. */
   reason: string;
   /** The start of the row with control characters blanked, for the log. */
   preview: string;
@@ -55,7 +55,7 @@ export async function readQueueFile(path: string): Promise<QueueContents> {
       continue;
     }
     const parsed = parseQueueLine(row.text);
-    if (parsed === "empty_path") {
+    if (typeof parsed === "string") {
       malformed.push({ file: path, reason: parsed, preview: row.text.replaceAll("\t", " ") });
     } else if (parsed !== undefined) {
       entries.push(parsed);

@@ -10,7 +10,9 @@
 import { withLock } from "../lock/acquire_lock.ts";
 import { RefusedFileError } from "../fs/regular_file.ts";
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
+import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import type { QueueWriteOptions } from "./queue.ts";
+import { formatQueueRow, type QueueEntry } from "./queue_entry.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** New-style names carry 8 random hex digits; old-style ones (the Python tool's) only the pid. */
@@ -19,6 +21,64 @@ const SNAPSHOT_NAME = /^agnes-sessions\.snapshot\.\d+(?:\.[0-9a-f]{8})?\.txt$/;
 function randomHex8(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4));
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+function freshSnapshotPath(workspace: Workspace): string {
+  return `${workspace.stateDir}/agnes-sessions.snapshot.${Deno.pid}.${randomHex8()}.txt`;
+}
+
+/**
+ * Writes `entries` to a fresh snapshot (atomically, synced) and returns its
+ * path: how `push --retry-failed` puts failed-log entries where a push that
+ * dies is sure to find them.
+ *
+ * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
+ *
+ * @example
+ * ```ts
+ * import { writeSnapshot } from "./snapshot.ts";
+ * import { Workspace } from "./workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * await workspace.ensureStateDir();
+ * const snapshot = await writeSnapshot(workspace, [{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }]);
+ * deepStrictEqual(await Deno.readTextFile(snapshot), "s\t/t/s.jsonl\n");
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function writeSnapshot(
+  workspace: Workspace,
+  entries: readonly QueueEntry[],
+): Promise<string> {
+  const snapshot = freshSnapshotPath(workspace);
+  await writeFileAtomic(snapshot, entries.map((entry) => formatQueueRow(entry) + "\n").join(""));
+  return snapshot;
+}
+
+/**
+ * Replaces a snapshot's content with `entries`, keeping its modification
+ * time (recovery goes oldest first): how rows that cannot be parsed leave a
+ * snapshot once they are logged.
+ *
+ * @example
+ * ```ts
+ * import { rewriteSnapshot } from "./snapshot.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "bad\0row\ns\t/t/s.jsonl\n");
+ * const before = (await Deno.stat(path)).mtime;
+ * await rewriteSnapshot(path, [{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }]);
+ * deepStrictEqual(await Deno.readTextFile(path), "s\t/t/s.jsonl\n");
+ * deepStrictEqual((await Deno.stat(path)).mtime, before);
+ * await Deno.remove(path);
+ * ```
+ */
+export async function rewriteSnapshot(path: string, entries: readonly QueueEntry[]): Promise<void> {
+  const { mtime, atime } = await Deno.lstat(path);
+  await writeFileAtomic(path, entries.map((entry) => formatQueueRow(entry) + "\n").join(""));
+  if (mtime !== null) await Deno.utime(path, atime ?? mtime, mtime);
 }
 
 /**
@@ -48,7 +108,7 @@ export async function snapshotQueue(
 ): Promise<string | undefined> {
   if (!await workspace.hasStateDir()) return undefined;
   const queue = workspace.file("queue");
-  const snapshot = `${workspace.stateDir}/agnes-sessions.snapshot.${Deno.pid}.${randomHex8()}.txt`;
+  const snapshot = freshSnapshotPath(workspace);
   return await withLock(workspace.file("queueLock"), async () => {
     try {
       const info = await Deno.lstat(queue);

@@ -45,8 +45,6 @@ export const WORKSPACE_FILES = {
   pushLock: "agnes-push.lock",
   /** The analyst's notes for the server, uploaded by push. */
   localMd: "CLAUDE.local.md",
-  /** Ours only: the digest of the last uploaded `CLAUDE.local.md`. */
-  localMdState: "agnes-local-md-uploaded.txt",
 } as const;
 
 /** A key of {@linkcode WORKSPACE_FILES}. */

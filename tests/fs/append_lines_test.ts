@@ -22,6 +22,21 @@ Deno.test("appendLines() truncates a failed append back: the file is as it was",
   assertEquals(await Deno.readTextFile(path), before + "\nnext\n");
 });
 
+Deno.test("appendLines() leaves no empty file behind when a write to a file it created fails", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions.txt`;
+  // A zero file-size limit makes the very first write fail (EFBIG), like a full disk.
+  const script = `trap '' XFSZ; ulimit -f 0; exec "$0" run -A --quiet "$1" "$2" "$3"`;
+  const output = await new Deno.Command("bash", {
+    args: ["-c", script, Deno.execPath(), `${FIXTURES}append_lines.ts`, path, "s\t/t/s.jsonl"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const said = new TextDecoder().decode(output.stdout);
+  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
+  assertEquals([...Deno.readDirSync(workspace.root)], []);
+});
+
 Deno.test("appendLines() with restartOverBytes empties a file only when it is over the limit", async () => {
   await using workspace = await tempWorkspace();
   const path = `${workspace.root}/log.txt`;

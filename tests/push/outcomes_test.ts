@@ -176,6 +176,7 @@ Deno.test("push() retries a 429 with a short Retry-After within the run", async 
   let calls = 0;
   const report = await s.push({
     client: {
+      server: real.server,
       health: () => real.health(),
       uploadLocalMd: (content) => real.uploadLocalMd(content),
       uploadSession: (...args) => {
@@ -186,4 +187,15 @@ Deno.test("push() retries a 429 with a short Retry-After within the run", async 
   });
   assertEquals(calls, 2);
   assertEquals([report.sessions, report.requeued], [1, 0]);
+});
+
+Deno.test("push() counts a first-failure stamp in the future as now", async () => {
+  await using s = await setup();
+  const path = `${s.projects}/-w/later.jsonl`;
+  await s.queue(["later", path, "2099-01-01T00:00:00Z"]);
+  const before = Date.now() - 1000;
+  await s.push();
+  const [entry] = (await readQueueFile(s.workspace.file("queue"))).entries;
+  const stamp = Date.parse(entry!.stamp);
+  assert(stamp >= before && stamp <= Date.now(), entry!.stamp);
 });

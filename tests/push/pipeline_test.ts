@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { readIfExists, readRows, runCli, STAMP } from "../_helpers.ts";
+import { readIfExists, readRows, runCli, STAMP, startReceiver } from "../_helpers.ts";
 import { daysAgo, setup } from "../_push_setup.ts";
 import { addPrivateSession, listSnapshots, readPrivateList, snapshotQueue } from "../../mod.ts";
 
@@ -193,4 +193,63 @@ Deno.test("push() never sends unsafe paths and logs each with its reason", async
   } finally {
     await Deno.remove(outside, { recursive: true });
   }
+});
+
+Deno.test("push() never sends an unchanged file twice to one server, and sends it to a new server after a switch", async () => {
+  await using s = await setup();
+  await using other = await startReceiver();
+  const path = await s.transcript("s1");
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("localMd"), "# notes\n");
+  await s.queue(["s1", path]);
+  assertEquals((await s.push()).sessions, 1);
+  await s.queue(["s1", path]); // captured again (SessionEnd after SessionStart), unchanged
+  const again = await s.push();
+  assertEquals([again.sessions, again.alreadyUploaded, again.localMd], [0, 1, false]);
+  assertEquals(s.seen.length, 1);
+  await s.queue(["s1", path]);
+  const switched = await runCli([
+    "push",
+    "--json",
+    "--workspace",
+    s.workspace.root,
+    "--server",
+    other.url,
+  ], {
+    env: s.env,
+  });
+  assertEquals([JSON.parse(switched.stdout).sessions, JSON.parse(switched.stdout).local_md], [
+    1,
+    true,
+  ]);
+  assertEquals([...(await other.stored()).keys()], ["s1.jsonl"]);
+});
+
+Deno.test("push() sweeps up temp files a killed writer left behind, and leaves young ones alone", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  const old = `${s.workspace.stateDir}/agnes-sessions-failed.txt.0123abcd.tmp`;
+  const young = `${s.workspace.stateDir}/agnes-sessions-private.txt.89abcdef.tmp`;
+  for (const path of [old, young]) await Deno.writeTextFile(path, "half written");
+  const hourAgo = new Date(Date.now() - 3600_000);
+  await Deno.utime(old, hourAgo, hourAgo);
+  await s.queue(["s1", await s.transcript("s1")]);
+  await s.push();
+  assertEquals(await readIfExists(old), undefined);
+  assertEquals(await readIfExists(young), "half written");
+});
+
+Deno.test("push() keeps its logs bounded: a log past 8 MiB is rotated to <name>.1 before the next row", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  const log = s.workspace.file("uploadedLog");
+  await Deno.writeTextFile(
+    log,
+    `2026-01-01T00:00:00Z\t/t/old.jsonl\n`.repeat(8 * 1024 * 1024 / 34 + 1),
+  );
+  const size = (await Deno.stat(log)).size;
+  await s.queue(["s1", await s.transcript("s1")]);
+  await s.push();
+  assertEquals((await Deno.stat(`${log}.1`)).size, size);
+  assertEquals((await readRows(log)).map((row) => row[1]), [`${s.projects}/-w/s1.jsonl`]);
 });

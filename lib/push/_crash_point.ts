@@ -1,0 +1,52 @@
+/**
+ * Crash points: the steps of a push where the crash tests kill it, so each
+ * step's durability is pinned by a test instead of by luck. A test sets
+ * `AGNES_SESSIONS_TEST_CRASH_AT=<point>` (or `<point>:<n>`, the n-th time the
+ * point is reached) and the push SIGKILLs itself there. Unset, a crash point
+ * costs one comparison.
+ *
+ * @module
+ */
+
+/** The points a push passes, in order. */
+export type CrashPoint =
+  | "after-snapshot"
+  | "after-retry-snapshot"
+  | "after-failed-log-rewrite"
+  | "after-upload"
+  | "after-logs"
+  | "after-requeue";
+
+let target: { point: string; count: number } | null | undefined;
+const reached = new Map<string, number>();
+
+function parseTarget(): { point: string; count: number } | null {
+  let text: string | undefined;
+  try {
+    text = Deno.env.get("AGNES_SESSIONS_TEST_CRASH_AT");
+  } catch {
+    return null; // no env permission: no crash points
+  }
+  if (!text) return null;
+  const [point = "", count = "1"] = text.split(":");
+  return { point, count: Number(count) || 1 };
+}
+
+/**
+ * Kills this process with SIGKILL when the crash tests asked for `point`
+ * (see the module doc); otherwise does nothing.
+ *
+ * @example
+ * ```ts
+ * import { crashPoint } from "./_crash_point.ts";
+ *
+ * crashPoint("after-snapshot"); // AGNES_SESSIONS_TEST_CRASH_AT is unset: nothing happens
+ * ```
+ */
+export function crashPoint(point: CrashPoint): void {
+  target ??= parseTarget();
+  if (target === null || target.point !== point) return;
+  const times = (reached.get(point) ?? 0) + 1;
+  reached.set(point, times);
+  if (times === target.count) Deno.kill(Deno.pid, "SIGKILL");
+}

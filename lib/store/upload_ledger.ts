@@ -1,0 +1,190 @@
+/**
+ * The upload ledger, files of ours in `W/.claude/agnes-sessions-ledger/`:
+ * for each server, the version (size and modification time) of each
+ * transcript last sent to it, and the digest of the last `CLAUDE.local.md`
+ * sent. A file already sent unchanged is not sent to the same server again,
+ * while switching servers (`--server`, `login`) sends everything to the new
+ * one.
+ *
+ * Each server has a folder named after it; in it, a transcript's row lives in
+ * one of 256 shard files picked by a hash of its path, so a lookup reads one
+ * small file however large the ledger grows. Rows are
+ * `<size>\t<mtime_ms>\t<transcript_path>`; the last row for a path wins, and a
+ * shard holding twice as many rows as paths is compacted when read.
+ *
+ * @module
+ */
+
+import { appendLines } from "../fs/_append_lines.ts";
+import { readLines } from "../fs/_read_lines.ts";
+import { syncFile } from "../fs/_sync_file.ts";
+import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
+import { formatRow } from "../format/_row.ts";
+import { formatTimestamp } from "../format/_timestamp.ts";
+import { joinPath } from "../fs/_path.ts";
+import type { Workspace } from "./workspace.ts";
+
+/** The ledger's folder in `W/.claude/`. */
+export const LEDGER_DIR = "agnes-sessions-ledger";
+
+/** A shard is compacted when read with more rows than this and twice its paths. */
+const COMPACT_MIN_ROWS = 64;
+
+/** 32-bit FNV-1a of `text`, as 8 hex digits. */
+function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}
+
+/**
+ * The folder name for a server: its origin made safe for a file name, plus a
+ * hash of the whole URL (so `https://h/a` and `https://h/b` stay apart).
+ *
+ * @example
+ * ```ts
+ * import { serverKey } from "./upload_ledger.ts";
+ * import { match } from "node:assert/strict";
+ *
+ * match(serverKey("https://agnes.example.com"), /^https_agnes\.example\.com-[0-9a-f]{8}$/);
+ * ```
+ */
+export function serverKey(server: string): string {
+  const origin = server.replace(/^(\w+):\/\//, "$1_").replace(/\/.*$/, "");
+  return `${origin.replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 80)}-${fnv1a(server)}`;
+}
+
+/** `size:mtime`, the version of a file that was sent. */
+function versionOf(size: number, mtimeMs: number): string {
+  return `${size}:${mtimeMs}`;
+}
+
+/**
+ * What one workspace has sent to one server.
+ *
+ * @example
+ * ```ts
+ * import { UploadLedger } from "./upload_ledger.ts";
+ * import { Workspace } from "./workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * await workspace.ensureStateDir();
+ * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
+ * deepStrictEqual(await ledger.has("/t/s1.jsonl", 10, 99), false);
+ * await ledger.record("/t/s1.jsonl", 10, 99);
+ * deepStrictEqual(await ledger.has("/t/s1.jsonl", 10, 99), true);
+ * deepStrictEqual(await new UploadLedger(workspace, "https://other.example").has("/t/s1.jsonl", 10, 99), false);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export class UploadLedger {
+  /** This server's folder. */
+  readonly dir: string;
+  #shards = new Map<string, Map<string, string>>();
+  #dirty = new Set<string>();
+
+  /**
+   * Names the ledger of `workspace` for `server`; nothing is read yet.
+   *
+   * @param workspace The workspace.
+   * @param server The server URL, as configured.
+   */
+  constructor(workspace: Workspace, readonly server: string) {
+    this.dir = joinPath(workspace.stateDir, LEDGER_DIR, serverKey(server));
+  }
+
+  #shardPath(path: string): string {
+    return joinPath(this.dir, `${fnv1a(path).slice(0, 2)}.txt`);
+  }
+
+  /** The latest version of each path in a shard, compacting the file when it has grown. */
+  async #shard(file: string): Promise<Map<string, string>> {
+    let versions = this.#shards.get(file);
+    if (versions !== undefined) return versions;
+    versions = new Map();
+    let rows = 0;
+    for await (const row of readLines(file)) {
+      if (!row.ok) continue;
+      const [size, mtime, path] = row.text.split("\t");
+      if (path === undefined || path === "") continue;
+      versions.set(path, `${size}:${mtime}`);
+      rows++;
+    }
+    this.#shards.set(file, versions);
+    if (rows > COMPACT_MIN_ROWS && rows > 2 * versions.size) await this.#compact(file, versions);
+    return versions;
+  }
+
+  async #compact(file: string, versions: Map<string, string>): Promise<void> {
+    const text = [...versions].map(([path, version]) => `${version.replace(":", "\t")}\t${path}\n`)
+      .join("");
+    await writeFileAtomic(file, text);
+  }
+
+  /**
+   * Whether this version of `path` is the one last sent to this server.
+   *
+   * @example
+   * ```ts
+   * import { UploadLedger } from "./upload_ledger.ts";
+   * import { Workspace } from "./workspace.ts";
+   * import { deepStrictEqual } from "node:assert/strict";
+   *
+   * const workspace = new Workspace(await Deno.makeTempDir());
+   * await workspace.ensureStateDir();
+   * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
+   * await ledger.record("/t/s1.jsonl", 10, 99);
+   * deepStrictEqual(await ledger.has("/t/s1.jsonl", 12, 100), false); // it grew: send it again
+   * await Deno.remove(workspace.root, { recursive: true });
+   * ```
+   */
+  async has(path: string, size: number, mtimeMs: number): Promise<boolean> {
+    const versions = await this.#shard(this.#shardPath(path));
+    return versions.get(path) === versionOf(size, mtimeMs);
+  }
+
+  /**
+   * Records that this version of `path` was sent, appending at once without
+   * a sync (see {@linkcode UploadLedger.sync}).
+   *
+   * @throws {TypeError} when the path contains TAB, CR, LF or NUL.
+   */
+  async record(path: string, size: number, mtimeMs: number): Promise<void> {
+    const file = this.#shardPath(path);
+    const versions = await this.#shard(file);
+    const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
+    await Deno.mkdir(this.dir, { recursive: true });
+    await appendLines(file, [row], { sync: false });
+    versions.set(path, versionOf(size, mtimeMs));
+    this.#dirty.add(file);
+  }
+
+  /** Syncs every shard written to since the last sync. */
+  async sync(): Promise<void> {
+    for (const file of this.#dirty) await syncFile(file);
+    this.#dirty.clear();
+  }
+
+  /**
+   * The digest of the `CLAUDE.local.md` last sent to this server; empty when
+   * none was.
+   */
+  async localMdDigest(): Promise<string> {
+    let last = "";
+    for await (const row of readLines(joinPath(this.dir, "local-md.txt"))) {
+      if (row.ok) last = row.text.split("\t")[1] ?? "";
+    }
+    return last;
+  }
+
+  /** Records `digest` as the `CLAUDE.local.md` last sent to this server (atomic, synced). */
+  async recordLocalMd(digest: string): Promise<void> {
+    await Deno.mkdir(this.dir, { recursive: true });
+    const row = `${formatTimestamp(new Date())}\t${digest}\n`;
+    await writeFileAtomic(joinPath(this.dir, "local-md.txt"), row);
+  }
+}
