@@ -1,19 +1,9 @@
 import { assertEquals } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
 import { findGitExclude, withExcludeLine } from "../../lib/install/_git_exclude.ts";
+import { git } from "./_env.ts";
 
 const FILE = ".claude/settings.local.json";
-
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const output = await new Deno.Command("git", {
-    args: ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args],
-    cwd,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
-  return new TextDecoder().decode(output.stdout).trim();
-}
 
 Deno.test("findGitExclude() finds the repository's info/exclude from its root and from a subfolder", async () => {
   await using dir = await tempWorkspace();
