@@ -12,7 +12,7 @@ import type { HookChange } from "./_hooks.ts";
 import type { InstallReport, Plan } from "./_plan_install.ts";
 import type { UninstallReport } from "./_plan_uninstall.ts";
 import { INSTALL_RECORD_FILE } from "./_record.ts";
-import { statusLineCommand } from "./_status_line.ts";
+import { statusLineCommand, type StatusLineDecision } from "./_status_line.ts";
 
 /** Picks the past tense, or the conditional in a dry run. */
 type Tense = (past: string, conditional: string) => string;
@@ -83,6 +83,15 @@ function statusLineSentences(report: InstallReport, did: Tense): string[] {
       if (decision.unchanged) {
         return [`Status line: ours ("${ours}") is already set in ${file}.`, ...shadow];
       }
+      if (decision.overrides !== undefined) {
+        const hidden = shown(report.workspace, decision.overrides.path);
+        return [
+          `Status line: ${
+            did("set", "would set")
+          } "${ours}" in ${file}, which Claude Code shows instead of the one in ${hidden} (left as it is; install --uninstall takes ours out again).`,
+          ...shadow,
+        ];
+      }
       return [
         `Status line: ${
           did("set", "would set")
@@ -96,28 +105,36 @@ function statusLineSentences(report: InstallReport, did: Tense): string[] {
         } in ${file} with "${ours}"; the old one is kept in .claude/${INSTALL_RECORD_FILE}, and install --uninstall puts it back.`,
         ...shadow,
       ];
-    case "keep": {
-      const where = shown(report.workspace, decision.level.path);
-      if (decision.owner === "python") {
-        return [
-          `Status line: kept the Python agnes tool's ("agnes statusline", in ${where}): it shows the same lock, from the same private list.`,
-        ];
-      }
-      if (decision.owner === "unknown") {
-        const problem = "problem" in decision.level.file ? ` (${decision.level.file.problem})` : "";
-        return [
-          `Status line: could not read ${where}${problem}, which may set one, so ours was not set; run "${report.commands.prefix} install --statusline replace" to set it in ${file}.`,
-        ];
-      }
-      const command = statusLineCommand(decision.value) ?? "your-command";
-      return [
-        `Status line: kept the one set in ${where} (${
-          describeStatusLine(decision.value)
-        }); Claude Code shows one status line.`,
-        ...foreignStatusLineAdvice(command, report.commands.prefix),
-      ];
-    }
+    case "keep":
+      return keptStatusLineSentences(report, decision);
   }
+}
+
+/** Why install left a status line that is not ours, and what to do about it. */
+function keptStatusLineSentences(
+  report: InstallReport,
+  decision: Extract<StatusLineDecision, { action: "keep" }>,
+): string[] {
+  const where = shown(report.workspace, decision.level.path);
+  const prefix = report.commands.prefix;
+  if (decision.owner === "python") {
+    return [
+      `Status line: kept the Python agnes tool's ("agnes statusline", in ${where}): it shows the same lock, from the same private list.`,
+    ];
+  }
+  if (decision.owner === "unknown") {
+    const problem = "problem" in decision.level.file ? ` (${decision.level.file.problem})` : "";
+    const file = shown(report.workspace, report.settingsPath);
+    return [
+      `Status line: could not read ${where}${problem}, which may set one, so ours was not set; run "${prefix} install --statusline replace" to set it in ${file}.`,
+    ];
+  }
+  return [
+    `Status line: kept the one set in ${where} (${
+      describeStatusLine(decision.value)
+    }); Claude Code shows one status line.`,
+    ...foreignStatusLineAdvice(statusLineCommand(decision.value) ?? "your-command", prefix),
+  ];
 }
 
 function slashSentence(

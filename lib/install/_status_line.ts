@@ -29,8 +29,12 @@ export interface LevelSettings {
 
 /** The decision for the file install writes. */
 export type StatusLineDecision =
-  /** Write ours (new, or refreshed); `shadowedBy` is a higher level that still wins. */
-  | { action: "set"; shadowedBy?: LevelSettings }
+  /**
+   * Write ours (new, or refreshed); `shadowedBy` is a higher level that still
+   * wins, `overrides` a lower level whose own status line ours now hides
+   * (`--statusline replace` only).
+   */
+  | { action: "set"; shadowedBy?: LevelSettings; overrides?: LevelSettings }
   /** Write ours over a status line of another tool, which is kept as a backup. */
   | { action: "replace"; previous: unknown; shadowedBy?: LevelSettings }
   /** Leave it: `level` sets a status line that is not ours (or cannot be read). */
@@ -158,9 +162,9 @@ export function decideStatusLine(
   const shadow = higher === undefined ? {} : { shadowedBy: higher.level };
   if (owner === "ours") return { action: "set", ...shadow };
   if (mode === "replace") {
-    return owner === undefined
-      ? { action: "set", ...shadow }
-      : { action: "replace", previous: current, ...shadow };
+    if (owner !== undefined) return { action: "replace", previous: current, ...shadow };
+    const lower = others.find((other) => RANK[other.level.level] < RANK[target]);
+    return { action: "set", ...shadow, ...(lower === undefined ? {} : { overrides: lower.level }) };
   }
   const first = others[0];
   return first === undefined ? { action: "set" } : { action: "keep", ...first };

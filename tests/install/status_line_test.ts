@@ -97,3 +97,9 @@ Deno.test("removeOurStatusLine() removes ours, restores a backup, keeps a foreig
     action: "kept",
   });
 });
+
+Deno.test("decideStatusLine() replace with a lower level's status line: sets ours, naming the one it hides", () => {
+  const decision = decideStatusLine(levels({ user: MINE }), "local", "replace", PREFIXES);
+  assertEquals(decision.action, "set");
+  assertEquals("overrides" in decision && decision.overrides?.level, "user");
+});
