@@ -76,7 +76,7 @@ async function runHook(
   };
 }
 
-Deno.test("install end to end: the hooks queue and push a session that survives the hook's process group being killed; /agnes-private marks a session and push skips it", async () => {
+Deno.test("install end to end: SessionStart queues the session; SessionEnd returns within 1.5 s and its detached push delivers the session after the hook's process group is killed; /agnes-private marks a session and push skips it", async () => {
   await using s = await setup();
   await using harness = await installEnv();
   const root = s.workspace.root;
@@ -498,7 +498,8 @@ Deno.test("install refuses the home folder, whose .claude/ holds Claude Code's u
   });
   assertEquals(result.code, 1);
   assertStringIncludes(result.stderr, "user settings");
-  assertEquals(await readIfExists(`${h.home}/.claude/settings.json`), undefined);
+  assertEquals(await readIfExists(`${h.home}/.claude/settings.local.json`), undefined);
+  assertEquals(await readIfExists(`${h.home}/.claude/commands/agnes-private.md`), undefined);
 });
 
 Deno.test("install refuses a workspace that does not exist, creating nothing", async () => {
