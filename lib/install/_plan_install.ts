@@ -123,7 +123,11 @@ function readTarget(path: string, force: boolean, now: Date): Target {
   if (file.state === "missing") return { path, before: undefined, base: {}, created: true };
   if (file.state === "ok") return { path, before: file.text, base: file.value, created: false };
   if (file.state === "unreadable") {
-    throw new Error(`Cannot install into "${path}": ${shortProblem(file.problem)}`);
+    throw new Error(
+      `Cannot install into "${path}": ${
+        shortProblem(file.problem)
+      }; make it a regular file of at most 1 MiB`,
+    );
   }
   if (!force) {
     throw new Error(

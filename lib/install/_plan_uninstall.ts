@@ -91,11 +91,8 @@ function planSettings(
     return { change: [], hooks: [], mixedKept: 0, statusLine: { action: "none" } };
   }
   if (file.state !== "ok") {
-    throw new Error(
-      `Cannot uninstall from "${path}": it is ${
-        shortProblem(file.problem)
-      }; fix or remove it by hand`,
-    );
+    const problem = file.state === "invalid" ? `it is ${file.problem}` : shortProblem(file.problem);
+    throw new Error(`Cannot uninstall from "${path}": ${problem}; fix or remove it by hand`);
   }
   let removed: HooksResult;
   try {

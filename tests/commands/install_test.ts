@@ -378,6 +378,21 @@ for (const [kind, text] of [["not valid JSON", '{"hooks": {'], ["not an object",
   });
 }
 
+Deno.test("install refuses a settings file that is a symbolic link, even with --force, leaving the link and its target alone", async () => {
+  await using h = await installEnv();
+  const target = `${h.home}/dotfiles-settings.json`;
+  await Deno.writeTextFile(target, json({ model: "opus" }));
+  await Deno.mkdir(`${h.workspace.root}/.claude`);
+  await Deno.symlink(target, `${h.workspace.root}/${LOCAL}`);
+  for (const args of [[], ["--force"], ["--uninstall"]]) {
+    const result = await h.install(args);
+    assertEquals(result.code, 1, args.join(" "));
+    assertStringIncludes(result.stderr, "symbolic link");
+  }
+  assertEquals(await Deno.readTextFile(target), json({ model: "opus" }));
+  assert(Deno.lstatSync(`${h.workspace.root}/${LOCAL}`).isSymlink);
+});
+
 // ---------------------------------------------------------------------------
 // Uninstall
 
