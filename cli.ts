@@ -51,6 +51,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Upload queued transcripts and CLAUDE.local.md to the Agnes server",
     load: () => import("./lib/commands/push.ts"),
   },
+  "install": {
+    summary: "Wire the workspace into Claude Code (hooks, status line, /agnes-private)",
+    load: () => import("./lib/commands/install.ts"),
+  },
   "login": {
     summary: "Store the server URL and token (shared with the Python agnes tool)",
     load: () => import("./lib/commands/login.ts"),

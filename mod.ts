@@ -96,7 +96,24 @@ export {
   type PushPlan,
   type PushReport,
 } from "./lib/push/mod.ts";
-export { projectsRoot } from "./lib/claude/mod.ts";
+export {
+  claudeConfigDir,
+  projectsRoot,
+  SESSION_HOOK_EVENTS,
+  type SessionHookEvent,
+  SETTINGS_LEVELS,
+  type SettingsLevel,
+  settingsPath,
+} from "./lib/claude/mod.ts";
+
+// What install wired into Claude Code (for status).
+export {
+  inspectInstallation,
+  type Installation,
+  type InstalledHook,
+  type InstalledSlashCommand,
+  type InstalledStatusLine,
+} from "./lib/install/mod.ts";
 export {
   assertSafeServer,
   ConfigurationError,

@@ -23,8 +23,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "hook": ["store", "lock", "fs", "format"],
   "push": ["http", "store", "lock", "config", "claude", "fs", "format", "version.ts"],
   "cli": ["fs"],
+  "install": ["claude", "store", "fs", "format"],
   "commands": [
     "cli",
+    "install",
     "hook",
     "push",
     "http",

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { homeDir, joinPath } from "../fs/_path.ts";
+import { joinPath } from "../fs/_path.ts";
+import { claudeConfigDir } from "./settings.ts";
 
 /**
  * Claude Code's transcript folder: `$CLAUDE_CONFIG_DIR/projects`, else
@@ -19,7 +20,5 @@ import { homeDir, joinPath } from "../fs/_path.ts";
  * ```
  */
 export function projectsRoot(): string {
-  const configDir = Deno.env.get("CLAUDE_CONFIG_DIR");
-  if (configDir) return joinPath(configDir, "projects");
-  return joinPath(homeDir(), ".claude", "projects");
+  return joinPath(claudeConfigDir(), "projects");
 }

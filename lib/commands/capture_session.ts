@@ -5,13 +5,14 @@
  */
 
 import { parseCommandArgs } from "../cli/_args.ts";
+import { spawnDetached } from "../cli/_detach.ts";
 import { readStdinBounded } from "../cli/_stdin.ts";
 import { captureHookInput, type CaptureResult } from "../hook/capture.ts";
 import { appendBreadcrumb } from "../store/_breadcrumb.ts";
 import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */
-export const help = `Usage: agnes-sessions capture-session [--workspace DIR] [--verbose]
+export const help = `Usage: agnes-sessions capture-session [--workspace DIR] [--push] [--verbose]
 
 Claude Code SessionStart / SessionEnd hook. Reads the hook's JSON from stdin
 (at most 1 MiB, at most about 2 s) and appends "session_id<TAB>transcript_path"
@@ -21,14 +22,30 @@ Always exits 0 and prints nothing on stdout; each run leaves a breadcrumb in
 
 Options:
   --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --push           Then start "push --quiet" for the workspace as a detached
+                   background process, and return at once (the SessionEnd hook)
   --verbose        Explain each step on stderr
   -h, --help       Show this help`;
 
+/**
+ * Starts a detached `push --quiet` of `workspace` (every stdio stream closed, in
+ * its own process group, so it outlives the hook); what it says for the
+ * breadcrumb. Never throws.
+ */
+function startPush(workspace: Workspace): string {
+  try {
+    const pid = spawnDetached(["push", "--quiet", "--workspace", workspace.root]);
+    return `push started (pid ${pid})`;
+  } catch (error) {
+    return `push not started: ${error instanceof Error ? error.message : error}`;
+  }
+}
+
 /** Runs the hook. Never throws: a hook must not break Claude Code. */
 export async function run(args: string[]): Promise<void> {
-  let options: { workspace?: string; verbose?: boolean } = {};
+  let options: { workspace?: string; push?: boolean; verbose?: boolean } = {};
   try {
-    options = parseCommandArgs(args, { workspace: "string", verbose: "boolean" }, {
+    options = parseCommandArgs(args, { workspace: "string", push: "boolean", verbose: "boolean" }, {
       onUnknown: (arg) => console.error(`capture-session: ignoring unknown option ${arg}`),
     }).values;
   } catch (error) {
@@ -45,5 +62,9 @@ export async function run(args: string[]): Promise<void> {
     ? await captureHookInput(workspace, input.text)
     : { outcome: "stdin_read_error", detail: input.error };
   say(`${result.outcome}${result.detail === "" ? "" : `: ${result.detail}`}`);
-  await appendBreadcrumb(workspace, result.outcome, result.detail);
+  // The push runs whatever the capture's outcome: earlier sessions may be queued.
+  const pushed = options.push ? startPush(workspace) : "";
+  if (pushed !== "") say(pushed);
+  const detail = [result.detail, pushed].filter((part) => part !== "").join("; ");
+  await appendBreadcrumb(workspace, result.outcome, detail);
 }

@@ -18,6 +18,7 @@ const MARKERS = new Set([
   "agnes-sessions-failed.txt",
   "agnes-sessions-private-skipped.txt",
   "agnes-capture-session.log",
+  "agnes-sessions-install.json",
 ]);
 
 /** Claude Code settings files that may name our hooks. */

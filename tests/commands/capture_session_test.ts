@@ -1,6 +1,16 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { readIfExists, readRows, runCli, spawnCli, STAMP, tempWorkspace } from "../_helpers.ts";
-import { acquireLock, addPrivateSession } from "../../mod.ts";
+import {
+  CLI,
+  readIfExists,
+  readRows,
+  runCli,
+  runScript,
+  spawnCli,
+  STAMP,
+  tempWorkspace,
+} from "../_helpers.ts";
+import { setup } from "../_push_setup.ts";
+import { acquireLock, addPrivateSession, readLockOwner } from "../../mod.ts";
 
 /** Runs capture-session in `root` with `stdin`; returns the process result. */
 function capture(root: string, stdin: string, extra: string[] = []) {
@@ -218,4 +228,63 @@ Deno.test("capture-session gives lock_timeout within its budget, exit 0, when th
     assert(/not a lock file|not a regular file/.test(detail), detail);
     assertEquals(await readIfExists(workspace.file("queue")), undefined);
   }
+});
+
+/** Waits (at most 20 s) until `ready` answers true. */
+async function waitFor(ready: () => Promise<boolean>): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    if (await ready()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
+Deno.test("capture-session --push queues, returns at once printing nothing, and a detached push uploads the session", async () => {
+  await using s = await setup();
+  const path = await s.transcript("p1");
+  const result = await runCli(["capture-session", "--push", "--workspace", s.workspace.root], {
+    stdin: valid("p1", path),
+    env: s.env,
+  });
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assertEquals(outcome, "ok");
+  assert(detail.includes("push started"), detail);
+  assert(await waitFor(async () => (await s.receiver.stored()).has("p1.jsonl")), "not uploaded");
+  assert(
+    await waitFor(async () => (await readLockOwner(s.workspace.file("pushLock"))) === undefined),
+  );
+});
+
+Deno.test("capture-session --push starts the push even for a payload it cannot queue (earlier sessions are waiting)", async () => {
+  await using s = await setup();
+  await s.queue(["earlier", await s.transcript("earlier")]);
+  const result = await runCli(["capture-session", "--push", "--workspace", s.workspace.root], {
+    stdin: "{not json",
+    env: s.env,
+  });
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assertEquals((await lastBreadcrumb(s.workspace.file("captureLog")))[0], "bad_json");
+  assert(await waitFor(async () => (await s.receiver.stored()).has("earlier.jsonl")));
+  assert(
+    await waitFor(async () => (await readLockOwner(s.workspace.file("pushLock"))) === undefined),
+  );
+});
+
+Deno.test("capture-session --push exits 0 silently when the push cannot start, and says why in the breadcrumb", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const result = await runScript(
+    CLI,
+    ["capture-session", "--push", "--workspace", workspace.root],
+    {
+      stdin: valid("s1"),
+      flags: ["--allow-read", "--allow-write", "--allow-env"], // no --allow-run: spawning fails
+    },
+  );
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assert((await Deno.readTextFile(workspace.file("queue"))).startsWith("s1\t"));
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "ok");
+  assert(detail.includes("push not started"), detail);
 });

@@ -1,7 +1,14 @@
 import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
 import { readIfExists, runCli, TEST_TOKEN } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
-import { acquireLock, addPrivateSession, AgnesClient, listSnapshots, push } from "../../mod.ts";
+import {
+  acquireLock,
+  addPrivateSession,
+  AgnesClient,
+  listSnapshots,
+  push,
+  readLockOwner,
+} from "../../mod.ts";
 
 Deno.test("push --help lists its options", async () => {
   const result = await runCli(["push", "--help"]);
@@ -143,7 +150,7 @@ Deno.test("push --detach returns at once and the push finishes in the background
   assert((await s.receiver.stored()).has("bg.jsonl"), "the detached push did not upload");
   for (
     let i = 0;
-    i < 100 && (await readIfExists(s.workspace.file("pushLock"))) !== undefined;
+    i < 100 && (await readLockOwner(s.workspace.file("pushLock"))) !== undefined;
     i++
   ) {
     await new Promise((resolve) => setTimeout(resolve, 50)); // let it release before cleanup

@@ -1,0 +1,125 @@
+/**
+ * `agnes-sessions install` and `install --uninstall`: wire the workspace
+ * into Claude Code, or take it out again.
+ *
+ * @module
+ */
+
+import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { applyChanges } from "../install/_apply.ts";
+import { DEFAULT_COMMAND, portableCommand } from "../install/_commands.ts";
+import { formatDiff } from "../install/_diff.ts";
+import type { FileChange } from "../install/_files.ts";
+import { planInstall } from "../install/_plan_install.ts";
+import { planUninstall } from "../install/_plan_uninstall.ts";
+import { describeInstall, describeUninstall } from "../install/_report.ts";
+import type { StatusLineMode } from "../install/_status_line.ts";
+import { Workspace } from "../store/workspace.ts";
+
+/** Help text. */
+export const help = `Usage: agnes-sessions install [options]
+       agnes-sessions install --uninstall [options]
+
+Wires the workspace into Claude Code, in .claude/settings.local.json (your
+own, not committed; added to git's info/exclude when install creates it):
+  SessionStart  "<command> capture-session" queues the session's transcript
+  SessionEnd    "<command> capture-session --push" queues it, then starts an
+                upload in the background (timeout 5 s; it returns at once)
+  statusLine    "<command> statusline" shows a lock in a private session,
+                unless a settings level (user, project, local) sets one
+  /agnes-private  .claude/commands/agnes-private.md marks the session private
+Entries of other tools (the Python agnes tool's included) are kept. Running it
+again changes nothing; --uninstall takes out exactly what it added.
+
+Options:
+  --workspace DIR     Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --command STRING    How hooks run this tool: a program and its arguments
+                      (default: ${DEFAULT_COMMAND}, the binary on PATH)
+  --shared            Write .claude/settings.json (committed, for everyone)
+                      instead of .claude/settings.local.json
+  --statusline MODE   keep: set ours only when no level sets one (default);
+                      replace: replace the one in the file written (kept for --uninstall)
+  --force             Back up a settings file that is not a JSON object as
+                      <name>.corrupt.<UTC stamp>, then rebuild it
+  --dry-run           Print the changes as a diff per file; write nothing
+  --uninstall         Remove our hooks, status line and slash command
+  -h, --help          Show this help
+
+Examples:
+  agnes-sessions install
+  agnes-sessions install --command "deno run -A jsr:@agnes/sessions"
+  agnes-sessions install --shared --dry-run
+  agnes-sessions install --statusline replace
+  agnes-sessions install --uninstall`;
+
+const OPTIONS = {
+  "workspace": "string",
+  "command": "string",
+  "shared": "boolean",
+  "statusline": "string",
+  "force": "boolean",
+  "dry-run": "boolean",
+  "uninstall": "boolean",
+} as const;
+
+/** The checked `--command`, or `undefined` when not given. */
+function commandOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const checked = portableCommand(value);
+  if (!checked.ok) {
+    throw new UsageError(
+      `Option --command "${value}" must be a program and its arguments that sh, Git Bash and PowerShell read alike: ${checked.problem}`,
+    );
+  }
+  return checked.command;
+}
+
+function statusLineOption(value: string | undefined): StatusLineMode {
+  if (value === undefined || value === "keep" || value === "replace") return value ?? "keep";
+  throw new UsageError(`Option --statusline takes keep or replace, not '${value}'`);
+}
+
+function printDiffs(changes: readonly FileChange[]): void {
+  for (const change of changes) {
+    if (change.backupPath !== undefined) {
+      console.log(`Would keep ${change.path} as ${change.backupPath}`);
+    }
+    console.log(formatDiff(change.path, change.before, change.after));
+    console.log("");
+  }
+}
+
+/** Runs `install`. */
+export async function run(args: string[]): Promise<void> {
+  const { values, positionals } = parseCommandArgs(args, OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`Unexpected argument '${positionals[0]}'`);
+  const command = commandOption(values.command);
+  const statusLine = statusLineOption(values.statusline);
+  const dryRun = values["dry-run"] ?? false;
+  const workspace = Workspace.resolve(values.workspace);
+  const shared = values.shared ?? false;
+  if (values.uninstall) {
+    if (values.statusline !== undefined || values.force) {
+      throw new UsageError("Options --statusline and --force do not go with --uninstall");
+    }
+    const plan = planUninstall({
+      workspace,
+      shared,
+      ...(command === undefined ? {} : { command }),
+    });
+    if (dryRun) printDiffs(plan.changes);
+    else await applyChanges(plan.changes);
+    for (const line of describeUninstall(plan, dryRun)) console.log(line);
+    return;
+  }
+  const plan = planInstall({
+    workspace,
+    command: command ?? DEFAULT_COMMAND,
+    shared,
+    statusLine,
+    force: values.force ?? false,
+  });
+  if (dryRun) printDiffs(plan.changes);
+  else await applyChanges(plan.changes);
+  for (const line of describeInstall(plan, dryRun)) console.log(line);
+}

@@ -1,0 +1,108 @@
+/**
+ * Keeping the analyst's own settings file out of git: when install creates
+ * `W/.claude/settings.local.json` inside a git repository, it adds that path
+ * to the repository's `info/exclude` (never to a committed `.gitignore`).
+ * The repository is found by walking up from `W` to a `.git`: a folder, or
+ * the `.git` file of a worktree or submodule (`gitdir: …`), whose shared
+ * folder (`commondir`) holds `info/exclude`.
+ *
+ * @module
+ */
+
+import { dirName, isAbsolutePath, joinPath, resolvePath } from "../fs/_path.ts";
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+
+/** Where a path of the workspace is excluded from git. */
+export type GitExcludeTarget =
+  | { readonly state: "found"; readonly excludePath: string; readonly line: string }
+  | { readonly state: "no-repository" }
+  | { readonly state: "skipped"; readonly reason: string };
+
+function kindOf(path: string): "folder" | "file" | undefined {
+  try {
+    const info = Deno.statSync(path);
+    return info.isDirectory ? "folder" : info.isFile ? "file" : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The git folder a `.git` file points to, with its shared folder if it has one. */
+function gitDirFromFile(dotGit: string): string {
+  const text = readTextFileBounded(dotGit, SMALL_FILE_LIMIT) ?? "";
+  const match = /^gitdir:\s*(.+?)\s*$/m.exec(text);
+  if (match === null) throw new Error(`"${dotGit}" does not say "gitdir: …"`);
+  const gitDir = isAbsolutePath(match[1]!) ? match[1]! : joinPath(dirName(dotGit), match[1]!);
+  const common = readTextFileBounded(joinPath(gitDir, "commondir"), SMALL_FILE_LIMIT)?.trim();
+  if (common === undefined || common === "") return resolvePath(gitDir);
+  return resolvePath(isAbsolutePath(common) ? common : joinPath(gitDir, common));
+}
+
+/** A path as a gitignore pattern: forward slashes, special characters escaped. */
+function patternFor(relative: string): string {
+  return relative.replaceAll("\\", "/").replace(/[*?[\]\\]/g, "\\$&").replace(/^[#!]/, "\\$&");
+}
+
+/**
+ * Finds the git repository holding the workspace folder `root` and the line
+ * that excludes `file` (a path relative to `root`, with `/`).
+ *
+ * @example In a subfolder of a repository
+ * ```ts
+ * import { findGitExclude } from "./_git_exclude.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const root = await Deno.makeTempDir();
+ * await Deno.mkdir(`${root}/repo/.git`, { recursive: true });
+ * await Deno.mkdir(`${root}/repo/analysis`);
+ * deepStrictEqual(findGitExclude(`${root}/repo/analysis`, ".claude/settings.local.json"), {
+ *   state: "found",
+ *   excludePath: `${root}/repo/.git/info/exclude`,
+ *   line: "analysis/.claude/settings.local.json",
+ * });
+ * await Deno.remove(root, { recursive: true });
+ * ```
+ */
+export function findGitExclude(root: string, file: string): GitExcludeTarget {
+  let dir = resolvePath(root);
+  for (;;) {
+    const dotGit = joinPath(dir, ".git");
+    const kind = kindOf(dotGit);
+    if (kind !== undefined) {
+      let gitDir: string;
+      try {
+        gitDir = kind === "folder" ? dotGit : gitDirFromFile(dotGit);
+      } catch (error) {
+        return { state: "skipped", reason: error instanceof Error ? error.message : String(error) };
+      }
+      const relative = resolvePath(root).slice(dir.length).replace(/^[\\/]+/, "");
+      const line = patternFor(relative === "" ? file : `${relative}/${file}`);
+      return { state: "found", excludePath: joinPath(gitDir, "info", "exclude"), line };
+    }
+    const parent = dirName(dir);
+    // dirName("/") is "."; never walk on into the current directory.
+    if (parent === dir || !isAbsolutePath(parent)) return { state: "no-repository" };
+    dir = parent;
+  }
+}
+
+/**
+ * The exclude file's new text with `line` added, or `undefined` when a line
+ * already excludes that path.
+ *
+ * @example
+ * ```ts
+ * import { withExcludeLine } from "./_git_exclude.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(withExcludeLine("# git ls-files\n*.log", ".claude/settings.local.json"), "# git ls-files\n*.log\n.claude/settings.local.json\n");
+ * deepStrictEqual(withExcludeLine("/.claude/settings.local.json\n", ".claude/settings.local.json"), undefined);
+ * deepStrictEqual(withExcludeLine(undefined, "a/b"), "a/b\n");
+ * ```
+ */
+export function withExcludeLine(text: string | undefined, line: string): string | undefined {
+  const existing = (text ?? "").split("\n").map((row) => row.trim());
+  if (existing.includes(line) || existing.includes(`/${line}`)) return undefined;
+  const before = text ?? "";
+  return `${before}${before === "" || before.endsWith("\n") ? "" : "\n"}${line}\n`;
+}

@@ -1,0 +1,297 @@
+/**
+ * Our SessionStart / SessionEnd entries in a parsed settings object: merged
+ * in and taken out again, as pure functions. An entry (one element of an
+ * event's array, `{"hooks": [{"type": "command", "command": …}]}`) is ours
+ * when every hook in it runs one of our commands; ours are replaced in place,
+ * never duplicated. Every other entry, including one that mixes our command
+ * with foreign ones, and every other key, is kept as it is.
+ *
+ * @module
+ */
+
+import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../claude/settings.ts";
+import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./_commands.ts";
+import { sameJson } from "./_json.ts";
+
+/** One hook install wants: the event, the command, and its time-out in seconds, if any. */
+export interface HookSpec {
+  /** The event. */
+  event: SessionHookEvent;
+  /** The command string. */
+  command: string;
+  /** The hook's `timeout` in seconds. */
+  timeout?: number;
+}
+
+/** What happened to one of our hooks. */
+export interface HookChange extends HookSpec {
+  /** `in-mixed-entry`: an entry that also runs foreign commands already runs it; left alone. */
+  action: "added" | "updated" | "unchanged" | "in-mixed-entry" | "removed";
+}
+
+/** A settings object after a merge or removal, and what changed. */
+export interface HooksResult {
+  /** The new settings object (the input is never changed). */
+  settings: Record<string, unknown>;
+  /** Our hooks, one per event touched. */
+  hooks: HookChange[];
+  /** How many entries that mix ours with foreign commands were kept as they are. */
+  mixedKept: number;
+}
+
+/**
+ * The hooks install wants for `commands`.
+ *
+ * @example
+ * ```ts
+ * import { ourHookSpecs } from "./_hooks.ts";
+ * import { ourCommands } from "./_commands.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(ourHookSpecs(ourCommands("agnes-sessions"))[1], {
+ *   event: "SessionEnd",
+ *   command: "agnes-sessions capture-session --push",
+ *   timeout: 5,
+ * });
+ * ```
+ */
+export function ourHookSpecs(commands: OurCommands): HookSpec[] {
+  return [
+    { event: "SessionStart", command: commands.sessionStart },
+    { event: "SessionEnd", command: commands.sessionEnd, timeout: SESSION_END_TIMEOUT_SECONDS },
+  ];
+}
+
+function entryFor(spec: HookSpec): Record<string, unknown> {
+  const hook: Record<string, unknown> = { type: "command", command: spec.command };
+  if (spec.timeout !== undefined) hook.timeout = spec.timeout;
+  return { hooks: [hook] };
+}
+
+/** The command strings of an entry's hooks (`undefined` for a hook without one). */
+function commandsOf(entry: unknown): (string | undefined)[] {
+  if (!isJsonObject(entry) || !Array.isArray(entry.hooks)) return [];
+  return entry.hooks.map((hook) =>
+    isJsonObject(hook) && typeof hook.command === "string" ? hook.command : undefined
+  );
+}
+
+/**
+ * Whether every hook of `entry` runs one of our commands (an entry without
+ * hooks is not ours).
+ *
+ * @example
+ * ```ts
+ * import { isOurEntry } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const hook = (command: string) => ({ type: "command", command });
+ * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session")] }, ["agnes-sessions"]), true);
+ * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session"), hook("echo hi")] }, ["agnes-sessions"]), false);
+ * ```
+ */
+export function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
+  const commands = commandsOf(entry);
+  return commands.length > 0 &&
+    commands.every((command) => command !== undefined && ourSubcommand(command, prefixes));
+}
+
+/**
+ * Whether `entry` mixes one of our commands with hooks that are not ours.
+ *
+ * @example
+ * ```ts
+ * import { isMixedEntry } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const entry = { hooks: [{ command: "agnes-sessions capture-session" }, { command: "echo hi" }] };
+ * deepStrictEqual(isMixedEntry(entry, ["agnes-sessions"]), true);
+ * ```
+ */
+export function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
+  const commands = commandsOf(entry);
+  return !isOurEntry(entry, prefixes) &&
+    commands.some((command) => command !== undefined && ourSubcommand(command, prefixes));
+}
+
+/**
+ * The event arrays of `settings.hooks`, checked: a `hooks` that is not an
+ * object, or an event that is not an array, cannot be merged safely.
+ *
+ * @throws {TypeError} naming the key with the wrong shape.
+ */
+function hooksOf(settings: Record<string, unknown>): Record<string, unknown> {
+  const hooks = settings.hooks ?? {};
+  if (!isJsonObject(hooks)) throw new TypeError('its "hooks" is not an object');
+  for (const event of SESSION_HOOK_EVENTS) {
+    if (hooks[event] !== undefined && !Array.isArray(hooks[event])) {
+      throw new TypeError(`its "hooks.${event}" is not an array`);
+    }
+  }
+  return hooks;
+}
+
+/** Puts our entry for `spec` into `entries`: where ours was, else at the end. */
+function mergeEvent(
+  entries: readonly unknown[],
+  spec: HookSpec,
+  prefixes: readonly string[],
+): { entries: unknown[]; change: HookChange } {
+  const wanted = entryFor(spec);
+  const first = entries.findIndex((entry) => isOurEntry(entry, prefixes));
+  const others = entries.filter((entry) => !isOurEntry(entry, prefixes));
+  if (first === -1) {
+    const inMixed = others.some((entry) => commandsOf(entry).includes(spec.command));
+    if (inMixed) return { entries: [...entries], change: { ...spec, action: "in-mixed-entry" } };
+    return { entries: [...entries, wanted], change: { ...spec, action: "added" } };
+  }
+  const ours = entries.filter((entry) => isOurEntry(entry, prefixes));
+  const unchanged = ours.length === 1 && sameJson(ours[0], wanted);
+  const merged = [...others.slice(0, first), wanted, ...others.slice(first)];
+  return { entries: merged, change: { ...spec, action: unchanged ? "unchanged" : "updated" } };
+}
+
+/**
+ * Merges our hooks into `settings`: each replaces our previous entry for its
+ * event in place (one entry, however many there were), or is appended.
+ *
+ * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
+ *
+ * @example
+ * ```ts
+ * import { mergeOurHooks } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const foreign = { hooks: [{ type: "command", command: "echo hi" }] };
+ * const result = mergeOurHooks(
+ *   { model: "opus", hooks: { SessionStart: [foreign] } },
+ *   [{ event: "SessionStart", command: "agnes-sessions capture-session" }],
+ *   ["agnes-sessions"],
+ * );
+ * deepStrictEqual(result.settings, {
+ *   model: "opus",
+ *   hooks: {
+ *     SessionStart: [foreign, { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] }],
+ *   },
+ * });
+ * deepStrictEqual(result.hooks[0]!.action, "added");
+ * ```
+ */
+export function mergeOurHooks(
+  settings: Record<string, unknown>,
+  specs: readonly HookSpec[],
+  prefixes: readonly string[],
+): HooksResult {
+  const hooks = { ...hooksOf(settings) };
+  const changes: HookChange[] = [];
+  let mixedKept = 0;
+  for (const spec of specs) {
+    const entries = (hooks[spec.event] ?? []) as unknown[];
+    mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
+    const { entries: merged, change } = mergeEvent(entries, spec, prefixes);
+    hooks[spec.event] = merged;
+    changes.push(change);
+  }
+  return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
+}
+
+/**
+ * Takes our entries out of `settings`, and the containers that become empty
+ * by it (an event's array, then `hooks`); containers that were already empty
+ * stay.
+ *
+ * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
+ *
+ * @example
+ * ```ts
+ * import { removeOurHooks } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const ours = { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] };
+ * const result = removeOurHooks({ model: "opus", hooks: { SessionStart: [ours] } }, ["agnes-sessions"]);
+ * deepStrictEqual(result.settings, { model: "opus" });
+ * deepStrictEqual(result.hooks.map((hook) => hook.action), ["removed"]);
+ * ```
+ */
+export function removeOurHooks(
+  settings: Record<string, unknown>,
+  prefixes: readonly string[],
+): HooksResult {
+  if (settings.hooks === undefined) return { settings, hooks: [], mixedKept: 0 };
+  const hooks = { ...hooksOf(settings) };
+  const changes: HookChange[] = [];
+  let mixedKept = 0;
+  for (const event of SESSION_HOOK_EVENTS) {
+    const entries = hooks[event] as unknown[] | undefined;
+    if (entries === undefined) continue;
+    mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
+    const kept = entries.filter((entry) => !isOurEntry(entry, prefixes));
+    for (const entry of entries.filter((entry) => isOurEntry(entry, prefixes))) {
+      for (const command of commandsOf(entry)) {
+        changes.push({ event, command: command!, action: "removed" });
+      }
+    }
+    if (kept.length === entries.length) continue;
+    if (kept.length === 0) delete hooks[event];
+    else hooks[event] = kept;
+  }
+  if (Object.keys(hooks).length > 0 || changes.length === 0) {
+    return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
+  }
+  const { hooks: _empty, ...rest } = settings;
+  return { settings: rest, hooks: changes, mixedKept };
+}
+
+/**
+ * The hooks of `event` in `settings` that are ours, with whether each sits in
+ * an entry mixed with foreign commands. Tolerates any shape.
+ *
+ * @example
+ * ```ts
+ * import { findOurHooks } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const settings = { hooks: { SessionEnd: [{ hooks: [{ command: "agnes-sessions capture-session --push" }] }] } };
+ * deepStrictEqual(findOurHooks(settings, "SessionEnd", ["agnes-sessions"]), [
+ *   { command: "agnes-sessions capture-session --push", mixed: false },
+ * ]);
+ * ```
+ */
+export function findOurHooks(
+  settings: Record<string, unknown>,
+  event: SessionHookEvent,
+  prefixes: readonly string[],
+): { command: string; mixed: boolean }[] {
+  return eventCommands(settings, event).flatMap(({ command, entry }) =>
+    ourSubcommand(command, prefixes) === undefined
+      ? []
+      : [{ command, mixed: !isOurEntry(entry, prefixes) }]
+  );
+}
+
+/**
+ * Every hook command of `event` in `settings`, with its entry. Tolerates any
+ * shape: what is not an object or array is skipped.
+ *
+ * @example
+ * ```ts
+ * import { eventCommands } from "./_hooks.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const entry = { hooks: [{ command: "echo hi" }] };
+ * deepStrictEqual(eventCommands({ hooks: { SessionStart: [entry] } }, "SessionStart"), [
+ *   { command: "echo hi", entry },
+ * ]);
+ * deepStrictEqual(eventCommands({ hooks: "bad" }, "SessionStart"), []);
+ * ```
+ */
+export function eventCommands(
+  settings: Record<string, unknown>,
+  event: SessionHookEvent,
+): { command: string; entry: unknown }[] {
+  const hooks = settings.hooks;
+  const entries = isJsonObject(hooks) && Array.isArray(hooks[event]) ? hooks[event] : [];
+  return entries.flatMap((entry) =>
+    commandsOf(entry).flatMap((command) => command === undefined ? [] : [{ command, entry }])
+  );
+}

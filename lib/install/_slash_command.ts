@@ -1,0 +1,85 @@
+/**
+ * The `/agnes-private` slash command, `W/.claude/commands/agnes-private.md`:
+ * its text, and whose a file found there is. The Python `agnes` tool writes
+ * its own file of that name (body `` !`agnes mark-private` ``), and both mark
+ * the same private list, so a file that is not exactly ours is left alone.
+ *
+ * @module
+ */
+
+import { type OurCommands, pythonSubcommand } from "./_commands.ts";
+
+/** The slash command's name: `/agnes-private`. */
+export const SLASH_COMMAND_NAME = "agnes-private";
+
+/** Whose a slash command file is; `modified` is ours, changed since install wrote it. */
+export type SlashCommandOwner = "ours" | "modified" | "python" | "foreign";
+
+/** A YAML scalar: plain when that is unambiguous, else double-quoted. */
+function yamlScalar(text: string): string {
+  return /^[^\s"'#&*!|>%@`{[,\-?:][^#]*$/.test(text) && !text.includes(": ") && !/\s$/.test(text)
+    ? text
+    : JSON.stringify(text);
+}
+
+/**
+ * The file's text for `commands`. The `!` line runs before Claude sees the
+ * prompt: newer Claude Code substitutes `${CLAUDE_SESSION_ID}` and
+ * `${CLAUDE_PROJECT_DIR}` in the text; older ones leave them to the shell,
+ * which expands them from the environment (blank when unset: mark-private
+ * then takes `$CLAUDE_CODE_SESSION_ID`, and an empty `--workspace` means
+ * `$CLAUDE_PROJECT_DIR`). Claude's one-line reply also refreshes the status
+ * line, which then shows the lock.
+ *
+ * @example
+ * ```ts
+ * import { slashCommandText } from "./_slash_command.ts";
+ * import { ourCommands } from "./_commands.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const text = slashCommandText(ourCommands("agnes-sessions"));
+ * ok(text.includes("allowed-tools: Bash(agnes-sessions mark-private:*)"));
+ * ok(text.includes('!`agnes-sessions mark-private "${CLAUDE_SESSION_ID}" --workspace "${CLAUDE_PROJECT_DIR}"`'));
+ * ```
+ */
+export function slashCommandText(commands: OurCommands): string {
+  return `---
+description: Mark this Claude Code session private (Agnes never uploads its transcript)
+disable-model-invocation: true
+allowed-tools: ${yamlScalar(`Bash(${commands.markPrivate}:*)`)}
+---
+
+!\`${commands.markPrivate} "\${CLAUDE_SESSION_ID}" --workspace "\${CLAUDE_PROJECT_DIR}"\`
+
+The line above says whether this session is now marked private. Reply with one short line that
+says so (or what went wrong), and do nothing else.
+`;
+}
+
+/**
+ * Whose the slash command file with `text` is, given the commands install
+ * may have written it with (this run's, the recorded ones, the known ones).
+ *
+ * @example
+ * ```ts
+ * import { slashCommandOwner, slashCommandText } from "./_slash_command.ts";
+ * import { ourCommands } from "./_commands.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const ours = [ourCommands("agnes-sessions")];
+ * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!), ours), "ours");
+ * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!) + "more\n", ours), "modified");
+ * deepStrictEqual(slashCommandOwner("---\ndescription: x\n---\n\n!`agnes mark-private`\n", ours), "python");
+ * deepStrictEqual(slashCommandOwner("Summarise the session.\n", ours), "foreign");
+ * ```
+ */
+export function slashCommandOwner(
+  text: string,
+  candidates: readonly OurCommands[],
+): SlashCommandOwner {
+  if (candidates.some((commands) => text === slashCommandText(commands))) return "ours";
+  // Ours changed by hand: it still runs our mark-private, quoted as the `!` line quotes it.
+  if (candidates.some((commands) => text.includes(`\`${commands.markPrivate} `))) return "modified";
+  if (pythonSubcommand(text) === "mark-private") return "python";
+  return "foreign";
+}

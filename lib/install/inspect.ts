@@ -1,0 +1,165 @@
+/**
+ * What is installed in a workspace, without writing anything: our hooks per
+ * event and at which settings level, the status line Claude Code shows and
+ * whose it is, the `/agnes-private` slash command, and the Python `agnes`
+ * tool's parts. For `status`, and for anyone checking a setup.
+ *
+ * @module
+ */
+
+import {
+  readSettings,
+  SESSION_HOOK_EVENTS,
+  type SessionHookEvent,
+  SETTINGS_LEVELS,
+  type SettingsLevel,
+  settingsPath,
+  slashCommandPath,
+} from "../claude/settings.ts";
+import type { Workspace } from "../store/workspace.ts";
+import { ourCommands, pythonSubcommand, recognisedPrefixes } from "./_commands.ts";
+import { readSmallFile, shortProblem, textOf } from "./_files.ts";
+import { eventCommands, findOurHooks } from "./_hooks.ts";
+import { installRecordPath, parseInstallRecord } from "./_record.ts";
+import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
+import { statusLineCommand, statusLineOwner } from "./_status_line.ts";
+
+/** A hook found in a settings file. */
+export interface InstalledHook {
+  /** The settings level. */
+  level: SettingsLevel;
+  /** The settings file. */
+  path: string;
+  /** The hook's command. */
+  command: string;
+  /** Whether it shares its entry with commands that are not ours (always `false` for the Python tool's). */
+  mixed: boolean;
+}
+
+/** A status line set in a settings file. */
+export interface InstalledStatusLine {
+  /** The settings level. */
+  level: SettingsLevel;
+  /** The settings file. */
+  path: string;
+  /** Whose it is. */
+  owner: "ours" | "python" | "foreign";
+  /** Its command, when it has one. */
+  command: string | null;
+}
+
+/** The `/agnes-private` slash command file. */
+export interface InstalledSlashCommand {
+  /** `W/.claude/commands/agnes-private.md`. */
+  path: string;
+  /** Whose it is; `modified` is ours, changed since install wrote it. */
+  owner: "ours" | "modified" | "python" | "foreign" | "unreadable";
+}
+
+/** What {@linkcode inspectInstallation} found. */
+export interface Installation {
+  /** The workspace folder. */
+  workspace: string;
+  /** Our hooks per event, lowest settings level first; an empty list: not installed. */
+  hooks: Record<SessionHookEvent, InstalledHook[]>;
+  /** The status line Claude Code shows (the highest level that sets one), or `null`. */
+  statusLine: InstalledStatusLine | null;
+  /** The slash command file, or `null` when there is none. */
+  slashCommand: InstalledSlashCommand | null;
+  /** The Python `agnes` tool's parts. */
+  python: {
+    /** Its session hooks per event (`agnes capture-session`, `agnes push`). */
+    hooks: Record<SessionHookEvent, InstalledHook[]>;
+    /** Whether a settings level sets its status line (`agnes statusline`). */
+    statusLine: boolean;
+    /** Whether the slash command file is its own. */
+    slashCommand: boolean;
+  };
+  /** What install recorded: the command hooks run, per settings file it wrote. */
+  recorded: { level: "project" | "local"; command: string }[];
+  /** Settings files that could not be read, or are not a JSON object. */
+  problems: { level: SettingsLevel; path: string; problem: string }[];
+}
+
+function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
+  return { SessionStart: [], SessionEnd: [] };
+}
+
+/**
+ * Reports what is installed for the workspace `workspace`, reading the user,
+ * project and local settings, the install record and the slash command file.
+ * Writes nothing; never throws for a file it cannot read (it is listed in
+ * `problems`). Requires `--allow-read` and `--allow-env`.
+ *
+ * @example A fresh workspace has nothing installed
+ * ```ts
+ * import { inspectInstallation } from "./inspect.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * Deno.env.set("CLAUDE_CONFIG_DIR", await Deno.makeTempDir());
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * const found = inspectInstallation(workspace);
+ * deepStrictEqual(found.hooks, { SessionStart: [], SessionEnd: [] });
+ * deepStrictEqual([found.statusLine, found.slashCommand, found.python.statusLine], [null, null, false]);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * await Deno.remove(Deno.env.get("CLAUDE_CONFIG_DIR")!, { recursive: true });
+ * Deno.env.delete("CLAUDE_CONFIG_DIR");
+ * ```
+ */
+export function inspectInstallation(workspace: Workspace): Installation {
+  const root = workspace.root;
+  const record = parseInstallRecord(textOf(readSmallFile(installRecordPath(root))));
+  const recorded = (["project", "local"] as const).flatMap((level) =>
+    record[level] === undefined ? [] : [{ level, command: record[level]!.command }]
+  );
+  const prefixes = recognisedPrefixes(recorded.map((entry) => entry.command));
+  const found: Installation = {
+    workspace: root,
+    hooks: emptyHooks(),
+    statusLine: null,
+    slashCommand: null,
+    python: { hooks: emptyHooks(), statusLine: false, slashCommand: false },
+    recorded,
+    problems: [],
+  };
+  for (const level of SETTINGS_LEVELS) {
+    inspectLevel(found, level, settingsPath(level, root), prefixes);
+  }
+  const slash = readSmallFile(slashCommandPath(root, SLASH_COMMAND_NAME));
+  const path = slashCommandPath(root, SLASH_COMMAND_NAME);
+  if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
+  if (slash.state === "ok") {
+    found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes.map(ourCommands)) };
+    found.python.slashCommand = found.slashCommand.owner === "python";
+  }
+  return found;
+}
+
+/** Adds what one settings level holds to `found` (levels come lowest first). */
+function inspectLevel(
+  found: Installation,
+  level: SettingsLevel,
+  path: string,
+  prefixes: readonly string[],
+): void {
+  const file = readSettings(path);
+  if (file.state === "unreadable" || file.state === "invalid") {
+    found.problems.push({ level, path, problem: shortProblem(file.problem) });
+  }
+  if (file.state !== "ok") return;
+  for (const event of SESSION_HOOK_EVENTS) {
+    for (const { command, mixed } of findOurHooks(file.value, event, prefixes)) {
+      found.hooks[event].push({ level, path, command, mixed });
+    }
+    for (const { command } of eventCommands(file.value, event)) {
+      if (pythonSubcommand(command) === undefined) continue;
+      found.python.hooks[event].push({ level, path, command, mixed: false });
+    }
+  }
+  const owner = statusLineOwner(file.value.statusLine, prefixes);
+  if (owner === undefined) return;
+  const command = statusLineCommand(file.value.statusLine) ?? null;
+  found.statusLine = { level, path, owner, command };
+  if (owner === "python") found.python.statusLine = true;
+}

@@ -1,0 +1,114 @@
+import { assertEquals, assertThrows } from "../_assert.ts";
+import { ourCommands } from "../../lib/install/_commands.ts";
+import {
+  findOurHooks,
+  mergeOurHooks,
+  ourHookSpecs,
+  removeOurHooks,
+} from "../../lib/install/_hooks.ts";
+
+const PREFIXES = ["agnes-sessions"];
+const SPECS = ourHookSpecs(ourCommands("agnes-sessions"));
+const hook = (command: string) => ({ type: "command", command });
+const entry = (...commands: string[]) => ({ hooks: commands.map(hook) });
+const start = entry("agnes-sessions capture-session");
+const end = {
+  hooks: [{ type: "command", command: "agnes-sessions capture-session --push", timeout: 5 }],
+};
+
+Deno.test("mergeOurHooks() adds one entry per event and keeps every other key", () => {
+  const result = mergeOurHooks(
+    { model: "opus", permissions: { allow: ["Read"] } },
+    SPECS,
+    PREFIXES,
+  );
+  assertEquals(result.settings, {
+    model: "opus",
+    permissions: { allow: ["Read"] },
+    hooks: { SessionStart: [start], SessionEnd: [end] },
+  });
+  assertEquals(result.hooks.map((change) => change.action), ["added", "added"]);
+});
+
+Deno.test("mergeOurHooks() replaces our entries in place and never duplicates them", () => {
+  const foreign = entry("echo before");
+  const after = entry("echo after");
+  const old = entry("/old/agnes-sessions capture-session");
+  const settings = { hooks: { SessionStart: [foreign, old, start, after] } };
+  const result = mergeOurHooks(settings, SPECS, ["agnes-sessions", "/old/agnes-sessions"]);
+  assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [
+    foreign,
+    start,
+    after,
+  ]);
+  assertEquals(result.hooks[0]!.action, "updated");
+});
+
+Deno.test("mergeOurHooks() of its own output changes nothing (unchanged)", () => {
+  const once = mergeOurHooks({}, SPECS, PREFIXES).settings;
+  const twice = mergeOurHooks(once, SPECS, PREFIXES);
+  assertEquals(twice.settings, once);
+  assertEquals(twice.hooks.map((change) => change.action), ["unchanged", "unchanged"]);
+});
+
+Deno.test("mergeOurHooks() recognises our prefix exactly, never as a substring", () => {
+  const lookalikes = [
+    entry("agnes-sessions-beta capture-session"),
+    entry("my-agnes-sessions capture-session"),
+    entry('bash -c "agnes-sessions capture-session || true"'),
+    entry("agnes-sessions unknown-subcommand"),
+    entry('bash -c "agnes capture-session 2>/dev/null || true"'),
+  ];
+  const result = mergeOurHooks({ hooks: { SessionStart: lookalikes } }, SPECS, PREFIXES);
+  assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [
+    ...lookalikes,
+    start,
+  ]);
+});
+
+Deno.test("mergeOurHooks() keeps an entry mixing ours with a foreign command, and does not add ours again", () => {
+  const mixed = entry("agnes-sessions capture-session", "echo hi");
+  const result = mergeOurHooks({ hooks: { SessionStart: [mixed] } }, SPECS, PREFIXES);
+  assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [mixed]);
+  assertEquals(result.hooks[0]!.action, "in-mixed-entry");
+  assertEquals(result.mixedKept, 1);
+});
+
+Deno.test("mergeOurHooks() refuses a hooks value of the wrong shape, naming the key", () => {
+  assertThrows(() => mergeOurHooks({ hooks: [] }, SPECS, PREFIXES), TypeError);
+  assertThrows(() => mergeOurHooks({ hooks: { SessionEnd: {} } }, SPECS, PREFIXES), TypeError);
+});
+
+Deno.test("removeOurHooks() takes out ours and the containers that become empty, nothing else", () => {
+  const foreign = entry("echo hi");
+  const settings = {
+    hooks: { PreToolUse: [foreign], SessionStart: [start], SessionEnd: [foreign, end] },
+  };
+  assertEquals(removeOurHooks(settings, PREFIXES).settings, {
+    hooks: { PreToolUse: [foreign], SessionEnd: [foreign] },
+  });
+  assertEquals(
+    removeOurHooks({ a: 1, hooks: { SessionStart: [start], SessionEnd: [end] } }, PREFIXES)
+      .settings,
+    { a: 1 },
+  );
+});
+
+Deno.test("removeOurHooks() keeps containers that were empty before and mixed entries", () => {
+  const mixed = entry("agnes-sessions capture-session", "echo hi");
+  const settings = { hooks: { SessionStart: [], SessionEnd: [mixed] } };
+  const result = removeOurHooks(settings, PREFIXES);
+  assertEquals(result.settings, settings);
+  assertEquals(result.mixedKept, 1);
+  assertEquals(removeOurHooks({ hooks: {} }, PREFIXES).settings, { hooks: {} });
+});
+
+Deno.test("findOurHooks() finds ours, marking those in mixed entries", () => {
+  const settings = {
+    hooks: { SessionStart: [start, entry("echo x", "agnes-sessions capture-session")] },
+  };
+  assertEquals(findOurHooks(settings, "SessionStart", PREFIXES), [
+    { command: "agnes-sessions capture-session", mixed: false },
+    { command: "agnes-sessions capture-session", mixed: true },
+  ]);
+});
