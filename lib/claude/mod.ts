@@ -1,6 +1,7 @@
 /**
  * Facts about Claude Code that this tool depends on: where transcripts live
- * (`projects.ts`), and where Claude Code reads its settings levels and slash
+ * (`projects.ts`) and how a workspace's are found there (`transcripts.ts`),
+ * and where Claude Code reads its settings levels and slash
  * commands, and how a settings file is read (`settings.ts`).
  *
  * May import: `fs/`. Imported by `push/`, `install/`, `commands/`.
@@ -20,6 +21,13 @@
  */
 
 export { projectsRoot } from "./projects.ts";
+export {
+  belongsTo,
+  encodeProjectFolder,
+  findTranscripts,
+  type FoundTranscript,
+  recordedCwd,
+} from "./transcripts.ts";
 export {
   claudeConfigDir,
   SESSION_HOOK_EVENTS,

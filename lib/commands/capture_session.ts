@@ -21,20 +21,23 @@ Always exits 0 and prints nothing on stdout; each run leaves a breadcrumb in
 .claude/agnes-capture-session.log (when .claude/ exists).
 
 Options:
-  --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
-  --push           Then start "push --quiet" for the workspace as a detached
-                   background process, and return at once (the SessionEnd hook)
+  --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
+                   the nearest folder up with our files in .claude/, the current folder)
+  --push           Then start "push --quiet --scan" for the workspace as a detached
+                   background process, and return at once (the SessionEnd hook): it
+                   also sends sessions whose hooks never fired
   --verbose        Explain each step on stderr
   -h, --help       Show this help`;
 
 /**
- * Starts a detached `push --quiet` of `workspace` (every stdio stream closed, in
- * its own process group, so it outlives the hook); what it says for the
- * breadcrumb. Never throws.
+ * Starts a detached `push --quiet --scan` of `workspace` (every stdio stream
+ * closed, in its own process group, so it outlives the hook); what it says for
+ * the breadcrumb. The scan catches up on sessions whose hooks never fired,
+ * off the hook's own path. Never throws.
  */
 function startPush(workspace: Workspace): string {
   try {
-    const pid = spawnDetached(["push", "--quiet", "--workspace", workspace.root]);
+    const pid = spawnDetached(["push", "--quiet", "--scan", "--workspace", workspace.root]);
     return `push started (pid ${pid})`;
   } catch (error) {
     return `push not started: ${error instanceof Error ? error.message : error}`;

@@ -42,6 +42,8 @@ Options:
   --quiet              Print only warnings
   --concurrency N      Parallel uploads (default 4)
   --retry-failed       Give entries of the failed log one more try
+  --scan               Also send this workspace's transcripts found in Claude Code's
+                       projects folder that the server has not got (new or changed)
   --allow-path DIR     Also upload transcripts under DIR (repeatable)
   --allow-insecure     Allow sending the token over plain http to a non-loopback host
   --no-gzip            Never gzip uploads (also: AGNES_PUSH_NO_GZIP=1)
@@ -56,6 +58,7 @@ const OPTIONS = {
   "quiet": "boolean",
   "concurrency": "string",
   "retry-failed": "boolean",
+  "scan": "boolean",
   "allow-path": "strings",
   "allow-insecure": "boolean",
   "no-gzip": "boolean",
@@ -73,6 +76,7 @@ function reportJson(report: PushReport): Record<string, unknown> {
     requeued: report.requeued,
     requeue_reasons: report.requeueReasons,
     already_uploaded: report.alreadyUploaded,
+    scanned: report.scanned,
     stopped: report.stopped,
   };
 }
@@ -170,6 +174,7 @@ export async function run(args: string[]): Promise<void> {
     concurrency,
     gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
     retryFailed: values["retry-failed"] ?? false,
+    scan: values.scan ?? false,
     ...(progress
       ? {
         onProgress: (done: number, total: number) => {

@@ -2,7 +2,8 @@
  * Step 1 of a push: collect what to send. Recovery snapshots left by a push
  * that died come first, then the live queue renamed to a fresh snapshot, then
  * (with `--retry-failed`) the failed log's entries, moved into a snapshot of
- * their own before they leave the log; all deduplicated across the run,
+ * their own before they leave the log, then (with `--scan`) the workspace's
+ * transcripts the server has not got; all deduplicated across the run,
  * earliest first-failure stamp kept.
  *
  * Rows that cannot be parsed are logged to the failed log (`malformed`) as
@@ -19,6 +20,7 @@ import { readQueueFile } from "../store/queue_reader.ts";
 import { dedupeEntries, type QueueEntry } from "../store/queue_entry.ts";
 import { listSnapshots, rewriteSnapshot, snapshotQueue, writeSnapshot } from "../store/snapshot.ts";
 import { crashPoint } from "./_crash_point.ts";
+import { scanEntries } from "./_scan.ts";
 import type { PushRun } from "./_run.ts";
 
 /** What a run has to send, and what to clean up once it is done. */
@@ -92,5 +94,6 @@ export async function collectEntries(run: PushRun): Promise<Batch> {
   if (retried !== undefined) snapshots.push(retried);
   const entries: QueueEntry[] = [];
   for (const snapshot of snapshots) entries.push(...await readSnapshot(run, snapshot));
+  if (run.options.scan) entries.push(...await scanEntries(run, entries));
   return { snapshots, entries: dedupeEntries(entries) };
 }

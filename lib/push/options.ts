@@ -24,6 +24,10 @@ export interface PushOptions {
   gzip?: boolean;
   /** Give entries of the failed log one more try. */
   retryFailed?: boolean;
+  /** Also send the workspace's transcripts found in Claude Code's projects folder (`--scan`). */
+  scan?: boolean;
+  /** Claude Code's projects folder, for `scan`. Default: `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`. */
+  projectsRoot?: string;
   /** The clock, for the 30-day rule. */
   now?: () => Date;
   /** Consecutive transient failures that trip the circuit breaker. Default 5. */

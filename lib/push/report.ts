@@ -26,6 +26,8 @@ export interface PushReport {
   requeueReasons: string[];
   /** Entries skipped because the same file was already uploaded unchanged. */
   alreadyUploaded: number;
+  /** Transcripts `--scan` found new or changed (0 without `--scan`). */
+  scanned: number;
   /** Set when the push stopped on a configuration problem (exit 1). */
   stopped: string | null;
 }
@@ -52,6 +54,7 @@ export function emptyReport(): PushReport {
     requeued: 0,
     requeueReasons: [],
     alreadyUploaded: 0,
+    scanned: 0,
     stopped: null,
   };
 }
