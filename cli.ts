@@ -55,6 +55,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "Wire the workspace into Claude Code (hooks, status line, /agnes-private)",
     load: () => import("./lib/commands/install.ts"),
   },
+  "status": {
+    summary: "Show the queue, the locks, the server and Claude Code's wiring, and what to fix",
+    load: () => import("./lib/commands/status.ts"),
+  },
   "login": {
     summary: "Store the server URL and token (shared with the Python agnes tool)",
     load: () => import("./lib/commands/login.ts"),

@@ -67,8 +67,10 @@ export { RefusedFileError } from "./lib/fs/mod.ts";
 export {
   acquireLock,
   HeldLock,
+  inspectLock,
   type LockOptions,
   type LockOwner,
+  type LockState,
   LockTimeoutError,
   readLockOwner,
   withLock,
@@ -137,11 +139,22 @@ export {
   type OutcomeClass,
   type ReceiverOptions,
   redactJwtBytes,
+  type ServerCheck,
   serveReceiver,
   type ServeReceiverOptions,
   type ServerInfo,
   type UploadOptions,
 } from "./lib/http/mod.ts";
+
+// Status.
+export {
+  collectStatus,
+  type LogRow,
+  type LogSummary,
+  type Problem,
+  type StatusOptions,
+  type StatusReport,
+} from "./lib/status/mod.ts";
 
 export { VERSION } from "./lib/version.ts";
 

@@ -24,8 +24,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "push": ["http", "store", "lock", "config", "claude", "fs", "format", "version.ts"],
   "cli": ["fs"],
   "install": ["claude", "store", "fs", "format"],
+  "status": ["install", "http", "config", "store", "lock", "fs", "format"],
   "commands": [
     "cli",
+    "status",
     "install",
     "hook",
     "push",

@@ -11,6 +11,23 @@ import { UsageError } from "./_args.ts";
 /** The exit codes of `agnes-sessions`. */
 export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
 
+/**
+ * Thrown by a command that has already said what is wrong (`status` with
+ * problems): exit 1 with nothing more printed.
+ *
+ * @example
+ * ```ts
+ * import { errorExit, ReportedFailure } from "./_exit_code.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(errorExit("status", new ReportedFailure(), false), { code: 1, message: "" });
+ * ```
+ */
+export class ReportedFailure extends Error {
+  /** Always `"ReportedFailure"`. */
+  override name = "ReportedFailure";
+}
+
 /** What to print and which code to exit with for an error a command threw. */
 export interface ErrorExit {
   /** The exit code. */
@@ -38,6 +55,7 @@ export interface ErrorExit {
  */
 export function errorExit(command: string, error: unknown, hook: boolean): ErrorExit {
   if (hook) return { code: EXIT_CODES.ok, message: "" };
+  if (error instanceof ReportedFailure) return { code: EXIT_CODES.failure, message: "" };
   if (error instanceof UsageError) {
     return {
       code: EXIT_CODES.usage,

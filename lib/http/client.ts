@@ -11,6 +11,7 @@ import { baseName } from "../fs/_path.ts";
 import { VERSION } from "../version.ts";
 import { multipartBlob, multipartStream } from "./_multipart_body.ts";
 import { preparedBytes, preparedStream, SMALL_UPLOAD_BYTES } from "./_upload_content.ts";
+import { describeNetworkError } from "./_network_error.ts";
 import { ENDPOINTS } from "./_wire.ts";
 
 /** What `GET /api/health` told us. */
@@ -37,6 +38,38 @@ export type HttpOutcome =
     location?: string;
   }
   | { kind: "network"; error: string };
+
+/** What {@linkcode AgnesClient.checkServer} found. */
+export type ServerCheck =
+  | {
+    reachable: true;
+    /** What the health check said. */
+    info: ServerInfo;
+    /** Whether the token passed: `accepted`, `rejected` (401/403), or the unexpected outcome. */
+    token: "accepted" | "rejected" | HttpOutcome;
+  }
+  | { reachable: false; /** Why not, with the URL. */ error: string };
+
+/** What the health check's headers say of the server. */
+function serverInfoOf(headers: Headers): ServerInfo {
+  const header = (name: string) => headers.get(name) ?? undefined;
+  const accepts = new Set(
+    (header("x-agnes-accepts") ?? "").split(",").map((item) => item.trim()).filter(Boolean),
+  );
+  const info: ServerInfo = { accepts };
+  const [min, latest] = [header("x-agnes-min-version"), header("x-agnes-latest-version")];
+  if (min !== undefined) info.minVersion = min;
+  if (latest !== undefined) info.latestVersion = latest;
+  return info;
+}
+
+/** What the empty-upload probe says of the token. */
+function tokenVerdict(probe: HttpOutcome): "accepted" | "rejected" | HttpOutcome {
+  if (probe.kind !== "http") return probe;
+  if (probe.status === 401 || probe.status === 403) return "rejected";
+  if (probe.status === 422 || probe.status === 400 || probe.status < 300) return "accepted";
+  return probe;
+}
 
 /** The slowest link an upload's time-out allows for, in bytes per second. */
 const SLOW_LINK_BYTES_PER_S = 256 * 1024;
@@ -130,7 +163,7 @@ export class AgnesClient implements Disposable {
    * forever.
    */
   #fetch(path: string, init: RequestInit, bodyBytes = 0): Promise<Response> {
-    const timeoutMs = this.#options.timeoutMs + Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
+    const timeoutMs = this.#timeoutFor(bodyBytes);
     return fetch(`${this.#base}${path}`, {
       ...init,
       headers: {
@@ -146,6 +179,7 @@ export class AgnesClient implements Disposable {
 
   /** Sends a request and reports its status and the headers push acts on. */
   async #request(path: string, init: RequestInit, bodyBytes = 0): Promise<HttpOutcome> {
+    const timeoutMs = this.#timeoutFor(bodyBytes);
     try {
       const response = await this.#fetch(path, init, bodyBytes);
       await response.body?.cancel(); // the status is what we need; free the connection
@@ -156,9 +190,14 @@ export class AgnesClient implements Disposable {
       if (location !== undefined) outcome.location = location;
       return outcome;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = `${describeNetworkError(error, timeoutMs)} (${this.#options.server}${path})`;
       return { kind: "network", error: message.replaceAll(this.#options.token, "[token]") };
     }
+  }
+
+  /** The time-out for a request with a body of `bodyBytes`: 1 s more per 256 KiB. */
+  #timeoutFor(bodyBytes: number): number {
+    return this.#options.timeoutMs + Math.ceil(bodyBytes / SLOW_LINK_BYTES_PER_S) * 1000;
   }
 
   /** `GET /api/health`; a failure reads as a server with no capabilities. */
@@ -166,19 +205,34 @@ export class AgnesClient implements Disposable {
     try {
       const response = await this.#fetch(ENDPOINTS.health, {});
       await response.body?.cancel();
-      const header = (name: string) => response.headers.get(name) ?? undefined;
-      const accepts = new Set(
-        (header("x-agnes-accepts") ?? "").split(",").map((item) => item.trim()).filter(Boolean),
-      );
-      const info: ServerInfo = { accepts };
-      const min = header("x-agnes-min-version");
-      const latest = header("x-agnes-latest-version");
-      if (min !== undefined) info.minVersion = min;
-      if (latest !== undefined) info.latestVersion = latest;
-      return info;
+      return serverInfoOf(response.headers);
     } catch {
       return { accepts: new Set() };
     }
+  }
+
+  /**
+   * What `status` asks: whether the server answers its health check (and
+   * what it says of itself), and whether it takes the token. The token probe
+   * is an upload with no file part: refused before anything is stored, with
+   * 401 for a bad token and 422 (missing part) for a good one.
+   */
+  async checkServer(): Promise<ServerCheck> {
+    let info: ServerInfo;
+    try {
+      const response = await this.#fetch(ENDPOINTS.health, {});
+      await response.body?.cancel();
+      info = serverInfoOf(response.headers);
+    } catch (error) {
+      const reason = describeNetworkError(error, this.#options.timeoutMs);
+      return { reachable: false, error: `${reason} (${this.#options.server}${ENDPOINTS.health})` };
+    }
+    const probe = await this.#request(ENDPOINTS.uploadSession, {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=agnes-probe" },
+      body: "--agnes-probe--\r\n",
+    });
+    return { reachable: true, info, token: tokenVerdict(probe) };
   }
 
   /**

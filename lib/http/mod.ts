@@ -34,6 +34,7 @@ export {
   AgnesClient,
   type AgnesClientOptions,
   type HttpOutcome,
+  type ServerCheck,
   type ServerInfo,
   type UploadOptions,
 } from "./client.ts";

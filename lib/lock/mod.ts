@@ -6,7 +6,8 @@
  * `acquire_lock.ts` takes a lock (the OS lock on the file at the path, with
  * an owner record) and `withLock` runs code under it; `held_lock.ts` releases
  * it; `owner_record.ts` is the record a holder writes; `_lock_file.ts` opens
- * and locks the file without ever following what sits at the path.
+ * and locks the file without ever following what sits at the path;
+ * `inspect_lock.ts` says who holds a lock, for `status`.
  *
  * May import: `fs/`, `format/`. Imported by `store/`, `push/` and above.
  *
@@ -29,4 +30,5 @@
 
 export { acquireLock, type LockOptions, LockTimeoutError, withLock } from "./acquire_lock.ts";
 export { HeldLock } from "./held_lock.ts";
+export { inspectLock, type LockState } from "./inspect_lock.ts";
 export { type LockOwner, readLockOwner } from "./owner_record.ts";

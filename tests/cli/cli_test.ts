@@ -9,6 +9,8 @@ const COMMANDS = [
   "unmark-private",
   "statusline",
   "push",
+  "install",
+  "status",
   "login",
   "serve",
 ];

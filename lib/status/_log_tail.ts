@@ -1,0 +1,44 @@
+/**
+ * Reading a log's size and its last rows, in one streamed pass.
+ *
+ * @module
+ */
+
+import { readLines } from "../fs/_read_lines.ts";
+
+/** A log's row count and its last rows, split into fields. */
+export interface LogTail {
+  /** Rows in the log. */
+  total: number;
+  /** The last rows, oldest first, each split at TAB. */
+  last: string[][];
+}
+
+/**
+ * Counts a log's rows and keeps the last `keep` of them; a missing log is
+ * empty. Rows that cannot be read are counted and skipped.
+ *
+ * @throws {RefusedFileError} when the log is not a regular file.
+ *
+ * @example
+ * ```ts
+ * import { readLogTail } from "./_log_tail.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "1\ta\n2\tb\n3\tc\n");
+ * deepStrictEqual(await readLogTail(path, 2), { total: 3, last: [["2", "b"], ["3", "c"]] });
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readLogTail(path: string, keep: number): Promise<LogTail> {
+  let total = 0;
+  const last: string[][] = [];
+  for await (const row of readLines(path)) {
+    total++;
+    if (!row.ok) continue;
+    last.push(row.text.split("\t"));
+    if (last.length > keep) last.shift();
+  }
+  return { total, last };
+}
