@@ -15,6 +15,7 @@
  */
 
 import { errorExit, EXIT_CODES } from "./lib/cli/_exit_code.ts";
+import { closest } from "./lib/cli/_suggest.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A command: what it does, and how to load it. */
@@ -82,8 +83,14 @@ Commands:
 ${lines.join("\n")}
 
 Options:
-  -h, --help     Show help (also: agnes-sessions <command> --help)
-  -V, --version  Show the version`;
+  -h, --help     Show help (also: agnes-sessions help <command>, or <command> --help)
+  -V, --version  Show the version
+
+Examples:
+  agnes-sessions login --server https://agnes.example.com
+  agnes-sessions install
+  agnes-sessions status
+  agnes-sessions help push`;
 }
 
 function wantsHelp(args: readonly string[]): boolean {
@@ -105,19 +112,21 @@ function wantsHelp(args: readonly string[]): boolean {
  * ```
  */
 export async function main(args: string[]): Promise<number> {
-  const [name, ...rest] = args;
-  if (name === "--version" || name === "-V") {
+  const [first, ...others] = args;
+  if (first === "--version" || first === "-V") {
     console.log(`agnes-sessions ${VERSION}`);
     return EXIT_CODES.ok;
   }
-  if (name === "--help" || name === "-h" || name === "help") {
+  const asksHelp = first === "--help" || first === "-h" || first === "help";
+  if (asksHelp && (first !== "help" || others.length === 0)) {
     console.log(toolHelp());
     return EXIT_CODES.ok;
   }
+  // `help <command>` is `<command> --help`.
+  const [name, rest] = first === "help" ? [others[0], ["--help"]] : [first, others];
   const command = name === undefined ? undefined : COMMANDS[name];
   if (command === undefined) {
-    const problem = name === undefined ? "No command given" : `Unknown command '${name}'`;
-    console.error(`agnes-sessions: ${problem}. See 'agnes-sessions --help'.`);
+    console.error(`agnes-sessions: ${unknownCommand(name)}. See 'agnes-sessions --help'.`);
     return EXIT_CODES.usage;
   }
   try {
@@ -133,6 +142,13 @@ export async function main(args: string[]): Promise<number> {
     if (message !== "") console.error(message);
     return code;
   }
+}
+
+/** What to say of a command that is not one, with the likely one it was meant to be. */
+function unknownCommand(name: string | undefined): string {
+  if (name === undefined) return "No command given";
+  const meant = closest(name, Object.keys(COMMANDS));
+  return `Unknown command '${name}'${meant ? ` (did you mean '${meant}'?)` : ""}`;
 }
 
 if (import.meta.main) {

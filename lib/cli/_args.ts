@@ -6,6 +6,8 @@
  * @module
  */
 
+import { closest } from "./_suggest.ts";
+
 /**
  * A usage error: exit code 2 with a one-line message and a pointer to `--help`.
  *
@@ -47,12 +49,19 @@ export interface ParseOptions {
   onUnknown?: (arg: string) => void;
 }
 
+/** The usage error for an unknown option, with the likely one it was meant to be. */
+function unknownOption(arg: string, options: OptionTypes): UsageError {
+  const name = arg.split("=")[0]!;
+  const meant = closest(name, [...Object.keys(options).map((option) => `--${option}`), "--help"]);
+  return new UsageError(`Unknown option ${name}${meant ? ` (did you mean ${meant}?)` : ""}`);
+}
+
 /**
  * Parses `--flag`, `--name value`, `--name=value`, `-h` (as `--help`) and
  * `--` (everything after it is positional).
  *
- * @throws {UsageError} for an unknown option, a missing value, or a value
- * given to a flag.
+ * @throws {UsageError} for an unknown option (naming the likely one), a
+ * missing value, or a value given to a flag.
  *
  * @example
  * ```ts
@@ -88,7 +97,7 @@ export function parseCommandArgs<T extends OptionTypes>(
     const name = arg === "-h" ? "help" : arg.slice(2, equals === -1 ? undefined : equals);
     const type = options[name];
     if (!arg.startsWith("--") && arg !== "-h" || type === undefined) {
-      if (parse.onUnknown === undefined) throw new UsageError(`Unknown option ${arg}`);
+      if (parse.onUnknown === undefined) throw unknownOption(arg, options);
       parse.onUnknown(arg);
       continue;
     }
