@@ -90,6 +90,8 @@ export {
 export {
   checkUploadPath,
   type PathVerdict,
+  type PlannedEntry,
+  type PlanOptions,
   planPush,
   push,
   type PushClient,

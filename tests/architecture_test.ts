@@ -24,7 +24,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "push": ["http", "store", "lock", "config", "claude", "fs", "format", "version.ts"],
   "cli": ["fs"],
   "install": ["claude", "store", "fs", "format"],
-  "status": ["install", "http", "config", "store", "lock", "fs", "format"],
+  "status": ["install", "http", "config", "store", "lock", "cli", "fs", "format"],
   "commands": [
     "cli",
     "status",

@@ -27,7 +27,12 @@ Options:
                    background process, and return at once (the SessionEnd hook): it
                    also sends sessions whose hooks never fired
   --verbose        Explain each step on stderr
-  -h, --help       Show this help`;
+  -h, --help       Show this help
+
+Examples:
+  echo '{"session_id":"8f3c","transcript_path":"/home/me/.claude/projects/-w/8f3c.jsonl"}' \\
+    | agnes-sessions capture-session --verbose
+  agnes-sessions capture-session --push      # what the SessionEnd hook runs`;
 
 /**
  * Starts a detached `push --quiet --scan` of `workspace` (every stdio stream

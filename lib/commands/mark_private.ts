@@ -16,13 +16,29 @@ export const help = `Usage: agnes-sessions mark-private [SESSION_ID] [--workspac
 
 Marks a session private: it is never queued by capture-session and never
 uploaded by push. The id defaults to $CLAUDE_CODE_SESSION_ID, then
-$CLAUDE_SESSION_ID. Marking twice is fine.`;
+$CLAUDE_SESSION_ID. Marking twice is fine. This is what /agnes-private runs.
+
+Options:
+  --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
+                   the nearest folder up with our files in .claude/, the current folder)
+  -h, --help       Show this help
+
+Examples:
+  agnes-sessions mark-private 8f3c2a1e-5b6d-4c7e-9f01-23456789abcd
+  CLAUDE_CODE_SESSION_ID=8f3c2a1e agnes-sessions mark-private`;
 
 /** Help text for `unmark-private`. */
 export const unmarkHelp = `Usage: agnes-sessions unmark-private [SESSION_ID] [--workspace DIR]
 
-Removes a session from the private list. The id defaults to
-$CLAUDE_CODE_SESSION_ID, then $CLAUDE_SESSION_ID.`;
+Removes a session from the private list: the next push uploads it. The id
+defaults to $CLAUDE_CODE_SESSION_ID, then $CLAUDE_SESSION_ID.
+
+Options:
+  --workspace DIR  Workspace folder (default: as for mark-private)
+  -h, --help       Show this help
+
+Examples:
+  agnes-sessions unmark-private 8f3c2a1e-5b6d-4c7e-9f01-23456789abcd`;
 
 /** The session id from the argument or the environment; throws when none is given. */
 function sessionIdFrom(args: string[], action: string): { id: string; workspace: Workspace } {

@@ -14,7 +14,7 @@ import { resolvePath } from "../fs/_path.ts";
 import { AgnesClient } from "../http/client.ts";
 import { planPush } from "../push/plan.ts";
 import { push } from "../push/push.ts";
-import type { PushReport } from "../push/report.ts";
+import { planJson, planLines, printWarnings, reportJson, reportLines } from "./_push_output.ts";
 import { Workspace } from "../store/workspace.ts";
 
 const encoder = new TextEncoder();
@@ -48,7 +48,13 @@ Options:
   --allow-insecure     Allow sending the token over plain http to a non-loopback host
   --no-gzip            Never gzip uploads (also: AGNES_PUSH_NO_GZIP=1)
   --detach             Run in the background and return at once (for hooks)
-  -h, --help           Show this help`;
+  -h, --help           Show this help
+
+Examples:
+  agnes-sessions push
+  agnes-sessions push --dry-run --scan
+  agnes-sessions push --json --quiet
+  agnes-sessions push --retry-failed`;
 
 const OPTIONS = {
   "server": "string",
@@ -65,78 +71,27 @@ const OPTIONS = {
   "detach": "boolean",
 } as const;
 
-/** The `--json` object: the report under the snake_case keys scripts rely on. */
-function reportJson(report: PushReport): Record<string, unknown> {
-  return {
-    sessions: report.sessions,
-    local_md: report.localMd,
-    errors: report.errors,
-    private_skipped: report.privateSkipped,
-    dropped_permanent: report.droppedPermanent,
-    requeued: report.requeued,
-    requeue_reasons: report.requeueReasons,
-    already_uploaded: report.alreadyUploaded,
-    scanned: report.scanned,
-    stopped: report.stopped,
-  };
+/** Prints what `--dry-run` found, touching nothing. */
+async function dryRun(
+  workspace: Workspace,
+  values: { server?: string; json?: boolean; quiet?: boolean; scan?: boolean },
+  allowedRoots: string[],
+): Promise<void> {
+  const plan = await planPush(workspace, {
+    server: resolveServer(values.server),
+    allowedRoots,
+    scan: values.scan ?? false,
+  });
+  if (values.json) console.log(JSON.stringify(planJson(plan), null, 2));
+  else console.log(planLines(plan, values.quiet ?? false).join("\n"));
 }
 
-function printReport(report: PushReport): void {
-  console.log(`Uploaded ${report.sessions} sessions`); // the reference's wording, kept for scripts
-  if (report.privateSkipped > 0) {
-    console.log(
-      `Skipped ${report.privateSkipped} private session(s) (see .claude/agnes-sessions-private-skipped.txt)`,
-    );
-  }
-  if (report.requeued > 0) {
-    console.log(
-      `Requeued ${report.requeued} session(s) for the next push (${
-        report.requeueReasons.join(", ")
-      })`,
-    );
-  }
-  if (report.droppedPermanent > 0) {
-    console.log(
-      `Dropped ${report.droppedPermanent} session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)`,
-    );
-  }
-  if (report.localMd) console.log("Uploaded CLAUDE.local.md");
-}
-
-async function dryRun(workspace: Workspace, json: boolean): Promise<void> {
-  const plan = await planPush(workspace);
-  if (json) {
-    console.log(JSON.stringify(
-      {
-        dry_run: true,
-        would_upload: { sessions: plan.sessions, local_md: plan.localMd },
-        would_skip_private: plan.privateSkips.map(({ sessionId, path }) => ({
-          session_id: sessionId,
-          path,
-        })),
-        summary: {
-          sessions_count: plan.sessions.length,
-          private_skipped_count: plan.privateSkips.length,
-          local_md_present: plan.localMd !== null,
-          uploaded_log: plan.uploadedLog,
-        },
-      },
-      null,
-      2,
-    ));
-    return;
-  }
-  console.log(`Dry run - would upload ${plan.sessions.length} session file(s)`);
-  for (const path of plan.sessions) console.log(`  ${path}`);
-  if (plan.privateSkips.length > 0) {
-    console.log(`Would skip ${plan.privateSkips.length} private session(s):`);
-    for (const { sessionId, path } of plan.privateSkips) console.log(`  [${sessionId}] ${path}`);
-  }
-  console.log(
-    plan.localMd === null
-      ? "No CLAUDE.local.md to upload"
-      : `Would upload CLAUDE.local.md  (${plan.localMd})`,
-  );
+/** Progress on stderr, for a person watching a terminal push many uploads. */
+function progressLine(done: number, total: number): void {
+  if (total < 10) return;
+  let text = `\rUploading ${done}/${total}\x1b[K`;
+  if (done === total) text += "\r\x1b[K"; // leave a clean line for the summary
+  Deno.stderr.writeSync(encoder.encode(text));
 }
 
 /** Runs `push`. */
@@ -152,13 +107,14 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   const workspace = Workspace.resolve(values.workspace);
-  if (values["dry-run"]) return await dryRun(workspace, values.json ?? false);
+  const allowedRoots = [projectsRoot(), ...(values["allow-path"] ?? []).map(resolvePath)];
+  if (values["dry-run"]) return await dryRun(workspace, values, allowedRoots);
 
   const server = resolveServer(values.server);
   const token = resolveToken();
   if (token === undefined) {
     throw new ConfigurationError(
-      "Cannot push: no token configured. Run 'agnes-sessions login --server URL' (or set AGNES_TOKEN)",
+      `Cannot push: no token is configured. Run "agnes-sessions login --server ${server}" (or set AGNES_TOKEN)`,
     );
   }
   assertSafeServer(server, values["allow-insecure"] ?? false);
@@ -170,21 +126,12 @@ export async function run(args: string[]): Promise<void> {
   const report = await push({
     workspace,
     client,
-    allowedRoots: [projectsRoot(), ...(values["allow-path"] ?? []).map(resolvePath)],
+    allowedRoots,
     concurrency,
     gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
     retryFailed: values["retry-failed"] ?? false,
     scan: values.scan ?? false,
-    ...(progress
-      ? {
-        onProgress: (done: number, total: number) => {
-          if (total < 10) return;
-          let text = `\rUploading ${done}/${total}\x1b[K`;
-          if (done === total) text += "\r\x1b[K"; // leave a clean line for the summary
-          Deno.stderr.writeSync(encoder.encode(text));
-        },
-      }
-      : {}),
+    ...(progress ? { onProgress: progressLine } : {}),
   });
   if (report === null) {
     if (!quiet && !json && Deno.stderr.isTerminal()) {
@@ -193,11 +140,7 @@ export async function run(args: string[]): Promise<void> {
     return;
   }
   if (json) console.log(JSON.stringify(reportJson(report)));
-  else if (!quiet) printReport(report);
-  for (const error of report.errors) {
-    console.error(
-      `warn: ${error.file}: ${"status" in error ? `HTTP ${error.status}` : error.error}`,
-    );
-  }
+  else if (!quiet) console.log(reportLines(report).join("\n"));
+  printWarnings(report.errors, server);
   if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
 }

@@ -19,7 +19,11 @@ Options:
   --data DIR           Where to store uploads (default ./agnes-data)
   --port N             Port (default 8000; 0 picks a free one)
   --hostname HOST      Address to bind (default 127.0.0.1)
-  --max-upload-mb N    Upload and decompressed size limit in MiB (default 50)`;
+  --max-upload-mb N    Upload and decompressed size limit in MiB (default 50)
+  -h, --help           Show this help
+
+Examples:
+  agnes-sessions serve --port 8000 --data ./agnes-data --token s3cret=ana`;
 
 /** Runs `serve` until SIGINT or SIGTERM. */
 export async function run(args: string[]): Promise<void> {

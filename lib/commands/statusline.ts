@@ -14,7 +14,15 @@ export const help = `Usage: agnes-sessions statusline [--workspace DIR]
 
 Claude Code statusLine command. Reads the status-line JSON from stdin and
 prints "${PRIVATE_INDICATOR}" when its session_id is on the private list,
-else nothing. Never creates files, never prints errors, always exits 0.`;
+else nothing. Never creates files, never prints errors, always exits 0.
+
+Options:
+  --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
+                   the nearest folder up with our files in .claude/, the current folder)
+  -h, --help       Show this help
+
+Examples:
+  echo '{"session_id":"8f3c2a1e"}' | agnes-sessions statusline`;
 
 /** Runs the status line. Never throws. */
 export async function run(args: string[]): Promise<void> {

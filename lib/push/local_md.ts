@@ -55,14 +55,41 @@ async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
-/** The file's bytes, redacted; or the reason it may not be sent. */
-function readForUpload(path: string): Uint8Array<ArrayBuffer> | string {
+/** `CLAUDE.local.md` as it would be sent: redacted, with the digest the ledger keeps. */
+export interface PreparedLocalMd {
+  /** The redacted bytes. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Their SHA-256, hex. */
+  digest: string;
+}
+
+/**
+ * Reads `CLAUDE.local.md` at `path` for upload (a regular file of at most
+ * 1 MiB), redacted, with its digest; or the reason it may not be sent.
+ *
+ * @example
+ * ```ts
+ * import { prepareLocalMd } from "./local_md.ts";
+ * import { deepStrictEqual, match } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/CLAUDE.local.md`, "# notes\n");
+ * const prepared = await prepareLocalMd(`${dir}/CLAUDE.local.md`);
+ * deepStrictEqual(typeof prepared === "string" ? prepared : prepared.digest.length, 64);
+ * await Deno.symlink(`${dir}/CLAUDE.local.md`, `${dir}/link.md`);
+ * match(String(await prepareLocalMd(`${dir}/link.md`)), /symbolic link/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function prepareLocalMd(path: string): Promise<PreparedLocalMd | string> {
+  let bytes: Uint8Array<ArrayBuffer>;
   try {
-    const bytes = readFileBounded(path, SMALL_FILE_LIMIT) ?? new Uint8Array();
-    return new Uint8Array(redactJwtBytes(bytes, true).output);
+    const read = readFileBounded(path, SMALL_FILE_LIMIT) ?? new Uint8Array();
+    bytes = new Uint8Array(redactJwtBytes(read, true).output);
   } catch (error) {
     return `not uploaded: ${error instanceof Error ? error.message : String(error)}`;
   }
+  return { bytes, digest: await sha256Hex(bytes) };
 }
 
 /**
@@ -96,12 +123,12 @@ function readForUpload(path: string): Uint8Array<ArrayBuffer> | string {
  */
 export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
   const { client } = run.options;
-  const bytes = readForUpload(path);
-  if (typeof bytes === "string") {
-    run.report.errors.push({ file: NAME, error: bytes });
+  const prepared = await prepareLocalMd(path);
+  if (typeof prepared === "string") {
+    run.report.errors.push({ file: NAME, error: prepared });
     return;
   }
-  const digest = await sha256Hex(bytes);
+  const { bytes, digest } = prepared;
   if (await run.ledger.localMdDigest() === digest) return; // sent to this server already
   const answer = await client.uploadLocalMd(new TextDecoder().decode(bytes));
   if (classifyOutcome(answer) === "success") {

@@ -14,7 +14,7 @@
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
- * deepStrictEqual((await planPush(workspace)).localMd, null);
+ * deepStrictEqual((await planPush(workspace, { server: "https://a.example", allowedRoots: [] })).localMd, null);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  *
@@ -23,6 +23,6 @@
 
 export { checkUploadPath, type PathVerdict } from "./path_safety.ts";
 export type { PushClient, PushOptions } from "./options.ts";
-export { planPush, type PushPlan } from "./plan.ts";
+export { type PlannedEntry, type PlanOptions, planPush, type PushPlan } from "./plan.ts";
 export { push } from "./push.ts";
 export type { PushError, PushReport } from "./report.ts";

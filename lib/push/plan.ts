@@ -1,28 +1,95 @@
 /**
- * What `push --dry-run` shows: what a push would upload and skip, read from
- * the recovery snapshots and the live queue without consuming or locking
- * anything.
+ * What `push --dry-run` shows: exactly what a push would upload now, and
+ * apart from it what it would skip and why (private, refused, not there yet,
+ * already uploaded to this server), read from the recovery snapshots and the
+ * live queue (and, with `scan`, Claude Code's projects folder) without
+ * consuming, locking or sending anything.
  *
  * @module
  */
 
+import { projectsRoot } from "../claude/projects.ts";
+import { belongsTo, findTranscripts } from "../claude/transcripts.ts";
 import { readQueueFile } from "../store/queue_reader.ts";
 import { dedupeEntries, type QueueEntry } from "../store/queue_entry.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import { listSnapshots } from "../store/snapshot.ts";
+import { UploadLedger } from "../store/upload_ledger.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { findLocalMd } from "./local_md.ts";
+import { findLocalMd, prepareLocalMd } from "./local_md.ts";
+import { checkUploadPath } from "./path_safety.ts";
+
+/** A queued entry, as a plan lists it. */
+export interface PlannedEntry {
+  /** The session id (empty for legacy rows). */
+  sessionId: string;
+  /** The transcript. */
+  path: string;
+}
 
 /** What a dry run would do. */
 export interface PushPlan {
-  /** Paths that would be uploaded, in order. */
-  sessions: string[];
-  /** Private entries that would be skipped. */
-  privateSkips: { sessionId: string; path: string }[];
-  /** `CLAUDE.local.md`, when present. */
+  /** What a push would upload now, in order. */
+  upload: PlannedEntry[];
+  /** Private sessions it would skip (and log). */
+  privateSkips: PlannedEntry[];
+  /** Entries it would refuse for good (failed log), with the reason. */
+  refused: (PlannedEntry & { reason: string })[];
+  /** Transcripts not there yet: they stay queued. */
+  missing: PlannedEntry[];
+  /** Transcripts already sent unchanged to this server. */
+  alreadyUploaded: PlannedEntry[];
+  /** `CLAUDE.local.md` when it would be uploaded, else `null`. */
   localMd: string | null;
+  /** Why `CLAUDE.local.md` would not be uploaded, when it is there but refused. */
+  localMdRefused: string | null;
   /** The uploaded log's path. */
   uploadedLog: string;
+}
+
+/** Options for {@linkcode planPush}. */
+export interface PlanOptions {
+  /** The server whose upload ledger says what was already sent. */
+  server: string;
+  /** Folders transcripts may be uploaded from. */
+  allowedRoots: readonly string[];
+  /** Include what `push --scan` would find. */
+  scan?: boolean;
+  /** Claude Code's projects folder, for `scan`. */
+  projectsRoot?: string;
+}
+
+async function queuedEntries(workspace: Workspace): Promise<QueueEntry[]> {
+  const files = [...await listSnapshots(workspace), workspace.file("queue")];
+  const entries: QueueEntry[] = [];
+  for (const file of files) entries.push(...(await readQueueFile(file)).entries);
+  return entries;
+}
+
+function scannedEntries(workspace: Workspace, options: PlanOptions, queued: QueueEntry[]) {
+  const inBatch = new Set(queued.map((entry) => entry.path));
+  return findTranscripts(options.projectsRoot ?? projectsRoot(), workspace.root)
+    .filter((found) => !inBatch.has(found.path) && belongsTo(found, workspace.root))
+    .map((found) => ({ sessionId: found.sessionId, path: found.path, stamp: "" }));
+}
+
+/** Sorts one entry into the plan, as a push would decide it. */
+async function classify(plan: PushPlan, entry: QueueEntry, context: {
+  privateIds: Set<string>;
+  ledger: UploadLedger;
+  allowedRoots: readonly string[];
+}): Promise<void> {
+  const planned = { sessionId: entry.sessionId, path: entry.path };
+  if (entry.sessionId !== "" && context.privateIds.has(entry.sessionId)) {
+    return void plan.privateSkips.push(planned);
+  }
+  const verdict = await checkUploadPath(entry.path, context.allowedRoots);
+  if (!verdict.ok && verdict.reason === "missing") return void plan.missing.push(planned);
+  if (!verdict.ok) return void plan.refused.push({ ...planned, reason: verdict.reason });
+  if (await context.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
+    return void plan.alreadyUploaded.push(planned);
+  }
+  plan.upload.push(planned);
 }
 
 /**
@@ -34,28 +101,39 @@ export interface PushPlan {
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
- * deepStrictEqual((await planPush(workspace)).sessions, []);
+ * const plan = await planPush(workspace, { server: "https://agnes.example.com", allowedRoots: [] });
+ * deepStrictEqual([plan.upload, plan.localMd], [[], null]);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function planPush(workspace: Workspace): Promise<PushPlan> {
-  const privateIds = await readPrivateList(workspace);
-  const files = [...await listSnapshots(workspace), workspace.file("queue")];
-  const entries: QueueEntry[] = [];
-  for (const file of files) entries.push(...(await readQueueFile(file)).entries);
-  const localMd = findLocalMd(workspace);
+export async function planPush(workspace: Workspace, options: PlanOptions): Promise<PushPlan> {
   const plan: PushPlan = {
-    sessions: [],
+    upload: [],
     privateSkips: [],
-    localMd: localMd ?? null,
+    refused: [],
+    missing: [],
+    alreadyUploaded: [],
+    localMd: null,
+    localMdRefused: null,
     uploadedLog: workspace.file("uploadedLog"),
   };
-  for (const entry of dedupeEntries(entries)) {
-    if (entry.sessionId !== "" && privateIds.has(entry.sessionId)) {
-      plan.privateSkips.push({ sessionId: entry.sessionId, path: entry.path });
-    } else {
-      plan.sessions.push(entry.path);
-    }
-  }
+  const context = {
+    privateIds: await readPrivateList(workspace),
+    ledger: new UploadLedger(workspace, options.server),
+    allowedRoots: options.allowedRoots,
+  };
+  const queued = await queuedEntries(workspace);
+  const scanned = options.scan ? scannedEntries(workspace, options, queued) : [];
+  for (const entry of dedupeEntries([...queued, ...scanned])) await classify(plan, entry, context);
+  await planLocalMd(plan, workspace, context.ledger);
   return plan;
+}
+
+/** `CLAUDE.local.md` goes into the plan when a push would send it: readable, and changed since it was last sent. */
+async function planLocalMd(plan: PushPlan, workspace: Workspace, ledger: UploadLedger) {
+  const path = findLocalMd(workspace);
+  if (path === undefined) return;
+  const prepared = await prepareLocalMd(path);
+  if (typeof prepared === "string") plan.localMdRefused = prepared;
+  else if (await ledger.localMdDigest() !== prepared.digest) plan.localMd = path;
 }

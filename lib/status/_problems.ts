@@ -5,6 +5,7 @@
  * @module
  */
 
+import { counted } from "../cli/_style.ts";
 import { parseTimestamp } from "../format/_timestamp.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import type { Problem, StatusReport } from "./status_report.ts";
@@ -45,21 +46,25 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
     report.snapshots.count > 0 && !pushRunning && ageMs(report.snapshots.oldest, now) > 10 * MINUTE
   ) {
     problems.push({
-      problem: `a push stopped before it finished (${report.snapshots.count} snapshot(s) left)`,
+      problem: `a push stopped before it finished (${
+        counted(report.snapshots.count, "snapshot")
+      } left)`,
       fix: 'run "agnes-sessions push" to finish it; nothing in them is lost',
     });
   }
   if (report.queue.requeued > 0 && ageMs(report.queue.oldestFailure, now) > 24 * 60 * MINUTE) {
     problems.push({
-      problem:
-        `${report.queue.requeued} queued session(s) have failed to upload since ${report.queue.oldestFailure}`,
+      problem: `${
+        counted(report.queue.requeued, "queued session")
+      } failing to upload since ${report.queue.oldestFailure}`,
       fix: 'run "agnes-sessions push" to see why (they are given up after 30 days)',
     });
   }
   if (report.failures.total > 0) {
     problems.push({
-      problem:
-        `${report.failures.total} session(s) were given up (see .claude/agnes-sessions-failed.txt)`,
+      problem: `${
+        counted(report.failures.total, "session")
+      } given up (see .claude/agnes-sessions-failed.txt)`,
       fix: 'run "agnes-sessions push --retry-failed" to try them again',
     });
   }

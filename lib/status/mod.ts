@@ -5,7 +5,7 @@
  * in Claude Code, and each problem with what to do (`collect_status.ts`,
  * report shape in `status_report.ts`). It writes nothing.
  *
- * May import: `install/`, `http/`, `config/`, `store/`, `lock/`, `fs/`,
+ * May import: `install/`, `http/`, `config/`, `store/`, `lock/`, `cli/`, `fs/`,
  * `format/`. Imported by `commands/`.
  *
  * @example

@@ -86,8 +86,8 @@ Deno.test("deno task demo captures, marks private and pushes against the loopbac
   }).output();
   const text = new TextDecoder().decode(output.stdout);
   assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
-  assertStringIncludes(text, "Uploaded 1 sessions");
-  assertStringIncludes(text, "Skipped 1 private session(s)");
+  assertStringIncludes(text, "Uploaded 1 session");
+  assertStringIncludes(text, "Skipped 1 private session");
   assertStringIncludes(text, '"auth":"[REDACTED-JWT]"');
   assertStringIncludes(text, "Cleaned up");
 });

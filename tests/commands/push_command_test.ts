@@ -40,9 +40,9 @@ Deno.test("push --dry-run uploads nothing, leaves the queue, and shows private s
   const before = await Deno.readTextFile(s.workspace.file("queue"));
   const text = await s.cli(["--dry-run"]);
   assertEquals(text.code, 0);
-  assertStringIncludes(text.stdout, "Dry run - would upload 1 session file(s)");
+  assertStringIncludes(text.stdout, "Dry run - would upload 1 session file");
   assertStringIncludes(text.stdout, `  ${a}`);
-  assertStringIncludes(text.stdout, `Would skip 1 private session(s):\n  [b] ${b}`);
+  assertStringIncludes(text.stdout, `Would skip 1 private session:\n  [b] ${b}`);
   assertStringIncludes(text.stdout, "No CLAUDE.local.md to upload");
   const json = JSON.parse((await s.cli(["--dry-run", "--json"])).stdout);
   assertEquals(json.dry_run, true);

@@ -74,7 +74,7 @@ const PROBLEMS: [string, (s: Setup) => Promise<Record<string, string> | void>, s
         "2026-01-01T00:00:00Z\ts\t403\t/t/s.jsonl\n",
       );
     },
-    "1 session(s) were given up",
+    "1 session given up",
     "push --retry-failed",
   ],
   [

@@ -40,7 +40,7 @@ Deno.test("push() logs 400, 403 and 413 as permanent failures, not requeued, and
   assertEquals(result.code, 0);
   assertStringIncludes(
     result.stdout,
-    "Dropped 3 session(s) with permanent failure (see .claude/agnes-sessions-failed.txt)",
+    "Dropped 3 sessions with permanent failure (see .claude/agnes-sessions-failed.txt)",
   );
   assertStringIncludes(result.stderr, "warn: ");
   const rows = await readRows(s.workspace.file("failedLog"));
@@ -111,7 +111,7 @@ Deno.test("push() requeues on 401 after one request (circuit breaker), and uploa
   const wrong = await s.cli(["--concurrency", "1"], { AGNES_TOKEN: "expired-token" });
   assertEquals(wrong.code, 0);
   assert(!wrong.stdout.includes("expired-token") && !wrong.stderr.includes("expired-token"));
-  assertStringIncludes(wrong.stdout, "Requeued 3 session(s) for the next push");
+  assertStringIncludes(wrong.stdout, "Requeued 3 sessions for the next push");
   const { entries } = await readQueueFile(s.workspace.file("queue"));
   assertEquals(entries.length, 3);
   assertEquals(entries.filter((entry) => entry.stamp !== "").length, 1); // only the one sent

@@ -16,7 +16,7 @@ Deno.test("push() uploads, then the queue is gone and the uploaded log has the p
   const path = await s.transcript("s1");
   await s.queue(["s1", path]);
   const result = await s.cli([]);
-  assertEquals([result.code, result.stdout, result.stderr], [0, "Uploaded 1 sessions\n", ""]);
+  assertEquals([result.code, result.stdout, result.stderr], [0, "Uploaded 1 session\n", ""]);
   assertEquals(await readIfExists(s.workspace.file("queue")), undefined);
   assertEquals(await listSnapshots(s.workspace), []);
   const [row] = await readRows(s.workspace.file("uploadedLog"));
@@ -53,8 +53,8 @@ Deno.test("push() skips and logs private entries without requeuing them; only th
   assertEquals(
     result.stdout,
     [
-      "Uploaded 1 sessions",
-      "Skipped 1 private session(s) (see .claude/agnes-sessions-private-skipped.txt)",
+      "Uploaded 1 session",
+      "Skipped 1 private session (see .claude/agnes-sessions-private-skipped.txt)",
       "",
     ].join("\n"),
   );
@@ -138,7 +138,7 @@ Deno.test("push --retry-failed gives permanent failures one more try", async () 
   assertEquals((await readRows(s.workspace.file("failedLog"))).length, 1);
   s.statuses.clear();
   const result = await s.cli(["--retry-failed"]);
-  assertEquals(result.stdout, "Uploaded 1 sessions\n");
+  assertEquals(result.stdout, "Uploaded 1 session\n");
   assertEquals(await Deno.readTextFile(s.workspace.file("failedLog")), "");
 });
 
@@ -157,7 +157,7 @@ Deno.test("push --retry-failed never drops failed-log rows it cannot read", asyn
     new Uint8Array([...unreadable, ...retryable]),
   );
   const result = await s.cli(["--retry-failed"]);
-  assertEquals(result.stdout, "Uploaded 1 sessions\n");
+  assertEquals(result.stdout, "Uploaded 1 session\n");
   const log = await Deno.readFile(s.workspace.file("failedLog"));
   assertEquals(log.subarray(0, unreadable.length), unreadable);
 });

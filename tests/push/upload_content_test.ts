@@ -44,7 +44,7 @@ Deno.test("push() redacts a large (streamed) transcript too, across read boundar
   const body = `${filler}${JWT}\n`.repeat(80); // ~5 MiB: over the in-memory limit
   await Deno.writeTextFile(path, body);
   await s.queue(["large", path]);
-  assertEquals((await s.cli(["--no-gzip"])).stdout, "Uploaded 1 sessions\n");
+  assertEquals((await s.cli(["--no-gzip"])).stdout, "Uploaded 1 session\n");
   const stored = new TextDecoder().decode((await s.receiver.stored()).get("large.jsonl"));
   assertEquals(stored, `${filler}[REDACTED-JWT]\n`.repeat(80));
 });

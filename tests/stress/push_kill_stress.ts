@@ -81,7 +81,7 @@ Deno.test(`push uploads a ${BIG_MIB} MiB transcript intact, plain and gzip`, asy
     file.close();
     await s.queue([name, path]);
     const result = await s.cli([...args]);
-    assertEquals(result.stdout, "Uploaded 1 sessions\n", result.stderr);
+    assertEquals(result.stdout, "Uploaded 1 session\n", result.stderr);
     const stored = await Deno.readFile(`${s.receiver.dataDir}/user_sessions/analyst/${name}.jsonl`);
     const source = await Deno.readFile(path);
     assert(source.length >= BIG_MIB * 1024 * 1024);
