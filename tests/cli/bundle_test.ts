@@ -9,6 +9,7 @@ import { readRows, type RunOptions, type RunResult, runScript } from "../_helper
 import { setup } from "../_push_setup.ts";
 import { RUN_FLAGS } from "../../lib/cli/_detach.ts";
 import { VERSION } from "../../lib/version.ts";
+import { BUNDLE, compileArgs, TARGETS } from "../../tools/compile.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -63,4 +64,18 @@ Deno.test("the built bundle captures, marks private, shows the status line and p
   assertEquals([report.sessions, report.private_skipped], [1, 1]);
   assertEquals([...(await harness.receiver.stored()).keys()], ["kept.jsonl"]);
   assertStringIncludes(await Deno.readTextFile(workspace.file("privateSkippedLog")), "hidden");
+});
+
+Deno.test("the compile task compiles the bundle the build task writes, with the flags the bundle is tested with and the detached push uses", async () => {
+  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const build = (config.tasks.build.command as string).split(" ");
+  assertEquals(build[build.indexOf("--output") + 1], BUNDLE);
+  assertEquals(config.tasks.compile.dependencies, ["build"]);
+  assertStringIncludes(config.tasks.compile.command, "tools/compile.ts");
+  for (const target of Object.keys(TARGETS)) {
+    const args = compileArgs(target);
+    assertEquals(args.slice(1, 1 + RUN_FLAGS.length), [...RUN_FLAGS]); // what runBundle runs with
+    assertEquals(args.at(-1), BUNDLE);
+  }
+  assertEquals(Object.keys(TARGETS).length, 5);
 });

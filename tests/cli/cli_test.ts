@@ -78,11 +78,32 @@ Deno.test("mod.ts runs the CLI when it is the main module", async () => {
   assertEquals(new TextDecoder().decode(output.stdout), `agnes-sessions ${VERSION}\n`);
 });
 
-Deno.test("deno task demo captures, marks private and pushes against the loopback receiver", async () => {
+/** The commands of the README's first code block, as a newcomer runs them. */
+async function readmeCommands(): Promise<string[]> {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const block = /```sh\n([\s\S]*?)```/.exec(readme)![1]!;
+  return block.trim().split("\n").map((line) => line.replace(/\s+#.*$/, ""));
+}
+
+Deno.test("the README starts a newcomer with two npx commands: the demo and the gate (which CI runs)", async () => {
+  assertEquals(await readmeCommands(), [
+    "npx -y deno@2.9.6 task demo",
+    "npx -y deno@2.9.6 task ci",
+  ]);
+  assertStringIncludes(
+    await Deno.readTextFile(new URL("../../.ci/run", import.meta.url)),
+    "exec deno task ci",
+  );
+});
+
+Deno.test("deno task demo, as the README runs it, captures, marks private and pushes against the loopback receiver", async () => {
+  const [demo] = await readmeCommands();
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", new URL("../../tools/demo.ts", import.meta.url).pathname],
+    args: demo!.split(" ").slice(3), // the task, run by the Deno running these tests (npx fetched the same)
+    cwd: new URL("../..", import.meta.url).pathname,
     stdout: "piped",
     stderr: "piped",
+    signal: AbortSignal.timeout(60_000),
   }).output();
   const text = new TextDecoder().decode(output.stdout);
   assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));

@@ -6,6 +6,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { runCli, TEST_TOKEN } from "../_helpers.ts";
 import { type Setup, setup } from "../_push_setup.ts";
+import { AgnesClient, push } from "../../mod.ts";
 
 async function pushWith(s: Setup, env: Record<string, string> = {}, args: string[] = []) {
   const result = await runCli(["push", "--workspace", s.workspace.root, ...args], {
@@ -40,7 +41,6 @@ Deno.test("push against a server that never answers says so with the URL, in its
     for await (const conn of silent) held.push(conn);
   })();
   try {
-    const { push, AgnesClient } = await import("../../mod.ts");
     using client = new AgnesClient({
       server: `http://127.0.0.1:${silent.addr.port}`,
       token: TEST_TOKEN,
