@@ -31,6 +31,7 @@ function unquote(value: string): string {
  * deepStrictEqual(await resolveServer("https://agnes.example.com/"), "https://agnes.example.com");
  * ```
  */
+// deno-lint-ignore require-await -- public API returns a Promise; a throw stays a rejection
 export async function resolveServer(flag?: string): Promise<string> {
   let server = flag || Deno.env.get("AGNES_SERVER");
   if (!server) {

@@ -23,6 +23,7 @@ import { ConfigurationError } from "./configuration_error.ts";
  * Deno.env.delete("AGNES_TOKEN");
  * ```
  */
+// deno-lint-ignore require-await -- public API returns a Promise; a throw stays a rejection
 export async function resolveToken(): Promise<string | undefined> {
   const fromEnv = Deno.env.get("AGNES_TOKEN");
   if (fromEnv) return fromEnv;
