@@ -2,6 +2,13 @@
  * A streaming `multipart/form-data` parser for the receiver: part contents
  * are handed on chunk by chunk as they arrive, never buffered whole.
  *
+ * Everything outside part content is capped ({@linkcode MULTIPART_LIMITS}):
+ * the preamble before the first boundary, the transport padding between a
+ * boundary and its line end, and a part's header section. Past a cap the
+ * parser throws at once. Each search resumes where the previous one stopped,
+ * so every byte is scanned a bounded number of times, and the bytes held
+ * between chunks never exceed a cap plus one chunk.
+ *
  * @module
  */
 
@@ -10,11 +17,34 @@ import { concatBytes } from "./_bytes.ts";
 /** The headers of one part, by lower-cased name. */
 export type PartHeaders = Map<string, string>;
 
-/** Where a part's content goes: a writer, or `undefined` to discard it. */
-export type PartSink = WritableStreamDefaultWriter<Uint8Array> | undefined;
+/**
+ * Where a part's content is written, chunk by chunk, then closed (or aborted
+ * when the body fails). A `WritableStreamDefaultWriter` is one.
+ */
+export interface PartWriter {
+  /** Takes the next chunk of the part's content. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** The part ended. */
+  close(): Promise<void>;
+  /** The body failed before the part ended. */
+  abort(reason?: unknown): Promise<void>;
+}
 
+/** Where a part's content goes: a writer, or `undefined` to discard it. */
+export type PartSink = PartWriter | undefined;
+
+/** The caps on what is not part content, in bytes. */
+export const MULTIPART_LIMITS = {
+  /** Bytes before the first boundary. */
+  preambleBytes: 16 * 1024,
+  /** Bytes between a boundary and the CRLF that ends its line (transport padding). */
+  boundaryLineBytes: 1024,
+  /** A part's header section. */
+  headerBytes: 16 * 1024,
+} as const;
+
+const CRLF = new Uint8Array([13, 10]);
 const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
-const MAX_HEADER_BYTES = 16 * 1024;
 
 function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0]!;
@@ -82,61 +112,95 @@ interface ParserState {
   readonly onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>;
   /** Bytes received and not yet consumed. */
   buffer: Uint8Array;
+  /** How much of `buffer` the current stage has searched without finding its mark. */
+  searched: number;
+  /** Preamble bytes skipped so far. */
+  preamble: number;
   stage: Stage;
   /** Where the current part's content goes. */
   sink: PartSink;
 }
 
-const CRLF = new Uint8Array([13, 10]);
+function malformed(problem: string): MultipartError {
+  return new MultipartError(`Cannot parse multipart body: ${problem}`);
+}
+
+/** Moves to `stage` with `rest` as the unconsumed bytes. */
+function enter(state: ParserState, stage: Stage, rest: Uint8Array): true {
+  state.stage = stage;
+  state.buffer = rest;
+  state.searched = 0;
+  return true;
+}
 
 /** Skips the preamble up to the first delimiter, keeping only a tail that may start one. */
 function stepPreamble(state: ParserState): boolean {
-  const at = indexOfSequence(state.buffer, state.delimiter);
+  const { buffer, delimiter } = state;
+  const at = indexOfSequence(buffer, delimiter);
+  const skipped = at === -1 ? Math.max(0, buffer.length - (delimiter.length - 1)) : at;
+  state.preamble += skipped;
+  if (state.preamble > MULTIPART_LIMITS.preambleBytes) { // bytes sent before the first `--<boundary>`
+    throw malformed(`no boundary in the first ${MULTIPART_LIMITS.preambleBytes} bytes`);
+  }
   if (at === -1) {
-    state.buffer = state.buffer.slice(Math.max(0, state.buffer.length - state.delimiter.length));
+    state.buffer = buffer.subarray(skipped);
     return false;
   }
-  state.buffer = state.buffer.subarray(at + state.delimiter.length);
-  state.stage = "after-boundary";
-  return true;
+  return enter(state, "after-boundary", buffer.subarray(at + delimiter.length));
 }
 
 /** After a delimiter: `--` ends the body; otherwise transport padding, then CRLF. */
 function stepAfterBoundary(state: ParserState): boolean {
-  if (state.buffer.length < 2) return false;
-  if (state.buffer[0] === 0x2d && state.buffer[1] === 0x2d) {
+  const { buffer } = state;
+  if (buffer.length < 2) return false;
+  if (buffer[0] === 0x2d && buffer[1] === 0x2d) {
     state.stage = "end";
     return false;
   }
-  const lineEnd = indexOfSequence(state.buffer, CRLF);
-  if (lineEnd === -1) return false;
-  state.buffer = state.buffer.subarray(lineEnd + 2);
-  state.stage = "headers";
-  return true;
-}
-
-/** Parses a part's header section (capped) and asks where its content goes. */
-async function stepHeaders(state: ParserState): Promise<boolean> {
-  const { buffer } = state;
-  const at = indexOfSequence(buffer, CRLF_CRLF);
-  const empty = buffer[0] === 13 && buffer[1] === 10;
-  if (at === -1 && !empty) {
-    if (buffer.length > MAX_HEADER_BYTES) {
-      throw new MultipartError("Cannot parse multipart body: part headers too long");
-    }
+  const cap = MULTIPART_LIMITS.boundaryLineBytes;
+  const lineEnd = indexOfSequence(buffer, CRLF, Math.max(0, state.searched - 1));
+  if (lineEnd > cap || (lineEnd === -1 && buffer.length > cap + 1)) {
+    throw malformed(`no line end within ${cap} bytes after a boundary`);
+  }
+  if (lineEnd === -1) {
+    state.searched = buffer.length;
     return false;
   }
-  const end = empty ? 0 : at;
+  return enter(state, "headers", buffer.subarray(lineEnd + 2));
+}
+
+/** The header lines of a part, by lower-cased name. */
+function parsePartHeaders(section: Uint8Array): PartHeaders {
   const headers: PartHeaders = new Map();
-  for (const line of new TextDecoder().decode(buffer.subarray(0, end)).split("\r\n")) {
+  for (const line of new TextDecoder().decode(section).split("\r\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) {
       headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
   }
-  state.buffer = buffer.subarray(end + (empty ? 2 : 4));
+  return headers;
+}
+
+/** Parses a part's header section (capped) and asks where its content goes. */
+async function stepHeaders(state: ParserState): Promise<boolean> {
+  const { buffer } = state;
+  const cap = MULTIPART_LIMITS.headerBytes;
+  let end = 0;
+  let skip = 2; // an empty header section is just its closing CRLF
+  if (buffer[0] !== 13 || buffer[1] !== 10) {
+    end = indexOfSequence(buffer, CRLF_CRLF, Math.max(0, state.searched - 3));
+    if (end > cap || (end === -1 && buffer.length > cap + 3)) {
+      throw malformed(`part headers longer than ${cap} bytes`);
+    }
+    if (end === -1) {
+      state.searched = buffer.length;
+      return false;
+    }
+    skip = 4;
+  }
+  const headers = parsePartHeaders(buffer.subarray(0, end));
+  enter(state, "body", buffer.subarray(end + skip));
   state.sink = await state.onPart(headers);
-  state.stage = "body";
   return true;
 }
 
@@ -147,17 +211,16 @@ async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
   if (at === -1) {
     const safe = Math.max(0, buffer.length - (final ? 0 : delimiter.length - 1));
     if (safe > 0) {
-      await state.sink?.write(buffer.slice(0, safe));
-      state.buffer = buffer.slice(safe);
+      await state.sink?.write(buffer.subarray(0, safe));
+      state.buffer = buffer.subarray(safe);
     }
     return false;
   }
-  if (at > 0) await state.sink?.write(buffer.slice(0, at));
-  await state.sink?.close();
+  if (at > 0) await state.sink?.write(buffer.subarray(0, at));
+  const sink = state.sink;
   state.sink = undefined;
-  state.buffer = buffer.subarray(at + delimiter.length);
-  state.stage = "after-boundary";
-  return true;
+  await sink?.close();
+  return enter(state, "after-boundary", buffer.subarray(at + delimiter.length));
 }
 
 /** One step of the parser; `true` when it consumed something and may step again. */
@@ -179,9 +242,11 @@ function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
 /**
  * Reads a multipart body, calling `onPart` with each part's headers; the
  * writer it returns receives the part's content and is closed at its end.
- * Resolves when the closing boundary has been read.
+ * Resolves when the closing boundary has been read (what follows it is left
+ * unread).
  *
- * @throws {MultipartError} for a malformed body.
+ * @throws {MultipartError} for a malformed body, or one past a cap of
+ * {@linkcode MULTIPART_LIMITS}.
  *
  * @example
  * ```ts
@@ -206,6 +271,8 @@ export async function parseMultipart(
     delimiter: new TextEncoder().encode(`\r\n--${boundary}`),
     onPart,
     buffer: CRLF, // so the first boundary has its CRLF too
+    searched: 0,
+    preamble: 0,
     stage: "preamble",
     sink: undefined,
   };
@@ -219,9 +286,7 @@ export async function parseMultipart(
       if (state.stage === "end") break;
     }
     while (await step(state, true));
-    if (state.stage !== "end") {
-      throw new MultipartError("Cannot parse multipart body: it ends early");
-    }
+    if (state.stage !== "end") throw malformed("it ends early");
   } catch (error) {
     await state.sink?.abort(error).catch(() => {});
     throw error;
