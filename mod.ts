@@ -113,6 +113,7 @@ export {
   JwtRedactionStream,
   type OutcomeClass,
   type ReceiverOptions,
+  type ReceiverServer,
   redactJwtBytes,
   serveReceiver,
   type ServeReceiverOptions,

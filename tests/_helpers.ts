@@ -1,6 +1,6 @@
 /** Shared helpers for the tests: temp workspaces and real CLI processes. */
 
-import { type ReceiverOptions, serveReceiver, Workspace } from "../mod.ts";
+import { serveReceiver, type ServeReceiverOptions, Workspace } from "../mod.ts";
 
 export const CLI = new URL("../cli.ts", import.meta.url).pathname;
 export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -116,9 +116,9 @@ export interface TestReceiver extends AsyncDisposable {
 export const TEST_TOKEN = "test-token-0123456789";
 export const TEST_USER = "analyst";
 
-/** Starts the real receiver for a test. */
+/** Starts the real receiver for a test (limits and hooks from `options`). */
 export async function startReceiver(
-  options: Partial<ReceiverOptions> = {},
+  options: Partial<ServeReceiverOptions> = {},
 ): Promise<TestReceiver> {
   const dataDir = await Deno.makeTempDir({ prefix: "agnes-data-" });
   let url = "";

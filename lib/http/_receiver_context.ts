@@ -58,6 +58,28 @@ export interface ReceiverContext {
 const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
 
 /**
+ * The user a request's `Authorization: Bearer <token>` header stands for,
+ * or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { userOf } from "./_receiver_context.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const tokens = new Map([["t0k3n", "alice"]]);
+ * deepStrictEqual(userOf(tokens, "Bearer t0k3n"), "alice");
+ * deepStrictEqual([userOf(tokens, "Bearer nope"), userOf(tokens, null)], [undefined, undefined]);
+ * ```
+ */
+export function userOf(
+  tokens: ReadonlyMap<string, string>,
+  authorization: string | null,
+): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+  return match ? tokens.get(match[1]!.trim()) : undefined;
+}
+
+/**
  * Settles the receiver's options.
  *
  * @throws {TypeError} for a user id that is not a safe folder name.

@@ -1,6 +1,7 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { gzip, startReceiver, TEST_TOKEN } from "../_helpers.ts";
 import { AgnesClient } from "../../mod.ts";
+import { head, RawClient, type RawResponse } from "./_raw_http.ts";
 
 const encoder = new TextEncoder();
 
@@ -182,4 +183,43 @@ Deno.test("receiver takes our client's streamed multipart upload, plain and gzip
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("receiver answers 400 at once to a 40 MiB body with no line end after the boundary or no boundary, before it is all sent", async () => {
+  await using receiver = await startReceiver();
+  const total = 40 * 1024 * 1024;
+  const cases = [
+    { start: "--b", filler: 0x61, detail: /no line end within 1024 bytes after a boundary/ },
+    { start: "", filler: 0x0d, detail: /no boundary in the first 16384 bytes/ },
+  ];
+  for (const { start, filler, detail } of cases) {
+    using client = await RawClient.open(receiver.url);
+    await client.send(
+      head(
+        "POST",
+        "/api/upload/sessions",
+        TEST_TOKEN,
+        "Content-Type: multipart/form-data; boundary=b",
+        `Content-Length: ${total}`,
+      ) + start,
+    );
+    let answer: RawResponse | undefined;
+    const answered = client.readResponse(30_000).then((response) => answer = response);
+    const chunk = new Uint8Array(64 * 1024).fill(filler);
+    let sent = start.length;
+    try {
+      while (answer === undefined && sent < total) {
+        const size = Math.min(chunk.length, total - sent);
+        await client.send(chunk.subarray(0, size));
+        sent += size;
+      }
+    } catch {
+      // The server closed the connection after answering: what a hostile client gets.
+    }
+    await answered;
+    assertEquals(answer?.status, 400, String(detail));
+    assertMatch(answer!.body, detail);
+    assert(sent < total, `the answer came only after all ${sent} bytes were sent`);
+  }
+  assertEquals(await receiver.allFiles(), []);
 });
