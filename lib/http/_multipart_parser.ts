@@ -62,6 +62,30 @@ function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): nu
   return -1;
 }
 
+/** A Boyer-Moore-Horspool search for the delimiter: it looks at about one byte in its length. */
+interface DelimiterSearch {
+  readonly bytes: Uint8Array;
+  /** How far the window may move when its last byte is a given value. */
+  readonly skip: Int32Array;
+}
+
+function delimiterSearch(bytes: Uint8Array): DelimiterSearch {
+  const skip = new Int32Array(256).fill(bytes.length);
+  for (let i = 0; i < bytes.length - 1; i++) skip[bytes[i]!] = bytes.length - 1 - i;
+  return { bytes, skip };
+}
+
+function indexOfDelimiter(haystack: Uint8Array, search: DelimiterSearch): number {
+  const { bytes, skip } = search;
+  const last = bytes.length - 1;
+  for (let end = last; end < haystack.length; end += skip[haystack[end]!]!) {
+    let j = last;
+    while (j >= 0 && haystack[end - last + j] === bytes[j]) j--;
+    if (j < 0) return end - last;
+  }
+  return -1;
+}
+
 /**
  * Thrown for a body that is not the multipart it claims to be.
  *
@@ -106,8 +130,8 @@ type Stage = "preamble" | "after-boundary" | "headers" | "body" | "end";
 
 /** The parser's state, passed to each step. */
 interface ParserState {
-  /** `\r\n--<boundary>`. */
-  readonly delimiter: Uint8Array;
+  /** `\r\n--<boundary>`, and how to search for it. */
+  readonly delimiter: DelimiterSearch;
   /** Called with each part's headers; returns where its content goes. */
   readonly onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>;
   /** Bytes received and not yet consumed. */
@@ -135,8 +159,8 @@ function enter(state: ParserState, stage: Stage, rest: Uint8Array): true {
 
 /** Skips the preamble up to the first delimiter, keeping only a tail that may start one. */
 function stepPreamble(state: ParserState): boolean {
-  const { buffer, delimiter } = state;
-  const at = indexOfSequence(buffer, delimiter);
+  const { buffer, delimiter: { bytes: delimiter } } = state;
+  const at = indexOfDelimiter(buffer, state.delimiter);
   const skipped = at === -1 ? Math.max(0, buffer.length - (delimiter.length - 1)) : at;
   state.preamble += skipped;
   if (state.preamble > MULTIPART_LIMITS.preambleBytes) { // bytes sent before the first `--<boundary>`
@@ -206,8 +230,8 @@ async function stepHeaders(state: ParserState): Promise<boolean> {
 
 /** Hands part content on up to the next delimiter, holding back only what may start one. */
 async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
-  const { buffer, delimiter } = state;
-  const at = indexOfSequence(buffer, delimiter);
+  const { buffer, delimiter: { bytes: delimiter } } = state;
+  const at = indexOfDelimiter(buffer, state.delimiter);
   if (at === -1) {
     const safe = Math.max(0, buffer.length - (final ? 0 : delimiter.length - 1));
     if (safe > 0) {
@@ -268,7 +292,7 @@ export async function parseMultipart(
   onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>,
 ): Promise<void> {
   const state: ParserState = {
-    delimiter: new TextEncoder().encode(`\r\n--${boundary}`),
+    delimiter: delimiterSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
     onPart,
     buffer: CRLF, // so the first boundary has its CRLF too
     searched: 0,

@@ -62,6 +62,24 @@ Deno.test("parseMultipart() gives the same parts however the body is split into 
   assertEquals(await parts(Array.from(bytes, (byte) => new Uint8Array([byte]))), EXPECTED);
 });
 
+Deno.test("parseMultipart() finds a long boundary among near-matches, however the body is split", async () => {
+  const boundary = "agnes-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+  const nearMisses = [
+    "\r\n--agnes-0f1e", // a prefix
+    `\r\n-${boundary}`, // one dash
+    `\r\n--${boundary.slice(0, -1)}Z`, // the last byte differs
+    `\n--${boundary}`, // no CR
+    `\r--${boundary}`, // no LF
+    `\r\n--${boundary.slice(0, 20)}`, // cut off
+  ];
+  const content = `x${nearMisses.join("y")}z`;
+  const bytes = encoder.encode(`--${boundary}\r\n\r\n${content}\r\n--${boundary}--`);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const found = await parts([bytes.subarray(0, cut), bytes.subarray(cut)], boundary);
+    assertEquals(found, [["", content]], `cut ${cut}`);
+  }
+});
+
 Deno.test("parseMultipart() rejects 40 MiB with no line end after the boundary within the first 128 KiB read", async () => {
   const { stream, counter } = hostileBody("--b", 0x61, 40 * MIB);
   const error = await assertRejects(() => parseMultipart(stream, "b", () => undefined));
