@@ -71,15 +71,17 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   stdin?: "piped" | "null";
   stdout?: "piped" | "null";
+  /** Default `"null"`: discarded. */
+  stderr?: "piped" | "null";
 }
 
-/** Starts the CLI as a real process and returns it without waiting (stderr discarded). */
+/** Starts the CLI as a real process and returns it without waiting. */
 export function spawnCli(args: string[], options: SpawnOptions = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", CLI, ...args],
     stdin: options.stdin ?? "null",
     stdout: options.stdout ?? "null",
-    stderr: "null",
+    stderr: options.stderr ?? "null",
     ...(options.env === undefined ? {} : { env: options.env }),
   }).spawn();
 }
