@@ -92,11 +92,12 @@ export function userOf(
  * const context = createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "me"]]) });
  * deepStrictEqual(context.tooLarge, "File too large (max 50MB)");
  * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "a/b"]]) }), TypeError);
+ * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", ".."]]) }), TypeError);
  * ```
  */
 export function createReceiverContext(options: ReceiverOptions): ReceiverContext {
   for (const user of options.tokens.values()) {
-    if (!USER_ID.test(user)) {
+    if (!USER_ID.test(user) || user === "." || user === "..") {
       throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
     }
   }

@@ -43,6 +43,9 @@ function targetName(filename: string | undefined): { target: string; gzip: boole
     throw new UploadRejection(400, "filename must match [A-Za-z0-9._-]{1,200}");
   }
   if (!target.endsWith(".jsonl")) throw new UploadRejection(400, "filename must end in .jsonl");
+  if (target === ".jsonl") {
+    throw new UploadRejection(400, "filename must have a name before .jsonl");
+  }
   return { target, gzip };
 }
 

@@ -115,6 +115,24 @@ Deno.test("serve refuses a token file or variable it cannot read, without echoin
   });
 });
 
+Deno.test("serve refuses user ids . and .. from every token source at start-up", async () => {
+  await withDir(async (dir) => {
+    await Deno.writeTextFile(`${dir}/tokens`, "t=..\n");
+    const sources: [string[], Record<string, string>][] = [
+      [["--token", "t=.."], NO_ENV_TOKENS],
+      [["--token-file", `${dir}/tokens`], NO_ENV_TOKENS],
+      [[], { AGNES_SERVE_TOKENS: "t=." }],
+    ];
+    for (const [args, env] of sources) {
+      const result = await runCli(["serve", "--port", "0", "--data", `${dir}/data`, ...args], {
+        env,
+      });
+      assertEquals(result.code, 1, args.join(" "));
+      assertMatch(result.stderr, /Cannot serve user id "\.\.?": not a safe folder name/);
+    }
+  });
+});
+
 Deno.test("serve names the address when it cannot bind, exit 1", async () => {
   await withDir(async (dir) => {
     using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../_assert.ts";
 import { gzip, startReceiver, TEST_TOKEN } from "../_helpers.ts";
-import { AgnesClient } from "../../mod.ts";
+import { AgnesClient, createReceiver } from "../../mod.ts";
 import { head, RawClient, type RawResponse } from "./_raw_http.ts";
 
 const encoder = new TextEncoder();
@@ -121,6 +121,25 @@ Deno.test("receiver answers 400 to traversal, odd and non-.jsonl names", async (
   const [status, body] = await upload(receiver.url, "../x.jsonl", encoder.encode("x\n"));
   assertEquals([status, body], [400, { detail: "filename must match [A-Za-z0-9._-]{1,200}" }]);
   assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 400 to a name with nothing before .jsonl, plain or gzip", async () => {
+  await using receiver = await startReceiver();
+  assertEquals(await upload(receiver.url, ".jsonl", encoder.encode("x\n")), [400, {
+    detail: "filename must have a name before .jsonl",
+  }]);
+  const gzipped = await gzip(encoder.encode("x\n"));
+  assertEquals((await upload(receiver.url, ".jsonl.gz", gzipped))[0], 400);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("createReceiver() refuses the user ids . and .. with a TypeError", () => {
+  for (const user of [".", ".."]) {
+    assertThrows(
+      () => createReceiver({ dataDir: "/nowhere", tokens: new Map([["t", user]]) }),
+      TypeError,
+    );
+  }
 });
 
 Deno.test("receiver answers 200 with size 0 to an empty file", async () => {
