@@ -126,7 +126,7 @@ export function parseContentDisposition(value: string): { name?: string; filenam
 }
 
 /** Where the parser is in the body. */
-type Stage = "preamble" | "after-boundary" | "headers" | "body" | "end";
+type Stage = "start" | "preamble" | "after-boundary" | "headers" | "body" | "end";
 
 /** The parser's state, passed to each step. */
 interface ParserState {
@@ -155,6 +155,21 @@ function enter(state: ParserState, stage: Stage, rest: Uint8Array): true {
   state.buffer = rest;
   state.searched = 0;
   return true;
+}
+
+/**
+ * The body's first bytes: `--<boundary>` at once (the usual case, taken
+ * without copying the chunk), or else a preamble, searched for a delimiter
+ * with a CRLF put in front so a boundary right at the start is not missed.
+ */
+function stepStart(state: ParserState): boolean {
+  const { buffer } = state;
+  const dashBoundary = state.delimiter.bytes.subarray(CRLF.length);
+  for (let i = 0; i < Math.min(buffer.length, dashBoundary.length); i++) {
+    if (buffer[i] !== dashBoundary[i]) return enter(state, "preamble", concatBytes(CRLF, buffer));
+  }
+  if (buffer.length < dashBoundary.length) return false;
+  return enter(state, "after-boundary", buffer.subarray(dashBoundary.length));
 }
 
 /** Skips the preamble up to the first delimiter, keeping only a tail that may start one. */
@@ -228,12 +243,28 @@ async function stepHeaders(state: ParserState): Promise<boolean> {
   return true;
 }
 
+/**
+ * How many bytes at the end of `buffer` may be the start of `delimiter`
+ * (it starts with CR, so only from a CR in its last `delimiter.length - 1`
+ * bytes). Usually none: then nothing is held back and the next chunk needs
+ * no copy to be searched.
+ */
+function heldBack(buffer: Uint8Array, delimiter: Uint8Array): number {
+  const window = Math.max(0, buffer.length - (delimiter.length - 1));
+  for (let at = buffer.indexOf(13, window); at !== -1; at = buffer.indexOf(13, at + 1)) {
+    let j = 1;
+    while (at + j < buffer.length && buffer[at + j] === delimiter[j]) j++;
+    if (at + j === buffer.length) return buffer.length - at;
+  }
+  return 0;
+}
+
 /** Hands part content on up to the next delimiter, holding back only what may start one. */
 async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
   const { buffer, delimiter: { bytes: delimiter } } = state;
   const at = indexOfDelimiter(buffer, state.delimiter);
   if (at === -1) {
-    const safe = Math.max(0, buffer.length - (final ? 0 : delimiter.length - 1));
+    const safe = buffer.length - (final ? 0 : heldBack(buffer, delimiter));
     if (safe > 0) {
       await state.sink?.write(buffer.subarray(0, safe));
       state.buffer = buffer.subarray(safe);
@@ -250,6 +281,8 @@ async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
 /** One step of the parser; `true` when it consumed something and may step again. */
 function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
   switch (state.stage) {
+    case "start":
+      return stepStart(state);
     case "preamble":
       return stepPreamble(state);
     case "after-boundary":
@@ -266,8 +299,9 @@ function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
 /**
  * Reads a multipart body, calling `onPart` with each part's headers; the
  * writer it returns receives the part's content and is closed at its end.
- * Resolves when the closing boundary has been read (what follows it is left
- * unread).
+ * Resolves when the closing boundary has been read, and what follows it
+ * (up to 16 KiB) too. A body read to its end stays locked; otherwise its
+ * reader is released.
  *
  * @throws {MultipartError} for a malformed body, or one past a cap of
  * {@linkcode MULTIPART_LIMITS}.
@@ -294,20 +328,27 @@ export async function parseMultipart(
   const state: ParserState = {
     delimiter: delimiterSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
     onPart,
-    buffer: CRLF, // so the first boundary has its CRLF too
+    buffer: new Uint8Array(0),
     searched: 0,
     preamble: 0,
-    stage: "preamble",
+    stage: "start",
     sink: undefined,
   };
   const reader = body.getReader();
+  let ended = false;
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        ended = true;
+        break;
+      }
       state.buffer = concatBytes(state.buffer, value);
       while (await step(state, false));
-      if (state.stage === "end") break;
+      if (state.stage === "end") {
+        ended = await skipEpilogue(reader, state.buffer.length);
+        break;
+      }
     }
     while (await step(state, true));
     if (state.stage !== "end") throw malformed("it ends early");
@@ -315,6 +356,23 @@ export async function parseMultipart(
     await state.sink?.abort(error).catch(() => {});
     throw error;
   } finally {
-    reader.releaseLock();
+    // A stream read to its end keeps its reader: releasing it costs an error object.
+    if (!ended) reader.releaseLock();
   }
+}
+
+/**
+ * Reads and drops what follows the closing delimiter (usually a CRLF), up
+ * to the preamble cap; `true` when the stream ended within it.
+ */
+async function skipEpilogue(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  held: number,
+): Promise<boolean> {
+  for (let skipped = held; skipped <= MULTIPART_LIMITS.preambleBytes;) {
+    const { value, done } = await reader.read();
+    if (done) return true;
+    skipped += value.length;
+  }
+  return false;
 }

@@ -205,7 +205,7 @@ export function byteLimit(
  * ```
  */
 export async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
-  if (body === null) return;
+  if (body === null || body.locked) return; // locked: read to its end already, or being read
   try {
     const reader = body.getReader();
     let total = 0;

@@ -80,6 +80,13 @@ Deno.test("parseMultipart() finds a long boundary among near-matches, however th
   }
 });
 
+Deno.test("parseMultipart() reads a preamble that begins like the boundary, however the body is split", async () => {
+  const bytes = encoder.encode("--bq not yet\r\n--bz\r\n\r\nx\r\n--bz--\r\n");
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    assertEquals(await parts([bytes.subarray(0, cut), bytes.subarray(cut)], "bz"), [["", "x"]]);
+  }
+});
+
 Deno.test("parseMultipart() rejects 40 MiB with no line end after the boundary within the first 128 KiB read", async () => {
   const { stream, counter } = hostileBody("--b", 0x61, 40 * MIB);
   const error = await assertRejects(() => parseMultipart(stream, "b", () => undefined));
