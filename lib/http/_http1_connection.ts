@@ -17,6 +17,12 @@ import { HttpError } from "./_http1_error.ts";
 export const READ_BYTES = 64 * 1024;
 
 /**
+ * Reads fill a slab of this size from its start on, each taking only the
+ * bytes it got, so a 300-byte head costs 300 bytes, not a fresh 64 KiB.
+ */
+const SLAB_BYTES = 4 * READ_BYTES;
+
+/**
  * A TCP connection with deadlines and put-back bytes.
  *
  * @example
@@ -49,6 +55,8 @@ export class Http1Connection {
   closed = false;
   #pending: Uint8Array | undefined;
   #expiry: PromiseWithResolvers<never> | undefined;
+  /** The unused end of the current slab. */
+  #slab: Uint8Array = new Uint8Array(0);
 
   /** @param conn The accepted connection, owned from now on. */
   constructor(readonly conn: Deno.Conn) {}
@@ -71,9 +79,12 @@ export class Http1Connection {
       this.#pending = pending.length > max ? pending.subarray(max) : undefined;
       return pending.length > max ? pending.subarray(0, max) : pending;
     }
-    const buffer = new Uint8Array(max);
+    if (this.#slab.length < max) this.#slab = new Uint8Array(Math.max(SLAB_BYTES, max));
+    const buffer = this.#slab.subarray(0, max);
     const count = await this.#before(deadline, this.conn.read(buffer));
-    return count === null ? null : buffer.subarray(0, count);
+    if (count === null) return null;
+    this.#slab = this.#slab.subarray(count); // what was read is the caller's, never reused
+    return buffer.subarray(0, count);
   }
 
   /**

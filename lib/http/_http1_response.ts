@@ -77,8 +77,11 @@ async function readStart(body: ReadableStream<Uint8Array> | null): Promise<BodyS
   return start;
 }
 
+const encoder = new TextEncoder();
+
 /** Text whose characters are all below 256, as one byte each. */
 function latin1Bytes(text: string): Uint8Array {
+  if (!/[\u0080-\uffff]/.test(text)) return encoder.encode(text); // ASCII: the native path
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
