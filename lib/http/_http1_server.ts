@@ -284,8 +284,8 @@ async function exchange(
     keepAlive,
     head: head.method === "HEAD",
     idleMs: limits.bodyTimeoutMs,
-  });
-  const reusable = kept && await drainBody(body, limits.drainBytes);
+  }).catch(() => undefined); // the client is gone or stopped reading: logged, then closed
+  const reusable = kept === true && await drainBody(body, limits.drainBytes);
   report(state, {
     method: head.method,
     path: pathOf(head.target),
@@ -294,7 +294,9 @@ async function exchange(
     ms: performance.now() - started,
     request,
   });
-  if (!reusable && !body.done && body.failure?.status !== 408) await linger(connection);
+  if (kept !== undefined && !reusable && !body.done && body.failure?.status !== 408) {
+    await linger(connection);
+  }
   return reusable;
 }
 

@@ -91,6 +91,15 @@ export class RawClient implements Disposable {
     return this.#closed;
   }
 
+  /** Everything the server sends until it closes (or `ms` pass), as text. */
+  async readAll(ms = 10_000): Promise<string> {
+    const deadline = Date.now() + ms;
+    while (await this.#fill(deadline));
+    const text = decoder.decode(this.#buffer);
+    this.#buffer = new Uint8Array(0);
+    return text;
+  }
+
   /** Closes our side. */
   close(): void {
     try {
