@@ -296,6 +296,14 @@ function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
   }
 }
 
+/** A cap on a whole multipart body, for {@linkcode parseMultipart}. */
+export interface BodyCap {
+  /** The most bytes the body may have. */
+  maxBytes: number;
+  /** The error thrown past `maxBytes`. */
+  tooLarge: () => Error;
+}
+
 /**
  * Reads a multipart body, calling `onPart` with each part's headers; the
  * writer it returns receives the part's content and is closed at its end.
@@ -305,6 +313,8 @@ function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
  *
  * @throws {MultipartError} for a malformed body, or one past a cap of
  * {@linkcode MULTIPART_LIMITS}.
+ * @throws {Error} `cap.tooLarge()` for a body over `cap.maxBytes` (parts
+ * nobody stores included).
  *
  * @example
  * ```ts
@@ -324,6 +334,7 @@ export async function parseMultipart(
   body: ReadableStream<Uint8Array>,
   boundary: string,
   onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>,
+  cap: BodyCap = { maxBytes: Infinity, tooLarge: () => new RangeError("too large") },
 ): Promise<void> {
   const state: ParserState = {
     delimiter: delimiterSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
@@ -337,12 +348,14 @@ export async function parseMultipart(
   const reader = body.getReader();
   let ended = false;
   try {
-    for (;;) {
+    for (let total = 0;;) {
       const { value, done } = await reader.read();
       if (done) {
         ended = true;
         break;
       }
+      total += value.length;
+      if (total > cap.maxBytes) throw cap.tooLarge();
       state.buffer = concatBytes(state.buffer, value);
       while (await step(state, false));
       if (state.stage === "end") {

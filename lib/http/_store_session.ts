@@ -13,6 +13,9 @@ import { json, type ReceiverContext, UploadRejection } from "./_receiver_context
 import { AtomicFileWriter } from "./_stream_to_file.ts";
 import { UPLOAD_NAME } from "./_wire.ts";
 
+/** What a multipart body may hold besides its file part: headers, boundaries, small fields. */
+const MULTIPART_ALLOWANCE = 1024 * 1024;
+
 /** One request's progress through its multipart body. */
 interface SessionUpload {
   /** Where the user's transcripts go. */
@@ -84,7 +87,8 @@ function acceptPart(
  * Handles one session upload for `user`.
  *
  * @throws {UploadRejection} for a missing part (422), a bad name (400), a
- * body over a limit (413) or broken gzip (400).
+ * body over a limit (413: the file part, its gunzipped content, or the
+ * whole body past the file limit plus 1 MiB) or broken gzip (400).
  * @throws {MultipartError} for a malformed multipart body.
  *
  * @example
@@ -113,7 +117,11 @@ export async function storeSession(
     folder: `${context.dataDir}/user_sessions/${user}`,
     seenFile: false,
   };
-  await parseMultipart(request.body, boundary, (headers) => acceptPart(context, upload, headers));
+  await parseMultipart(request.body, boundary, (headers) => acceptPart(context, upload, headers), {
+    // The file part as sent, plus room for part headers and small other parts.
+    maxBytes: context.maxUploadBytes + MULTIPART_ALLOWANCE,
+    tooLarge: () => new UploadRejection(413, context.tooLarge),
+  });
   if (upload.scripted !== undefined) return upload.scripted;
   if (upload.stored === undefined) throw new UploadRejection(422, "field required: file");
   const { filename, writer } = upload.stored;

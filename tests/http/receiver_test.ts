@@ -109,6 +109,22 @@ Deno.test("receiver answers 413 to a body over the limit and stores nothing", as
   assertEquals(await receiver.allFiles(), []);
 });
 
+Deno.test("receiver answers 413 to a body whose other parts hold more than the limit allows", async () => {
+  await using receiver = await startReceiver({ maxUploadBytes: 1024 * 1024 });
+  const form = new FormData();
+  form.append("padding", new Blob([new Uint8Array(3 * 1024 * 1024)]), "pad.bin"); // discarded, yet read
+  form.append("file", new Blob(["{}\n"]), "s1.jsonl");
+  const response = await fetch(`${receiver.url}/api/upload/sessions`, {
+    method: "POST",
+    body: form,
+    headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+  });
+  assertEquals([response.status, await response.json()], [413, {
+    detail: "File too large (max 1MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
 Deno.test("receiver answers 400 to traversal, odd and non-.jsonl names", async () => {
   await using receiver = await startReceiver();
   for (
