@@ -140,6 +140,7 @@ export {
   JwtRedactionStream,
   type OutcomeClass,
   type ReceiverOptions,
+  type ReceiverServer,
   redactJwtBytes,
   type ServerCheck,
   serveReceiver,

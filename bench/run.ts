@@ -181,7 +181,7 @@ async function startReceiverProcess(dataDir: string): Promise<[string, Deno.Chil
       "100",
     ],
     stdout: "piped",
-    stderr: "inherit",
+    stderr: "null", // its log line per request
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   const { value } = await reader.read();

@@ -1,6 +1,6 @@
 /** Shared helpers for the tests: temp workspaces and real CLI processes. */
 
-import { type ReceiverOptions, serveReceiver, Workspace } from "../mod.ts";
+import { serveReceiver, type ServeReceiverOptions, Workspace } from "../mod.ts";
 
 export const CLI = new URL("../cli.ts", import.meta.url).pathname;
 export const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -71,15 +71,17 @@ export interface SpawnOptions {
   env?: Record<string, string>;
   stdin?: "piped" | "null";
   stdout?: "piped" | "null";
+  /** Default `"null"`: discarded. */
+  stderr?: "piped" | "null";
 }
 
-/** Starts the CLI as a real process and returns it without waiting (stderr discarded). */
+/** Starts the CLI as a real process and returns it without waiting. */
 export function spawnCli(args: string[], options: SpawnOptions = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", CLI, ...args],
     stdin: options.stdin ?? "null",
     stdout: options.stdout ?? "null",
-    stderr: "null",
+    stderr: options.stderr ?? "null",
     ...(options.env === undefined ? {} : { env: options.env }),
   }).spawn();
 }
@@ -116,9 +118,9 @@ export interface TestReceiver extends AsyncDisposable {
 export const TEST_TOKEN = "test-token-0123456789";
 export const TEST_USER = "analyst";
 
-/** Starts the real receiver for a test. */
+/** Starts the real receiver for a test (limits and hooks from `options`). */
 export async function startReceiver(
-  options: Partial<ReceiverOptions> = {},
+  options: Partial<ServeReceiverOptions> = {},
 ): Promise<TestReceiver> {
   const dataDir = await Deno.makeTempDir({ prefix: "agnes-data-" });
   let url = "";

@@ -2,6 +2,13 @@
  * A streaming `multipart/form-data` parser for the receiver: part contents
  * are handed on chunk by chunk as they arrive, never buffered whole.
  *
+ * Everything outside part content is capped ({@linkcode MULTIPART_LIMITS}):
+ * the preamble before the first boundary, the transport padding between a
+ * boundary and its line end, and a part's header section. Past a cap the
+ * parser throws at once. Each search resumes where the previous one stopped,
+ * so every byte is scanned a bounded number of times, and the bytes held
+ * between chunks never exceed a cap plus one chunk.
+ *
  * @module
  */
 
@@ -10,11 +17,34 @@ import { concatBytes } from "./_bytes.ts";
 /** The headers of one part, by lower-cased name. */
 export type PartHeaders = Map<string, string>;
 
-/** Where a part's content goes: a writer, or `undefined` to discard it. */
-export type PartSink = WritableStreamDefaultWriter<Uint8Array> | undefined;
+/**
+ * Where a part's content is written, chunk by chunk, then closed (or aborted
+ * when the body fails). A `WritableStreamDefaultWriter` is one.
+ */
+export interface PartWriter {
+  /** Takes the next chunk of the part's content. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** The part ended. */
+  close(): Promise<void>;
+  /** The body failed before the part ended. */
+  abort(reason?: unknown): Promise<void>;
+}
 
+/** Where a part's content goes: a writer, or `undefined` to discard it. */
+export type PartSink = PartWriter | undefined;
+
+/** The caps on what is not part content, in bytes. */
+export const MULTIPART_LIMITS = {
+  /** Bytes before the first boundary. */
+  preambleBytes: 16 * 1024,
+  /** Bytes between a boundary and the CRLF that ends its line (transport padding). */
+  boundaryLineBytes: 1024,
+  /** A part's header section. */
+  headerBytes: 16 * 1024,
+} as const;
+
+const CRLF = new Uint8Array([13, 10]);
 const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
-const MAX_HEADER_BYTES = 16 * 1024;
 
 function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0]!;
@@ -28,6 +58,30 @@ function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): nu
       }
     }
     if (match) return i;
+  }
+  return -1;
+}
+
+/** A Boyer-Moore-Horspool search for the delimiter: it looks at about one byte in its length. */
+interface DelimiterSearch {
+  readonly bytes: Uint8Array;
+  /** How far the window may move when its last byte is a given value. */
+  readonly skip: Int32Array;
+}
+
+function delimiterSearch(bytes: Uint8Array): DelimiterSearch {
+  const skip = new Int32Array(256).fill(bytes.length);
+  for (let i = 0; i < bytes.length - 1; i++) skip[bytes[i]!] = bytes.length - 1 - i;
+  return { bytes, skip };
+}
+
+function indexOfDelimiter(haystack: Uint8Array, search: DelimiterSearch): number {
+  const { bytes, skip } = search;
+  const last = bytes.length - 1;
+  for (let end = last; end < haystack.length; end += skip[haystack[end]!]!) {
+    let j = last;
+    while (j >= 0 && haystack[end - last + j] === bytes[j]) j--;
+    if (j < 0) return end - last;
   }
   return -1;
 }
@@ -72,97 +126,163 @@ export function parseContentDisposition(value: string): { name?: string; filenam
 }
 
 /** Where the parser is in the body. */
-type Stage = "preamble" | "after-boundary" | "headers" | "body" | "end";
+type Stage = "start" | "preamble" | "after-boundary" | "headers" | "body" | "end";
 
 /** The parser's state, passed to each step. */
 interface ParserState {
-  /** `\r\n--<boundary>`. */
-  readonly delimiter: Uint8Array;
+  /** `\r\n--<boundary>`, and how to search for it. */
+  readonly delimiter: DelimiterSearch;
   /** Called with each part's headers; returns where its content goes. */
   readonly onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>;
   /** Bytes received and not yet consumed. */
   buffer: Uint8Array;
+  /** How much of `buffer` the current stage has searched without finding its mark. */
+  searched: number;
+  /** Preamble bytes skipped so far. */
+  preamble: number;
   stage: Stage;
   /** Where the current part's content goes. */
   sink: PartSink;
 }
 
-const CRLF = new Uint8Array([13, 10]);
+function malformed(problem: string): MultipartError {
+  return new MultipartError(`Cannot parse multipart body: ${problem}`);
+}
+
+/** Moves to `stage` with `rest` as the unconsumed bytes. */
+function enter(state: ParserState, stage: Stage, rest: Uint8Array): true {
+  state.stage = stage;
+  state.buffer = rest;
+  state.searched = 0;
+  return true;
+}
+
+/**
+ * The body's first bytes: `--<boundary>` at once (the usual case, taken
+ * without copying the chunk), or else a preamble, searched for a delimiter
+ * with a CRLF put in front so a boundary right at the start is not missed.
+ */
+function stepStart(state: ParserState): boolean {
+  const { buffer } = state;
+  const dashBoundary = state.delimiter.bytes.subarray(CRLF.length);
+  for (let i = 0; i < Math.min(buffer.length, dashBoundary.length); i++) {
+    if (buffer[i] !== dashBoundary[i]) return enter(state, "preamble", concatBytes(CRLF, buffer));
+  }
+  if (buffer.length < dashBoundary.length) return false;
+  return enter(state, "after-boundary", buffer.subarray(dashBoundary.length));
+}
 
 /** Skips the preamble up to the first delimiter, keeping only a tail that may start one. */
 function stepPreamble(state: ParserState): boolean {
-  const at = indexOfSequence(state.buffer, state.delimiter);
+  const { buffer, delimiter: { bytes: delimiter } } = state;
+  const at = indexOfDelimiter(buffer, state.delimiter);
+  const skipped = at === -1 ? Math.max(0, buffer.length - (delimiter.length - 1)) : at;
+  state.preamble += skipped;
+  if (state.preamble > MULTIPART_LIMITS.preambleBytes) { // bytes sent before the first `--<boundary>`
+    throw malformed(`no boundary in the first ${MULTIPART_LIMITS.preambleBytes} bytes`);
+  }
   if (at === -1) {
-    state.buffer = state.buffer.slice(Math.max(0, state.buffer.length - state.delimiter.length));
+    state.buffer = buffer.subarray(skipped);
     return false;
   }
-  state.buffer = state.buffer.subarray(at + state.delimiter.length);
-  state.stage = "after-boundary";
-  return true;
+  return enter(state, "after-boundary", buffer.subarray(at + delimiter.length));
 }
 
 /** After a delimiter: `--` ends the body; otherwise transport padding, then CRLF. */
 function stepAfterBoundary(state: ParserState): boolean {
-  if (state.buffer.length < 2) return false;
-  if (state.buffer[0] === 0x2d && state.buffer[1] === 0x2d) {
+  const { buffer } = state;
+  if (buffer.length < 2) return false;
+  if (buffer[0] === 0x2d && buffer[1] === 0x2d) {
     state.stage = "end";
     return false;
   }
-  const lineEnd = indexOfSequence(state.buffer, CRLF);
-  if (lineEnd === -1) return false;
-  state.buffer = state.buffer.subarray(lineEnd + 2);
-  state.stage = "headers";
-  return true;
-}
-
-/** Parses a part's header section (capped) and asks where its content goes. */
-async function stepHeaders(state: ParserState): Promise<boolean> {
-  const { buffer } = state;
-  const at = indexOfSequence(buffer, CRLF_CRLF);
-  const empty = buffer[0] === 13 && buffer[1] === 10;
-  if (at === -1 && !empty) {
-    if (buffer.length > MAX_HEADER_BYTES) {
-      throw new MultipartError("Cannot parse multipart body: part headers too long");
-    }
+  const cap = MULTIPART_LIMITS.boundaryLineBytes;
+  const lineEnd = indexOfSequence(buffer, CRLF, Math.max(0, state.searched - 1));
+  if (lineEnd > cap || (lineEnd === -1 && buffer.length > cap + 1)) {
+    throw malformed(`no line end within ${cap} bytes after a boundary`);
+  }
+  if (lineEnd === -1) {
+    state.searched = buffer.length;
     return false;
   }
-  const end = empty ? 0 : at;
+  return enter(state, "headers", buffer.subarray(lineEnd + 2));
+}
+
+/** The header lines of a part, by lower-cased name. */
+function parsePartHeaders(section: Uint8Array): PartHeaders {
   const headers: PartHeaders = new Map();
-  for (const line of new TextDecoder().decode(buffer.subarray(0, end)).split("\r\n")) {
+  for (const line of new TextDecoder().decode(section).split("\r\n")) {
     const colon = line.indexOf(":");
     if (colon > 0) {
       headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
   }
-  state.buffer = buffer.subarray(end + (empty ? 2 : 4));
+  return headers;
+}
+
+/** Parses a part's header section (capped) and asks where its content goes. */
+async function stepHeaders(state: ParserState): Promise<boolean> {
+  const { buffer } = state;
+  const cap = MULTIPART_LIMITS.headerBytes;
+  let end = 0;
+  let skip = 2; // an empty header section is just its closing CRLF
+  if (buffer[0] !== 13 || buffer[1] !== 10) {
+    end = indexOfSequence(buffer, CRLF_CRLF, Math.max(0, state.searched - 3));
+    if (end > cap || (end === -1 && buffer.length > cap + 3)) {
+      throw malformed(`part headers longer than ${cap} bytes`);
+    }
+    if (end === -1) {
+      state.searched = buffer.length;
+      return false;
+    }
+    skip = 4;
+  }
+  const headers = parsePartHeaders(buffer.subarray(0, end));
+  enter(state, "body", buffer.subarray(end + skip));
   state.sink = await state.onPart(headers);
-  state.stage = "body";
   return true;
+}
+
+/**
+ * How many bytes at the end of `buffer` may be the start of `delimiter`
+ * (it starts with CR, so only from a CR in its last `delimiter.length - 1`
+ * bytes). Usually none: then nothing is held back and the next chunk needs
+ * no copy to be searched.
+ */
+function heldBack(buffer: Uint8Array, delimiter: Uint8Array): number {
+  const window = Math.max(0, buffer.length - (delimiter.length - 1));
+  for (let at = buffer.indexOf(13, window); at !== -1; at = buffer.indexOf(13, at + 1)) {
+    let j = 1;
+    while (at + j < buffer.length && buffer[at + j] === delimiter[j]) j++;
+    if (at + j === buffer.length) return buffer.length - at;
+  }
+  return 0;
 }
 
 /** Hands part content on up to the next delimiter, holding back only what may start one. */
 async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
-  const { buffer, delimiter } = state;
-  const at = indexOfSequence(buffer, delimiter);
+  const { buffer, delimiter: { bytes: delimiter } } = state;
+  const at = indexOfDelimiter(buffer, state.delimiter);
   if (at === -1) {
-    const safe = Math.max(0, buffer.length - (final ? 0 : delimiter.length - 1));
+    const safe = buffer.length - (final ? 0 : heldBack(buffer, delimiter));
     if (safe > 0) {
-      await state.sink?.write(buffer.slice(0, safe));
-      state.buffer = buffer.slice(safe);
+      await state.sink?.write(buffer.subarray(0, safe));
+      state.buffer = buffer.subarray(safe);
     }
     return false;
   }
-  if (at > 0) await state.sink?.write(buffer.slice(0, at));
-  await state.sink?.close();
+  if (at > 0) await state.sink?.write(buffer.subarray(0, at));
+  const sink = state.sink;
   state.sink = undefined;
-  state.buffer = buffer.subarray(at + delimiter.length);
-  state.stage = "after-boundary";
-  return true;
+  await sink?.close();
+  return enter(state, "after-boundary", buffer.subarray(at + delimiter.length));
 }
 
 /** One step of the parser; `true` when it consumed something and may step again. */
 function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
   switch (state.stage) {
+    case "start":
+      return stepStart(state);
     case "preamble":
       return stepPreamble(state);
     case "after-boundary":
@@ -176,12 +296,25 @@ function step(state: ParserState, final: boolean): boolean | Promise<boolean> {
   }
 }
 
+/** A cap on a whole multipart body, for {@linkcode parseMultipart}. */
+export interface BodyCap {
+  /** The most bytes the body may have. */
+  maxBytes: number;
+  /** The error thrown past `maxBytes`. */
+  tooLarge: () => Error;
+}
+
 /**
  * Reads a multipart body, calling `onPart` with each part's headers; the
  * writer it returns receives the part's content and is closed at its end.
- * Resolves when the closing boundary has been read.
+ * Resolves when the closing boundary has been read, and what follows it
+ * (up to 16 KiB) too. A body read to its end stays locked; otherwise its
+ * reader is released.
  *
- * @throws {MultipartError} for a malformed body.
+ * @throws {MultipartError} for a malformed body, or one past a cap of
+ * {@linkcode MULTIPART_LIMITS}.
+ * @throws {Error} `cap.tooLarge()` for a body over `cap.maxBytes` (parts
+ * nobody stores included).
  *
  * @example
  * ```ts
@@ -201,31 +334,58 @@ export async function parseMultipart(
   body: ReadableStream<Uint8Array>,
   boundary: string,
   onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>,
+  cap: BodyCap = { maxBytes: Infinity, tooLarge: () => new RangeError("too large") },
 ): Promise<void> {
   const state: ParserState = {
-    delimiter: new TextEncoder().encode(`\r\n--${boundary}`),
+    delimiter: delimiterSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
     onPart,
-    buffer: CRLF, // so the first boundary has its CRLF too
-    stage: "preamble",
+    buffer: new Uint8Array(0),
+    searched: 0,
+    preamble: 0,
+    stage: "start",
     sink: undefined,
   };
   const reader = body.getReader();
+  let ended = false;
   try {
-    for (;;) {
+    for (let total = 0;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        ended = true;
+        break;
+      }
+      total += value.length;
+      if (total > cap.maxBytes) throw cap.tooLarge();
       state.buffer = concatBytes(state.buffer, value);
       while (await step(state, false));
-      if (state.stage === "end") break;
+      if (state.stage === "end") {
+        ended = await skipEpilogue(reader, state.buffer.length);
+        break;
+      }
     }
     while (await step(state, true));
-    if (state.stage !== "end") {
-      throw new MultipartError("Cannot parse multipart body: it ends early");
-    }
+    if (state.stage !== "end") throw malformed("it ends early");
   } catch (error) {
     await state.sink?.abort(error).catch(() => {});
     throw error;
   } finally {
-    reader.releaseLock();
+    // A stream read to its end keeps its reader: releasing it costs an error object.
+    if (!ended) reader.releaseLock();
   }
+}
+
+/**
+ * Reads and drops what follows the closing delimiter (usually a CRLF), up
+ * to the preamble cap; `true` when the stream ended within it.
+ */
+async function skipEpilogue(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  held: number,
+): Promise<boolean> {
+  for (let skipped = held; skipped <= MULTIPART_LIMITS.preambleBytes;) {
+    const { value, done } = await reader.read();
+    if (done) return true;
+    skipped += value.length;
+  }
+  return false;
 }

@@ -58,6 +58,28 @@ export interface ReceiverContext {
 const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
 
 /**
+ * The user a request's `Authorization: Bearer <token>` header stands for,
+ * or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { userOf } from "./_receiver_context.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const tokens = new Map([["t0k3n", "alice"]]);
+ * deepStrictEqual(userOf(tokens, "Bearer t0k3n"), "alice");
+ * deepStrictEqual([userOf(tokens, "Bearer nope"), userOf(tokens, null)], [undefined, undefined]);
+ * ```
+ */
+export function userOf(
+  tokens: ReadonlyMap<string, string>,
+  authorization: string | null,
+): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(authorization ?? "");
+  return match ? tokens.get(match[1]!.trim()) : undefined;
+}
+
+/**
  * Settles the receiver's options.
  *
  * @throws {TypeError} for a user id that is not a safe folder name.
@@ -70,11 +92,12 @@ const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
  * const context = createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "me"]]) });
  * deepStrictEqual(context.tooLarge, "File too large (max 50MB)");
  * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "a/b"]]) }), TypeError);
+ * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", ".."]]) }), TypeError);
  * ```
  */
 export function createReceiverContext(options: ReceiverOptions): ReceiverContext {
   for (const user of options.tokens.values()) {
-    if (!USER_ID.test(user)) {
+    if (!USER_ID.test(user) || user === "." || user === "..") {
       throw new TypeError(`Cannot serve user id ${JSON.stringify(user)}: not a safe folder name`);
     }
   }
@@ -182,7 +205,7 @@ export function byteLimit(
  * ```
  */
 export async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
-  if (body === null) return;
+  if (body === null || body.locked) return; // locked: read to its end already, or being read
   try {
     const reader = body.getReader();
     let total = 0;

@@ -1,16 +1,20 @@
 /**
  * The receiver's `POST /api/upload/sessions`: the first `file` part of a
  * multipart body is checked by name, size-limited and gunzipped while it
- * streams, and stored under `<data>/user_sessions/<user>/<name>`.
+ * streams, and stored atomically under `<data>/user_sessions/<user>/<name>`.
  *
  * @module
  */
 
 import { parseContentDisposition, parseMultipart } from "./_multipart_parser.ts";
 import type { PartHeaders, PartSink } from "./_multipart_parser.ts";
-import { byteLimit, json, type ReceiverContext, UploadRejection } from "./_receiver_context.ts";
-import { streamToFileAtomically } from "./_stream_to_file.ts";
+import { GunzipWriter } from "./_gunzip_writer.ts";
+import { json, type ReceiverContext, UploadRejection } from "./_receiver_context.ts";
+import { AtomicFileWriter } from "./_stream_to_file.ts";
 import { UPLOAD_NAME } from "./_wire.ts";
+
+/** What a multipart body may hold besides its file part: headers, boundaries, small fields. */
+const MULTIPART_ALLOWANCE = 1024 * 1024;
 
 /** One request's progress through its multipart body. */
 interface SessionUpload {
@@ -20,8 +24,8 @@ interface SessionUpload {
   seenFile: boolean;
   /** The test hook's answer, when it gave one. */
   scripted?: Response | undefined;
-  /** The file being stored: its name and size once written. */
-  stored?: Promise<{ filename: string; size: number }>;
+  /** The file being stored, under its stored name. */
+  stored?: { filename: string; writer: AtomicFileWriter };
 }
 
 /** The multipart boundary of `request`; a body that is not multipart is a missing part (422). */
@@ -42,65 +46,49 @@ function targetName(filename: string | undefined): { target: string; gzip: boole
     throw new UploadRejection(400, "filename must match [A-Za-z0-9._-]{1,200}");
   }
   if (!target.endsWith(".jsonl")) throw new UploadRejection(400, "filename must end in .jsonl");
+  if (target === ".jsonl") {
+    throw new UploadRejection(400, "filename must have a name before .jsonl");
+  }
   return { target, gzip };
 }
 
-/** The part's bytes as stored: size-limited as sent, then gunzipped and limited again. */
-function storedContent(
-  context: ReceiverContext,
-  sent: ReadableStream<Uint8Array>,
-  gzip: boolean,
-): ReadableStream<Uint8Array> {
-  const content = sent.pipeThrough(
-    byteLimit(context.maxUploadBytes, () => new UploadRejection(413, context.tooLarge)),
-  );
-  if (!gzip) return content;
-  return content
-    .pipeThrough(
-      new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
-    )
-    .pipeThrough(
-      byteLimit(
-        context.maxDecompressedBytes,
-        () => new UploadRejection(413, context.decompressedTooLarge),
-      ),
-    );
-}
-
-/** Decides where one part's content goes: stored for the first `file` part, else nowhere. */
-async function acceptPart(
+/**
+ * Decides where one part's content goes: for the first `file` part, a
+ * size-limited atomic file (through a gunzip for `.gz`); else nowhere.
+ */
+function acceptPart(
   context: ReceiverContext,
   upload: SessionUpload,
   headers: PartHeaders,
-): Promise<PartSink> {
+): PartSink {
   const { name, filename } = parseContentDisposition(headers.get("content-disposition") ?? "");
   if (name !== "file" || upload.seenFile) return undefined;
   upload.seenFile = true;
   const { target, gzip } = targetName(filename);
   upload.scripted = context.scripted?.(target, { gzip });
   if (upload.scripted !== undefined) return undefined;
-  await Deno.mkdir(upload.folder, { recursive: true });
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const content = storedContent(context, readable, gzip);
-  upload.stored = streamToFileAtomically(upload.folder, target, content).then(
-    (size) => ({ filename: target, size }),
-    (error) => {
-      // DecompressionStream fails with a TypeError on corrupt, truncated,
-      // multi-member or trailing-data input.
-      throw gzip && !(error instanceof UploadRejection)
-        ? new UploadRejection(400, "invalid_gzip")
-        : error;
-    },
+  const writer = new AtomicFileWriter({
+    folder: upload.folder,
+    name: target,
+    maxBytes: gzip ? context.maxDecompressedBytes : context.maxUploadBytes,
+    tooLarge: () =>
+      new UploadRejection(413, gzip ? context.decompressedTooLarge : context.tooLarge),
+  });
+  upload.stored = { filename: target, writer };
+  if (!gzip) return writer;
+  return new GunzipWriter(
+    writer,
+    context.maxUploadBytes,
+    () => new UploadRejection(413, context.tooLarge),
   );
-  upload.stored.catch(() => {}); // awaited by storeSession
-  return writable.getWriter();
 }
 
 /**
  * Handles one session upload for `user`.
  *
  * @throws {UploadRejection} for a missing part (422), a bad name (400), a
- * body over a limit (413) or broken gzip (400).
+ * body over a limit (413: the file part, its gunzipped content, or the
+ * whole body past the file limit plus 1 MiB) or broken gzip (400).
  * @throws {MultipartError} for a malformed multipart body.
  *
  * @example
@@ -129,14 +117,13 @@ export async function storeSession(
     folder: `${context.dataDir}/user_sessions/${user}`,
     seenFile: false,
   };
-  try {
-    await parseMultipart(request.body, boundary, (headers) => acceptPart(context, upload, headers));
-  } catch (error) {
-    // The sink's own failure says more than the write it broke.
-    throw (await upload.stored?.then(() => undefined, (sinkError) => sinkError)) ?? error;
-  }
-  const stored = await upload.stored;
+  await parseMultipart(request.body, boundary, (headers) => acceptPart(context, upload, headers), {
+    // The file part as sent, plus room for part headers and small other parts.
+    maxBytes: context.maxUploadBytes + MULTIPART_ALLOWANCE,
+    tooLarge: () => new UploadRejection(413, context.tooLarge),
+  });
   if (upload.scripted !== undefined) return upload.scripted;
-  if (stored === undefined) throw new UploadRejection(422, "field required: file");
-  return json(200, { status: "ok", ...stored }, context.headers);
+  if (upload.stored === undefined) throw new UploadRejection(422, "field required: file");
+  const { filename, writer } = upload.stored;
+  return json(200, { status: "ok", filename, size: writer.size }, context.headers);
 }

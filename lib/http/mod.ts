@@ -5,8 +5,11 @@
  * `outcome.ts` decides what an answer means (success, transient, permanent,
  * moved, too old; `Retry-After`; the circuit breaker). Bodies are redacted on
  * the way out (`redact.ts`). The server side is an Agnes-compatible receiver
- * (`receiver.ts`, run by `serve_receiver.ts`) with a streaming multipart
- * parser (`_multipart_parser.ts`). `_wire.ts` holds the names both sides share.
+ * (`receiver.ts`) with a streaming multipart parser (`_multipart_parser.ts`),
+ * run by `serve_receiver.ts` on a small HTTP/1.1 server of our own
+ * (`_http1_server.ts`: bounded heads, chunked and sized bodies, keep-alive,
+ * read time-outs and a connection cap, which `Deno.serve` lacks). `_wire.ts`
+ * holds the names both sides share.
  *
  * May import: `fs/`, `format/`, `version.ts`. Imported by `push/` and above.
  *
@@ -41,4 +44,4 @@ export {
 export { classifyOutcome, type OutcomeClass } from "./outcome.ts";
 export { JwtRedactionStream, redactJwtBytes } from "./redact.ts";
 export { createReceiver, type ReceiverOptions } from "./receiver.ts";
-export { serveReceiver, type ServeReceiverOptions } from "./serve_receiver.ts";
+export { type ReceiverServer, serveReceiver, type ServeReceiverOptions } from "./serve_receiver.ts";

@@ -19,6 +19,7 @@ import {
   type ReceiverContext,
   type ReceiverOptions,
   UploadRejection,
+  userOf,
 } from "./_receiver_context.ts";
 import { storeLocalMd } from "./_store_local_md.ts";
 import { storeSession } from "./_store_session.ts";
@@ -33,12 +34,6 @@ const ROUTES: Record<string, Route> = {
   [ENDPOINTS.uploadSession]: storeSession,
   [ENDPOINTS.uploadLocalMd]: storeLocalMd,
 };
-
-/** The user a request's bearer token stands for. */
-function userOf(context: ReceiverContext, request: Request): string | undefined {
-  const match = /^Bearer\s+(.+)$/i.exec(request.headers.get("authorization") ?? "");
-  return match ? context.tokens.get(match[1]!.trim()) : undefined;
-}
 
 /** Runs an upload route, turning its refusals into the contract's answers. */
 async function runRoute(
@@ -55,12 +50,17 @@ async function runRoute(
     }
     return response;
   } catch (error) {
+    if (error instanceof MultipartError) {
+      // Not what it claims to be: the rest is not worth reading; the server closes the connection.
+      await request.body?.cancel().catch(() => {});
+      return json(400, { detail: error.message }, context.headers);
+    }
     await drain(request.body, context.drainLimit);
     if (error instanceof UploadRejection) {
       return json(error.status, { detail: error.detail }, context.headers);
     }
-    if (error instanceof MultipartError) {
-      return json(400, { detail: error.message }, context.headers);
+    if (request.signal.aborted) { // the client's body failed (cut off, timed out): the server answers
+      return json(400, { detail: "request body failed" }, context.headers);
     }
     console.error(`receiver: ${error instanceof Error ? error.message : error}`);
     return json(500, { detail: "internal error" }, context.headers);
@@ -78,7 +78,7 @@ async function handleRequest(context: ReceiverContext, request: Request): Promis
   if (request.method !== "POST") {
     return json(405, { detail: "Method Not Allowed" }, context.headers);
   }
-  const user = userOf(context, request);
+  const user = userOf(context.tokens, request.headers.get("authorization"));
   if (user === undefined) {
     await drain(request.body, context.drainLimit);
     return json(401, { detail: "Missing or invalid Authorization header" }, context.headers);

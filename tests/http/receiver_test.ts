@@ -1,6 +1,7 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertThrows } from "../_assert.ts";
 import { gzip, startReceiver, TEST_TOKEN } from "../_helpers.ts";
-import { AgnesClient } from "../../mod.ts";
+import { AgnesClient, createReceiver } from "../../mod.ts";
+import { head, RawClient, type RawResponse } from "./_raw_http.ts";
 
 const encoder = new TextEncoder();
 
@@ -108,6 +109,22 @@ Deno.test("receiver answers 413 to a body over the limit and stores nothing", as
   assertEquals(await receiver.allFiles(), []);
 });
 
+Deno.test("receiver answers 413 to a body whose other parts hold more than the limit allows", async () => {
+  await using receiver = await startReceiver({ maxUploadBytes: 1024 * 1024 });
+  const form = new FormData();
+  form.append("padding", new Blob([new Uint8Array(3 * 1024 * 1024)]), "pad.bin"); // discarded, yet read
+  form.append("file", new Blob(["{}\n"]), "s1.jsonl");
+  const response = await fetch(`${receiver.url}/api/upload/sessions`, {
+    method: "POST",
+    body: form,
+    headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+  });
+  assertEquals([response.status, await response.json()], [413, {
+    detail: "File too large (max 1MB)",
+  }]);
+  assertEquals(await receiver.allFiles(), []);
+});
+
 Deno.test("receiver answers 400 to traversal, odd and non-.jsonl names", async () => {
   await using receiver = await startReceiver();
   for (
@@ -120,6 +137,25 @@ Deno.test("receiver answers 400 to traversal, odd and non-.jsonl names", async (
   const [status, body] = await upload(receiver.url, "../x.jsonl", encoder.encode("x\n"));
   assertEquals([status, body], [400, { detail: "filename must match [A-Za-z0-9._-]{1,200}" }]);
   assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("receiver answers 400 to a name with nothing before .jsonl, plain or gzip", async () => {
+  await using receiver = await startReceiver();
+  assertEquals(await upload(receiver.url, ".jsonl", encoder.encode("x\n")), [400, {
+    detail: "filename must have a name before .jsonl",
+  }]);
+  const gzipped = await gzip(encoder.encode("x\n"));
+  assertEquals((await upload(receiver.url, ".jsonl.gz", gzipped))[0], 400);
+  assertEquals(await receiver.allFiles(), []);
+});
+
+Deno.test("createReceiver() refuses the user ids . and .. with a TypeError", () => {
+  for (const user of [".", ".."]) {
+    assertThrows(
+      () => createReceiver({ dataDir: "/nowhere", tokens: new Map([["t", user]]) }),
+      TypeError,
+    );
+  }
 });
 
 Deno.test("receiver answers 200 with size 0 to an empty file", async () => {
@@ -182,4 +218,43 @@ Deno.test("receiver takes our client's streamed multipart upload, plain and gzip
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("receiver answers 400 at once to a 40 MiB body with no line end after the boundary or no boundary, before it is all sent", async () => {
+  await using receiver = await startReceiver();
+  const total = 40 * 1024 * 1024;
+  const cases = [
+    { start: "--b", filler: 0x61, detail: /no line end within 1024 bytes after a boundary/ },
+    { start: "", filler: 0x0d, detail: /no boundary in the first 16384 bytes/ },
+  ];
+  for (const { start, filler, detail } of cases) {
+    using client = await RawClient.open(receiver.url);
+    await client.send(
+      head(
+        "POST",
+        "/api/upload/sessions",
+        TEST_TOKEN,
+        "Content-Type: multipart/form-data; boundary=b",
+        `Content-Length: ${total}`,
+      ) + start,
+    );
+    let answer: RawResponse | undefined;
+    const answered = client.readResponse(30_000).then((response) => answer = response);
+    const chunk = new Uint8Array(64 * 1024).fill(filler);
+    let sent = start.length;
+    try {
+      while (answer === undefined && sent < total) {
+        const size = Math.min(chunk.length, total - sent);
+        await client.send(chunk.subarray(0, size));
+        sent += size;
+      }
+    } catch {
+      // The server closed the connection after answering: what a hostile client gets.
+    }
+    await answered;
+    assertEquals(answer?.status, 400, String(detail));
+    assertMatch(answer!.body, detail);
+    assert(sent < total, `the answer came only after all ${sent} bytes were sent`);
+  }
+  assertEquals(await receiver.allFiles(), []);
 });

@@ -1,0 +1,112 @@
+import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
+import {
+  DEFAULT_LIMITS,
+  type Exchange,
+  type Http1Server,
+  serveHttp1,
+} from "../../lib/http/_http1_server.ts";
+import { RawClient } from "./_raw_http.ts";
+
+/** A server on 127.0.0.1 with `handler`, recording its exchanges. */
+function start(
+  handler: (request: Request) => Promise<Response>,
+  drainBytes = DEFAULT_LIMITS.drainBytes,
+): { server: Http1Server; url: string; exchanges: Exchange[] } {
+  const exchanges: Exchange[] = [];
+  const server = serveHttp1({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler,
+    limits: { ...DEFAULT_LIMITS, drainBytes },
+    onExchange: (exchange) => exchanges.push(exchange),
+  });
+  return { server, url: `http://127.0.0.1:${server.addr.port}`, exchanges };
+}
+
+const post = (size: number) =>
+  `POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: ${size}\r\n\r\n${"x".repeat(size)}`;
+const get = "GET /next HTTP/1.1\r\nHost: a\r\n\r\n";
+
+Deno.test("serveHttp1() answers 500 when the handler throws, and keeps the connection", async () => {
+  const { server, url } = start((request) =>
+    new URL(request.url).pathname === "/boom"
+      ? Promise.reject(new Error("handler failed"))
+      : Promise.resolve(new Response("fine"))
+  );
+  try {
+    using client = await RawClient.open(url);
+    await client.send("GET /boom HTTP/1.1\r\nHost: a\r\n\r\n" + get);
+    assertEquals((await client.readResponse())?.status, 500);
+    assertEquals((await client.readResponse())?.body, "fine");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() drains a body the handler left unread up to drainBytes, and closes past it", async () => {
+  const { server, url } = start(() => Promise.resolve(new Response("ok")), 1000);
+  try {
+    {
+      using client = await RawClient.open(url);
+      await client.send(post(1000) + get);
+      const first = await client.readResponse();
+      assertEquals([first?.status, first?.headers.get("connection")], [200, undefined]);
+      assertEquals((await client.readResponse())?.status, 200); // the next request, after the drain
+    }
+    using client = await RawClient.open(url);
+    await client.send(post(1001) + get);
+    const only = await client.readResponse();
+    assertEquals([only?.status, only?.headers.get("connection")], [200, "close"]);
+    assert(await client.closedWithin(10_000));
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() logs an exchange whose answer cannot be written, and closes the connection", async () => {
+  const broken = () =>
+    new ReadableStream<Uint8Array>({
+      pull: (controller) => controller.error(new Error("answer body failed")),
+    });
+  const { server, url, exchanges } = start(() => Promise.resolve(new Response(broken())));
+  try {
+    using client = await RawClient.open(url);
+    await client.send(get);
+    assert(await client.closedWithin(10_000));
+    assertEquals(exchanges.map(({ method, path, status }) => [method, path, status]), [
+      ["GET", "/next", 200],
+    ]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() sends an answer over 64 KiB chunked to HTTP/1.1 and until close to HTTP/1.0", async () => {
+  const big = "y".repeat(100_000);
+  const { server, url } = start(() => Promise.resolve(new Response(big)));
+  try {
+    {
+      using client = await RawClient.open(url);
+      await client.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      const text = await client.readAll();
+      assertStringIncludes(text, "transfer-encoding: chunked\r\n");
+      let rest = text.slice(text.indexOf("\r\n\r\n") + 4);
+      let decoded = "";
+      for (let size = -1; size !== 0;) { // size line, data, CRLF; the last chunk is 0
+        const lineEnd = rest.indexOf("\r\n");
+        size = parseInt(rest.slice(0, lineEnd), 16);
+        decoded += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+        assertEquals(rest.slice(lineEnd + 2 + size, lineEnd + 4 + size), "\r\n");
+        rest = rest.slice(lineEnd + 4 + size);
+      }
+      assertEquals([decoded, rest], [big, ""]);
+    }
+    using client = await RawClient.open(url);
+    await client.send("GET / HTTP/1.0\r\n\r\n");
+    const text = await client.readAll();
+    assert(!text.includes("transfer-encoding"), "chunked to HTTP/1.0");
+    assertEquals(text.slice(text.indexOf("\r\n\r\n") + 4), big);
+  } finally {
+    await server.shutdown();
+  }
+});
