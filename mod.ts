@@ -50,9 +50,11 @@ export {
   type MalformedRow,
   type QueueContents,
   type QueueEntry,
+  type QueueRow,
   type QueueWriteOptions,
   readPrivateList,
   readQueueFile,
+  readQueueRows,
   removePrivateSession,
   requeueEntries,
   snapshotQueue,
@@ -99,6 +101,7 @@ export {
   type PushOptions,
   type PushPlan,
   type PushReport,
+  UploadPathChecker,
 } from "./lib/push/mod.ts";
 export {
   claudeConfigDir,

@@ -15,6 +15,7 @@ export function reportJson(report: PushReport): Record<string, unknown> {
     sessions: report.sessions,
     local_md: report.localMd,
     errors: report.errors,
+    errors_omitted: report.errorsOmitted,
     private_skipped: report.privateSkipped,
     dropped_permanent: report.droppedPermanent,
     requeued: report.requeued,
@@ -88,11 +89,16 @@ export function warningLine(error: PushError, server: string): string {
   return `${error.file}: ${error.error}; the session stays queued for the next push`;
 }
 
-/** Prints the report's warnings on stderr, `warn:` in yellow on a terminal. */
-export function printWarnings(errors: readonly PushError[], server: string): void {
-  const colour = colourFor(Deno.stderr);
-  for (const error of errors) {
-    console.error(`${paint("warn:", "yellow", colour)} ${warningLine(error, server)}`);
+/** Prints the report's warnings on stderr, `warn:` in yellow on a terminal, then how many more there were. */
+export function printWarnings(report: PushReport, server: string): void {
+  const warn = paint("warn:", "yellow", colourFor(Deno.stderr));
+  for (const error of report.errors) console.error(`${warn} ${warningLine(error, server)}`);
+  if (report.errorsOmitted > 0) {
+    console.error(
+      `${warn} and ${
+        counted(report.errorsOmitted, "more failure")
+      } like these (see "agnes-sessions status" and .claude/agnes-sessions-failed.txt)`,
+    );
   }
 }
 

@@ -141,6 +141,6 @@ export async function run(args: string[]): Promise<void> {
   }
   if (json) console.log(JSON.stringify(reportJson(report)));
   else if (!quiet) console.log(reportLines(report).join("\n"));
-  printWarnings(report.errors, server);
+  printWarnings(report, server);
   if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
 }

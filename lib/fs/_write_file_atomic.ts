@@ -16,10 +16,32 @@ export interface WriteFileAtomicOptions {
   mode?: number;
 }
 
+/** What a file is replaced with: its whole content, or its text in pieces (streamed, for any length). */
+export type AtomicContent = string | Uint8Array | AsyncIterable<string>;
+
+const BATCH_BYTES = 64 * 1024;
+
+/** Writes `data` to `file`, pieces of text gathered into writes of about 64 KiB. */
+async function writeContent(file: Deno.FsFile, data: AtomicContent): Promise<void> {
+  if (typeof data === "string" || data instanceof Uint8Array) {
+    return writeAll(file, typeof data === "string" ? new TextEncoder().encode(data) : data);
+  }
+  let batch = "";
+  for await (const piece of data) {
+    batch += piece;
+    if (batch.length >= BATCH_BYTES) {
+      writeAll(file, new TextEncoder().encode(batch));
+      batch = "";
+    }
+  }
+  writeAll(file, new TextEncoder().encode(batch));
+}
+
 /**
  * Replaces `path` with `data` atomically: writes a temp file in the same
  * folder, syncs it, then renames it over `path`. Readers see the old file or
  * the new one, never half of either. A symbolic link at `path` is refused.
+ * `data` may be an async iterable of text pieces, streamed to the temp file.
  *
  * @throws {RefusedFileError} when `path` exists and is not a regular file.
  *
@@ -36,12 +58,11 @@ export interface WriteFileAtomicOptions {
  */
 export async function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: AtomicContent,
   options: WriteFileAtomicOptions = {},
 ): Promise<void> {
   assertRegularOrMissing(path, "replace");
   const temp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
   try {
     const file = Deno.openSync(temp, {
       write: true,
@@ -49,7 +70,7 @@ export async function writeFileAtomic(
       ...(options.mode === undefined ? {} : { mode: options.mode }),
     });
     try {
-      writeAll(file, bytes);
+      await writeContent(file, data);
       file.syncDataSync();
     } finally {
       file.close();

@@ -6,6 +6,11 @@
  * transcripts the server has not got; all deduplicated across the run,
  * earliest first-failure stamp kept.
  *
+ * The snapshots are streamed twice, so memory does not grow with their
+ * length: the first pass adds each entry's fingerprint to an
+ * {@linkcode EntryIndex}, the second hands each distinct entry out once, at
+ * its first occurrence, while it is being sent.
+ *
  * Rows that cannot be parsed are logged to the failed log (`malformed`) as
  * soon as they are read, and leave their snapshot: a push that fails later
  * does not log them twice.
@@ -15,21 +20,27 @@
 
 import { failedLogRows, malformedFailures } from "../store/_failed_log.ts";
 import { readFailedForRetry, rewriteFailedLog } from "../store/_failed_log.ts";
+import { EntryIndex, expectedEntries } from "../store/_entry_index.ts";
 import { appendLog } from "../store/_log_file.ts";
-import { readQueueFile } from "../store/queue_reader.ts";
-import { dedupeEntries, type QueueEntry } from "../store/queue_entry.ts";
+import { type MalformedRow, readQueueRows } from "../store/queue_reader.ts";
+import type { QueueEntry } from "../store/queue_entry.ts";
 import { listSnapshots, rewriteSnapshot, snapshotQueue, writeSnapshot } from "../store/snapshot.ts";
 import { crashPoint } from "./_crash_point.ts";
-import { scanEntries } from "./_scan.ts";
+import { confirmScanned, type ScanCandidates, scanCandidates } from "./_scan.ts";
 import type { PushRun } from "./_run.ts";
 
 /** What a run has to send, and what to clean up once it is done. */
 export interface Batch {
   /** The snapshots read, deleted once every outcome in them is durable. */
   snapshots: string[];
-  /** The entries to send, deduplicated, in order. */
-  entries: QueueEntry[];
+  /** How many distinct entries there are to send. */
+  size: number;
+  /** The distinct entries in batches, in order, read again from the snapshots as they are taken (once). */
+  entries: AsyncIterable<QueueEntry[]>;
 }
+
+/** Malformed rows are logged in groups of this many, so a corrupt queue of any size is read in bounded memory. */
+const MALFORMED_GROUP = 1000;
 
 /** Recovery snapshots, oldest first, then the live queue as a fresh snapshot. */
 async function takeSnapshots(run: PushRun): Promise<string[]> {
@@ -57,15 +68,63 @@ async function snapshotFailures(run: PushRun): Promise<string | undefined> {
   return snapshot;
 }
 
-/** A snapshot's entries; its unparseable rows are logged and taken out of it. */
-async function readSnapshot(run: PushRun, snapshot: string): Promise<QueueEntry[]> {
-  const { entries, malformed } = await readQueueFile(snapshot);
-  if (malformed.length === 0) return entries;
-  const rows = failedLogRows(malformedFailures(malformed), run.now());
-  await appendLog(run.options.workspace, "failedLog", rows);
-  await rewriteSnapshot(snapshot, entries);
-  run.report.droppedPermanent += malformed.length;
-  return entries;
+/** Logs malformed rows to the failed log, counted as dropped. */
+async function logMalformed(run: PushRun, rows: MalformedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const logged = failedLogRows(malformedFailures(rows), run.now());
+  await appendLog(run.options.workspace, "failedLog", logged);
+  run.report.droppedPermanent += rows.length;
+}
+
+/** A snapshot's entries, without its malformed rows. */
+async function* entriesOf(snapshot: string): AsyncGenerator<QueueEntry> {
+  for (const batch of readQueueRows(snapshot)) {
+    for (const row of batch) if (!("reason" in row)) yield row;
+  }
+}
+
+/**
+ * Pass 1 over a snapshot: each entry into `index` (and out of the scan's
+ * candidates: it is queued); malformed rows logged, then taken out of it.
+ */
+async function indexSnapshot(
+  run: PushRun,
+  snapshot: string,
+  index: EntryIndex,
+  candidates: ScanCandidates,
+): Promise<void> {
+  const malformed: MalformedRow[] = [];
+  let anyMalformed = false;
+  for (const batch of readQueueRows(snapshot)) {
+    for (const row of batch) {
+      if ("reason" in row) malformed.push(row);
+      else index.add(row);
+      if (candidates.size > 0 && !("reason" in row)) candidates.delete(row.path);
+    }
+    if (malformed.length > 0) anyMalformed = true;
+    if (malformed.length >= MALFORMED_GROUP) await logMalformed(run, malformed.splice(0));
+  }
+  await logMalformed(run, malformed);
+  if (anyMalformed) await rewriteSnapshot(snapshot, entriesOf(snapshot));
+}
+
+/** Pass 2: each distinct entry once, at its first occurrence, then what the scan found; in batches. */
+async function* distinctEntries(
+  snapshots: readonly string[],
+  index: EntryIndex,
+  scanned: QueueEntry[],
+): AsyncGenerator<QueueEntry[]> {
+  for (const snapshot of snapshots) {
+    for (const rows of readQueueRows(snapshot)) {
+      const batch: QueueEntry[] = [];
+      for (const row of rows) {
+        const entry = "reason" in row ? undefined : index.take(row);
+        if (entry !== undefined) batch.push(entry);
+      }
+      yield batch;
+    }
+  }
+  yield scanned;
 }
 
 /**
@@ -81,10 +140,12 @@ async function readSnapshot(run: PushRun, snapshot: string): Promise<QueueEntry[
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
- * await appendToQueue(workspace, [{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }]);
+ * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
+ * await appendToQueue(workspace, [entry, entry]);
  * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
  * const batch = await collectEntries(await startRun({ workspace, client, allowedRoots: [] }));
- * deepStrictEqual([batch.entries.length, batch.snapshots.length], [1, 1]);
+ * deepStrictEqual([batch.size, batch.snapshots.length], [1, 1]);
+ * deepStrictEqual((await Array.fromAsync(batch.entries)).flat(), [entry]);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
@@ -92,8 +153,13 @@ export async function collectEntries(run: PushRun): Promise<Batch> {
   const snapshots = await takeSnapshots(run);
   const retried = run.options.retryFailed ? await snapshotFailures(run) : undefined;
   if (retried !== undefined) snapshots.push(retried);
-  const entries: QueueEntry[] = [];
-  for (const snapshot of snapshots) entries.push(...await readSnapshot(run, snapshot));
-  if (run.options.scan) entries.push(...await scanEntries(run, entries));
-  return { snapshots, entries: dedupeEntries(entries) };
+  const candidates: ScanCandidates = run.options.scan ? scanCandidates(run) : new Map();
+  const index = new EntryIndex(expectedEntries(snapshots));
+  for (const snapshot of snapshots) await indexSnapshot(run, snapshot, index, candidates);
+  const scanned = run.options.scan ? confirmScanned(run, candidates) : [];
+  return {
+    snapshots,
+    size: index.size + scanned.length,
+    entries: distinctEntries(snapshots, index, scanned),
+  };
 }

@@ -14,6 +14,7 @@ export type CrashPoint =
   | "after-retry-snapshot"
   | "after-failed-log-rewrite"
   | "after-upload"
+  | "after-early-flush"
   | "after-logs"
   | "after-requeue";
 

@@ -11,7 +11,8 @@ import { appendLog } from "../store/_log_file.ts";
 import { uploadedLogRows } from "../store/_uploaded_log.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
-import type { PushError } from "./report.ts";
+import { flushFullBuffers } from "./_record.ts";
+import { MAX_REPORTED_ERRORS, type PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 
 /** The fate of one entry in a run. */
@@ -34,12 +35,18 @@ export type EntryOutcome =
 function giveUp(run: PushRun, entry: QueueEntry, reason: string, error: PushError): void {
   run.failures.push({ sessionId: entry.sessionId, reason, path: entry.path });
   run.report.droppedPermanent++;
-  run.report.errors.push(error);
+  noteError(run, error);
 }
 
 function requeue(run: PushRun, entry: QueueEntry, reason: string): void {
   run.requeue.push(entry);
   run.requeueReasons.add(reason);
+}
+
+/** The report lists the first {@linkcode MAX_REPORTED_ERRORS} errors and counts the rest. */
+function noteError(run: PushRun, error: PushError): void {
+  if (run.report.errors.length < MAX_REPORTED_ERRORS) run.report.errors.push(error);
+  else run.report.errorsOmitted++;
 }
 
 /** The first-failure stamp to keep: the entry's, unless it is missing or in the future (then now). */
@@ -59,7 +66,9 @@ function retryLater(run: PushRun, entry: QueueEntry, reason: string, lastStatus?
 /**
  * Applies one entry's outcome to the run. An upload is written to the
  * ledger and the uploaded log at once (synced before any snapshot is
- * deleted), so a push killed later does not send the file again.
+ * deleted), so a push killed later does not send the file again. Rows for
+ * the logs and the queue are written out whenever a thousand have gathered,
+ * so a run of any size holds few in memory.
  *
  * @example
  * ```ts
@@ -83,6 +92,51 @@ export async function applyOutcome(
   entry: QueueEntry,
   outcome: EntryOutcome,
 ): Promise<void> {
+  if (outcome.kind === "uploaded") await recordUpload(run, entry, outcome);
+  else noteOutcome(run, entry, outcome);
+  await flushFullBuffers(run);
+}
+
+/** An upload, into the ledger and the uploaded log. */
+async function recordUpload(
+  run: PushRun,
+  entry: QueueEntry,
+  outcome: Extract<EntryOutcome, { kind: "uploaded" }>,
+): Promise<void> {
+  run.report.sessions++;
+  await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
+  const extra = [String(outcome.size), String(outcome.mtimeMs)];
+  const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
+  await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+  crashPoint("after-upload");
+}
+
+/**
+ * Counts an outcome that is not an upload in the report and gathers its
+ * rows, writing nothing: the quick path for the many entries of a long queue
+ * that need no upload (then {@linkcode flushFullBuffers} when rows gathered).
+ *
+ * @example
+ * ```ts
+ * import { noteOutcome } from "./_outcomes.ts";
+ * import { startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * const run = await startRun({ workspace, client, allowedRoots: [] });
+ * noteOutcome(run, { sessionId: "s", path: "/t/s.jsonl", stamp: "" }, { kind: "already_uploaded" });
+ * deepStrictEqual(run.report.alreadyUploaded, 1);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export function noteOutcome(
+  run: PushRun,
+  entry: QueueEntry,
+  outcome: Exclude<EntryOutcome, { kind: "uploaded" }>,
+): void {
   const { report } = run;
   switch (outcome.kind) {
     case "private":
@@ -91,25 +145,17 @@ export async function applyOutcome(
       return;
     case "held":
       return requeue(run, entry, outcome.reason);
-    case "uploaded": {
-      report.sessions++;
-      await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
-      const extra = [String(outcome.size), String(outcome.mtimeMs)];
-      const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
-      await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
-      return crashPoint("after-upload");
-    }
     case "already_uploaded":
       report.alreadyUploaded++;
       return;
     case "failed":
       return giveUp(run, entry, outcome.reason, outcome.error);
     case "transient":
-      report.errors.push(outcome.error);
+      noteError(run, outcome.error);
       return retryLater(run, entry, outcome.reason, outcome.lastStatus);
     case "stop":
       report.stopped ??= outcome.message;
-      report.errors.push(outcome.error);
+      noteError(run, outcome.error);
       return requeue(run, entry, "configuration stop");
   }
 }

@@ -51,13 +51,48 @@ export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> 
   const { workspace } = run.options;
   await run.ledger.sync();
   await syncFile(workspace.file("uploadedLog"));
-  const skipped = privateSkippedLogRows(run.privateSkips, run.now());
-  await appendLog(workspace, "privateSkippedLog", skipped);
-  await appendLog(workspace, "failedLog", failedLogRows(run.failures, run.now()));
+  await flushLogs(run);
   crashPoint("after-logs");
-  await requeueEntries(workspace, run.requeue);
+  await flushRequeue(run);
   crashPoint("after-requeue");
-  run.report.requeued = run.requeue.length;
   run.report.requeueReasons = [...run.requeueReasons];
   for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);
+}
+
+/** Rows gathered for a log or the queue are written out in groups of this many. */
+export const FLUSH_ROWS = 1000;
+
+/** Appends the gathered private-skip and failure rows to their logs (synced). */
+async function flushLogs(run: PushRun): Promise<void> {
+  const { workspace } = run.options;
+  const skipped = privateSkippedLogRows(run.privateSkips.splice(0), run.now());
+  await appendLog(workspace, "privateSkippedLog", skipped);
+  await appendLog(workspace, "failedLog", failedLogRows(run.failures.splice(0), run.now()));
+}
+
+/** Puts the gathered requeues back on the live queue (under its lock, synced). */
+async function flushRequeue(run: PushRun): Promise<void> {
+  const entries = run.requeue.splice(0);
+  await requeueEntries(run.options.workspace, entries);
+  run.report.requeued += entries.length;
+}
+
+/**
+ * Writes out a group of gathered rows once it has {@linkcode FLUSH_ROWS}:
+ * durable early, which a push killed later only repeats (a requeued entry
+ * still in its snapshot is deduplicated, its stamp kept).
+ */
+export async function flushFullBuffers(run: PushRun): Promise<void> {
+  if (!hasFullBuffer(run)) return;
+  if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
+    await flushLogs(run);
+  }
+  if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
+  crashPoint("after-early-flush");
+}
+
+/** Whether {@linkcode flushFullBuffers} has anything to write. */
+export function hasFullBuffer(run: PushRun): boolean {
+  return run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS ||
+    run.requeue.length >= FLUSH_ROWS;
 }

@@ -14,6 +14,7 @@ import type { QueueEntry } from "../store/queue_entry.ts";
 import { removeStaleTemps } from "../store/_stale_temps.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { PushOptions } from "./options.ts";
+import { UploadPathChecker } from "./path_safety.ts";
 import { emptyReport, type PushReport } from "./report.ts";
 
 /** A push run in progress. */
@@ -32,6 +33,8 @@ export interface PushRun {
   gzip: boolean;
   /** What was already sent to this server. */
   readonly ledger: UploadLedger;
+  /** What may be uploaded, folder real paths remembered for the run. */
+  readonly paths: UploadPathChecker;
   /** Rows for the failed log. */
   readonly failures: FailedRow[];
   /** Rows for the private-skipped log. */
@@ -80,6 +83,7 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
     breaker: new CircuitBreaker(options.breakerThreshold ?? 5),
     gzip: false,
     ledger: new UploadLedger(options.workspace, options.client.server),
+    paths: new UploadPathChecker(options.allowedRoots),
     failures: [],
     privateSkips: [],
     requeue: [],

@@ -9,20 +9,24 @@
  */
 
 import { projectsRoot } from "../claude/projects.ts";
-import { belongsTo, findTranscripts } from "../claude/transcripts.ts";
+import { belongsTo, findTranscripts, type FoundTranscript } from "../claude/transcripts.ts";
 import { UPLOAD_NAME } from "../http/_wire.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import type { PushRun } from "./_run.ts";
 
+/** Transcripts a scan found that the server has not got, by path; queued ones are taken out as the queue is read. */
+export type ScanCandidates = Map<string, FoundTranscript>;
+
 /**
- * The scanned transcripts to send: new or changed since their last upload to
- * this server, not already in the batch (`queued`), not private (a private
- * session found by a scan is left alone, not logged at every push), and with
- * a name the server accepts.
+ * The transcripts of this workspace's projects folders that this server has
+ * not got in their current version: not private (a private session found by
+ * a scan is left alone, not logged at every push), with a name the server
+ * accepts. What the queue also holds is taken out while it is read; the rest
+ * go through {@linkcode confirmScanned}.
  *
  * @example
  * ```ts
- * import { scanEntries } from "./_scan.ts";
+ * import { confirmScanned, scanCandidates } from "./_scan.ts";
  * import { startRun } from "./_run.ts";
  * import { AgnesClient } from "../http/client.ts";
  * import { Workspace } from "../store/workspace.ts";
@@ -36,21 +40,32 @@ import type { PushRun } from "./_run.ts";
  * await Deno.writeTextFile(`${folder}/s1.jsonl`, `{"cwd":${JSON.stringify(workspace.root)}}\n`);
  * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
  * const run = await startRun({ workspace, client, allowedRoots: [], projectsRoot: `${root}/projects` });
- * deepStrictEqual((await scanEntries(run, [])).map((entry) => entry.sessionId), ["s1"]);
+ * const found = confirmScanned(run, scanCandidates(run));
+ * deepStrictEqual(found.map((entry) => entry.sessionId), ["s1"]);
  * await Deno.remove(root, { recursive: true });
  * ```
  */
-export async function scanEntries(
-  run: PushRun,
-  queued: readonly QueueEntry[],
-): Promise<QueueEntry[]> {
+export function scanCandidates(run: PushRun): ScanCandidates {
   const root = run.options.workspace.root;
-  const inBatch = new Set(queued.map((entry) => entry.path));
-  const found: QueueEntry[] = [];
+  const candidates: ScanCandidates = new Map();
   for (const transcript of findTranscripts(run.options.projectsRoot ?? projectsRoot(), root)) {
-    if (inBatch.has(transcript.path) || run.privateIds.has(transcript.sessionId)) continue;
+    if (run.privateIds.has(transcript.sessionId)) continue;
     if (!UPLOAD_NAME.test(`${transcript.sessionId}.jsonl`)) continue;
-    if (await run.ledger.has(transcript.path, transcript.size, transcript.mtimeMs)) continue;
+    if (run.ledger.has(transcript.path, transcript.size, transcript.mtimeMs)) continue;
+    candidates.set(transcript.path, transcript);
+  }
+  return candidates;
+}
+
+/**
+ * The candidates that are not queued and that belong to this workspace (only
+ * these are opened, to check the `cwd` they record), as entries to send;
+ * counted in the report as `scanned`.
+ */
+export function confirmScanned(run: PushRun, candidates: ScanCandidates): QueueEntry[] {
+  const root = run.options.workspace.root;
+  const found: QueueEntry[] = [];
+  for (const transcript of candidates.values()) {
     if (!belongsTo(transcript, root)) continue;
     found.push({ sessionId: transcript.sessionId, path: transcript.path, stamp: "" });
   }

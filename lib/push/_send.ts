@@ -8,8 +8,9 @@
 import type { HttpOutcome } from "../http/client.ts";
 import { classifyOutcome, retryWithinRunMs } from "../http/outcome.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import { applyOutcome, type EntryOutcome } from "./_outcomes.ts";
-import { checkUploadPath } from "./path_safety.ts";
+import { decideEntry, heldReason, type Upload } from "./_decide.ts";
+import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
+import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
 import type { PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -24,7 +25,7 @@ function errorOf(file: string, answer: HttpOutcome): PushError {
 }
 
 /** Uploads one transcript, waiting out a short `Retry-After` (429, 503) at most twice. */
-async function upload(run: PushRun, entry: QueueEntry, source: string): Promise<HttpOutcome> {
+async function send(run: PushRun, entry: QueueEntry, source: string): Promise<HttpOutcome> {
   const maxWaitMs = run.options.maxRetryAfterMs ?? 5_000;
   for (let attempt = 0;; attempt++) {
     const answer = await run.options.client.uploadSession(entry.path, { gzip: run.gzip, source });
@@ -67,63 +68,52 @@ function outcomeOfAnswer(
   }
 }
 
-/** Decides one entry's fate, uploading it when it may be uploaded. */
-async function decideEntry(run: PushRun, entry: QueueEntry): Promise<EntryOutcome> {
-  if (entry.sessionId !== "" && run.privateIds.has(entry.sessionId)) return { kind: "private" };
-  if (run.report.stopped !== null) return { kind: "held", reason: "configuration stop" };
-  if (run.breaker.open) return { kind: "held", reason: "circuit breaker" };
-  const verdict = await checkUploadPath(entry.path, run.options.allowedRoots);
-  if (!verdict.ok && verdict.reason === "missing") {
-    const error = { file: entry.path, error: "transcript not found (yet)" };
-    return { kind: "transient", reason: "not_found", error };
-  }
-  if (!verdict.ok) {
-    const error = { file: entry.path, error: `refused: ${verdict.reason}` };
-    return { kind: "failed", reason: verdict.reason, error };
-  }
-  if (await run.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
-    return { kind: "already_uploaded" }; // sent to this server already, unchanged since
-  }
-  const answer = await upload(run, entry, verdict.realPath);
-  return outcomeOfAnswer(run, entry, answer, verdict);
-}
-
-/** Decides and applies one entry's outcome; anything unforeseen is a transient failure of that entry alone. */
-async function sendEntry(run: PushRun, entry: QueueEntry): Promise<void> {
+/**
+ * Uploads one entry and applies the answer. The run may have stopped while
+ * it waited for a free lane: then it is held. Anything unforeseen is a
+ * transient failure of that entry alone.
+ */
+async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promise<void> {
+  let outcome: EntryOutcome;
   try {
-    await applyOutcome(run, entry, await decideEntry(run, entry));
+    const held = heldReason(run);
+    outcome = held !== undefined ? { kind: "held", reason: held } : outcomeOfAnswer(
+      run,
+      entry,
+      await send(run, entry, upload.verdict.realPath),
+      upload.verdict,
+    );
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const outcome: EntryOutcome = {
-      kind: "transient",
-      reason: "error",
-      error: { file: entry.path, error: message },
-    };
-    await applyOutcome(run, entry, outcome);
+    outcome = { kind: "transient", reason: "error", error: { file: entry.path, error: message } };
   }
+  await applyOutcome(run, entry, outcome);
 }
 
-/** How many entries of the run are done, for the progress callback. */
-interface Progress {
-  done: number;
-  readonly total: number;
-}
+/** Uploads in flight, at most `limit` at once. */
+class Lanes {
+  readonly #running = new Set<Promise<void>>();
+  constructor(readonly limit: number) {}
 
-/** One upload lane: takes the next entry until none is left. */
-async function lane(
-  run: PushRun,
-  pending: Iterator<QueueEntry>,
-  progress: Progress,
-): Promise<void> {
-  for (let next = pending.next(); !next.done; next = pending.next()) {
-    await sendEntry(run, next.value);
-    run.options.onProgress?.(++progress.done, progress.total);
+  /** Starts `task` once a lane is free. */
+  async start(task: () => Promise<void>): Promise<void> {
+    while (this.#running.size >= this.limit) await Promise.race(this.#running);
+    const running: Promise<void> = task().finally(() => this.#running.delete(running));
+    this.#running.add(running);
+  }
+
+  /** Waits for every upload in flight. */
+  async drain(): Promise<void> {
+    await Promise.all(this.#running);
   }
 }
 
 /**
- * Sends every entry, at most `concurrency` (1 to 64, default 4) at a time,
- * recording each outcome in `run`.
+ * Sends `total` entries, given in batches, recording each outcome in `run`:
+ * each is decided here (most of a long queue needs no upload, and costs no
+ * await), and the uploads run at most `concurrency` (1 to 64, default 4) at
+ * a time. The batches are taken as they are sent, so they may be a stream of
+ * any length.
  *
  * @example
  * ```ts
@@ -136,15 +126,30 @@ async function lane(
  * const workspace = new Workspace(await Deno.makeTempDir());
  * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
  * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
- * await sendEntries(run, [{ sessionId: "s", path: `${workspace.root}/not-yet.jsonl`, stamp: "" }]);
+ * await sendEntries(run, [[{ sessionId: "s", path: `${workspace.root}/not-yet.jsonl`, stamp: "" }]], 1);
  * deepStrictEqual([...run.requeueReasons], ["not_found"]);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function sendEntries(run: PushRun, entries: readonly QueueEntry[]): Promise<void> {
-  const pending = entries.values();
-  const progress: Progress = { done: 0, total: entries.length };
-  const concurrency = Math.max(1, Math.min(run.options.concurrency ?? 4, 64));
-  const lanes = Math.min(concurrency, entries.length);
-  await Promise.all(Array.from({ length: lanes }, () => lane(run, pending, progress)));
+export async function sendEntries(
+  run: PushRun,
+  batches: Iterable<readonly QueueEntry[]> | AsyncIterable<readonly QueueEntry[]>,
+  total: number,
+): Promise<void> {
+  const lanes = new Lanes(Math.max(1, Math.min(run.options.concurrency ?? 4, 64)));
+  let done = 0;
+  const progress = () => run.options.onProgress?.(++done, total);
+  for await (const batch of batches) {
+    for (const entry of batch) {
+      const decision = decideEntry(run, entry);
+      if (decision.kind === "upload") {
+        await lanes.start(() => sendEntry(run, entry, decision).then(progress));
+        continue;
+      }
+      noteOutcome(run, entry, decision);
+      progress();
+      if (hasFullBuffer(run)) await flushFullBuffers(run);
+    }
+  }
+  await lanes.drain();
 }

@@ -21,7 +21,7 @@
  * @module
  */
 
-export { checkUploadPath, type PathVerdict } from "./path_safety.ts";
+export { checkUploadPath, type PathVerdict, UploadPathChecker } from "./path_safety.ts";
 export type { PushClient, PushOptions } from "./options.ts";
 export { type PlannedEntry, type PlanOptions, planPush, type PushPlan } from "./plan.ts";
 export { push } from "./push.ts";

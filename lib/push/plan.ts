@@ -10,14 +10,15 @@
 
 import { projectsRoot } from "../claude/projects.ts";
 import { belongsTo, findTranscripts } from "../claude/transcripts.ts";
-import { readQueueFile } from "../store/queue_reader.ts";
-import { dedupeEntries, type QueueEntry } from "../store/queue_entry.ts";
+import { EntryIndex, expectedEntries } from "../store/_entry_index.ts";
+import { readQueueRows } from "../store/queue_reader.ts";
+import type { QueueEntry } from "../store/queue_entry.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import { listSnapshots } from "../store/snapshot.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { findLocalMd, prepareLocalMd } from "./local_md.ts";
-import { checkUploadPath } from "./path_safety.ts";
+import { UploadPathChecker } from "./path_safety.ts";
 
 /** A queued entry, as a plan lists it. */
 export interface PlannedEntry {
@@ -59,34 +60,54 @@ export interface PlanOptions {
   projectsRoot?: string;
 }
 
-async function queuedEntries(workspace: Workspace): Promise<QueueEntry[]> {
+/** Every distinct entry the queue files hold (two streamed passes), then what a scan would add. */
+async function* plannedEntries(
+  workspace: Workspace,
+  options: PlanOptions,
+): AsyncGenerator<QueueEntry> {
   const files = [...await listSnapshots(workspace), workspace.file("queue")];
-  const entries: QueueEntry[] = [];
-  for (const file of files) entries.push(...(await readQueueFile(file)).entries);
-  return entries;
-}
-
-function scannedEntries(workspace: Workspace, options: PlanOptions, queued: QueueEntry[]) {
-  const inBatch = new Set(queued.map((entry) => entry.path));
-  return findTranscripts(options.projectsRoot ?? projectsRoot(), workspace.root)
-    .filter((found) => !inBatch.has(found.path) && belongsTo(found, workspace.root))
-    .map((found) => ({ sessionId: found.sessionId, path: found.path, stamp: "" }));
+  const found = options.scan
+    ? findTranscripts(options.projectsRoot ?? projectsRoot(), workspace.root)
+    : [];
+  const candidates = new Map(found.map((transcript) => [transcript.path, transcript]));
+  const index = new EntryIndex(expectedEntries(files));
+  for (const file of files) {
+    for (const batch of readQueueRows(file)) {
+      for (const row of batch) {
+        if ("reason" in row) continue;
+        index.add(row);
+        candidates.delete(row.path);
+      }
+    }
+  }
+  for (const file of files) {
+    for (const batch of readQueueRows(file)) {
+      for (const row of batch) {
+        const entry = "reason" in row ? undefined : index.take(row);
+        if (entry !== undefined) yield entry;
+      }
+    }
+  }
+  for (const transcript of candidates.values()) {
+    if (!belongsTo(transcript, workspace.root)) continue;
+    yield { sessionId: transcript.sessionId, path: transcript.path, stamp: "" };
+  }
 }
 
 /** Sorts one entry into the plan, as a push would decide it. */
-async function classify(plan: PushPlan, entry: QueueEntry, context: {
+function classify(plan: PushPlan, entry: QueueEntry, context: {
   privateIds: Set<string>;
   ledger: UploadLedger;
-  allowedRoots: readonly string[];
-}): Promise<void> {
+  paths: UploadPathChecker;
+}): void {
   const planned = { sessionId: entry.sessionId, path: entry.path };
   if (entry.sessionId !== "" && context.privateIds.has(entry.sessionId)) {
     return void plan.privateSkips.push(planned);
   }
-  const verdict = await checkUploadPath(entry.path, context.allowedRoots);
+  const verdict = context.paths.check(entry.path);
   if (!verdict.ok && verdict.reason === "missing") return void plan.missing.push(planned);
   if (!verdict.ok) return void plan.refused.push({ ...planned, reason: verdict.reason });
-  if (await context.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
+  if (context.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
     return void plan.alreadyUploaded.push(planned);
   }
   plan.upload.push(planned);
@@ -120,11 +141,11 @@ export async function planPush(workspace: Workspace, options: PlanOptions): Prom
   const context = {
     privateIds: await readPrivateList(workspace),
     ledger: new UploadLedger(workspace, options.server),
-    allowedRoots: options.allowedRoots,
+    paths: new UploadPathChecker(options.allowedRoots),
   };
-  const queued = await queuedEntries(workspace);
-  const scanned = options.scan ? scannedEntries(workspace, options, queued) : [];
-  for (const entry of dedupeEntries([...queued, ...scanned])) await classify(plan, entry, context);
+  for await (const entry of plannedEntries(workspace, options)) {
+    classify(plan, entry, context);
+  }
   await planLocalMd(plan, workspace, context.ledger);
   return plan;
 }

@@ -76,8 +76,8 @@ export async function push(options: PushOptions): Promise<PushReport | null> {
   try {
     const run = await startRun(options);
     const batch = await collectEntries(run);
-    await connect(run, batch.entries.length, localMd !== undefined);
-    await sendEntries(run, batch.entries);
+    await connect(run, batch.size, localMd !== undefined);
+    await sendEntries(run, batch.entries, batch.size);
     await recordOutcomes(run, batch);
     const stopped = run.report.stopped !== null || run.breaker.open;
     if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);

@@ -5,6 +5,9 @@
  * @module
  */
 
+/** A report lists at most this many failures; the rest are counted. */
+export const MAX_REPORTED_ERRORS = 100;
+
 /** One failure in a push report: an HTTP status, or an error text. */
 export type PushError = { file: string; status: number } | { file: string; error: string };
 
@@ -14,8 +17,10 @@ export interface PushReport {
   sessions: number;
   /** Whether `CLAUDE.local.md` was uploaded. */
   localMd: boolean;
-  /** Every failure, transient or permanent. */
+  /** The failures, transient or permanent: the first {@linkcode MAX_REPORTED_ERRORS}. */
   errors: PushError[];
+  /** Failures past the first {@linkcode MAX_REPORTED_ERRORS}, counted, not listed. */
+  errorsOmitted: number;
   /** Private sessions skipped (and logged). */
   privateSkipped: number;
   /** Entries given up: permanent failures, expired retries, unsafe paths, malformed rows. */
@@ -49,6 +54,7 @@ export function emptyReport(): PushReport {
     sessions: 0,
     localMd: false,
     errors: [],
+    errorsOmitted: 0,
     privateSkipped: 0,
     droppedPermanent: 0,
     requeued: 0,

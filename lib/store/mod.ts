@@ -34,7 +34,13 @@ export {
 } from "./workspace.ts";
 export type { QueueEntry } from "./queue_entry.ts";
 export { appendToQueue, type QueueWriteOptions, requeueEntries } from "./queue.ts";
-export { type MalformedRow, type QueueContents, readQueueFile } from "./queue_reader.ts";
+export {
+  type MalformedRow,
+  type QueueContents,
+  type QueueRow,
+  readQueueFile,
+  readQueueRows,
+} from "./queue_reader.ts";
 export { discardSnapshot, listSnapshots, snapshotQueue } from "./snapshot.ts";
 export { isPrivateSession, readPrivateList } from "./private_list.ts";
 export { addPrivateSession, removePrivateSession } from "./mark_private.ts";

@@ -56,10 +56,17 @@ export async function writeSnapshot(
   return snapshot;
 }
 
+/** Each entry as a queue row with its line end. */
+async function* queueRows(
+  entries: Iterable<QueueEntry> | AsyncIterable<QueueEntry>,
+): AsyncGenerator<string> {
+  for await (const entry of entries) yield formatQueueRow(entry) + "\n";
+}
+
 /**
- * Replaces a snapshot's content with `entries`, keeping its modification
- * time (recovery goes oldest first): how rows that cannot be parsed leave a
- * snapshot once they are logged.
+ * Replaces a snapshot's content with `entries` (streamed: any number),
+ * keeping its modification time (recovery goes oldest first): how rows that
+ * cannot be parsed leave a snapshot once they are logged.
  *
  * @example
  * ```ts
@@ -75,9 +82,12 @@ export async function writeSnapshot(
  * await Deno.remove(path);
  * ```
  */
-export async function rewriteSnapshot(path: string, entries: readonly QueueEntry[]): Promise<void> {
+export async function rewriteSnapshot(
+  path: string,
+  entries: Iterable<QueueEntry> | AsyncIterable<QueueEntry>,
+): Promise<void> {
   const { mtime, atime } = await Deno.lstat(path);
-  await writeFileAtomic(path, entries.map((entry) => formatQueueRow(entry) + "\n").join(""));
+  await writeFileAtomic(path, queueRows(entries));
   if (mtime !== null) await Deno.utime(path, atime ?? mtime, mtime);
 }
 

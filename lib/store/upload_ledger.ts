@@ -16,7 +16,7 @@
  */
 
 import { appendLines } from "../fs/_append_lines.ts";
-import { readLines } from "../fs/_read_lines.ts";
+import { readLineBatchesSync, readLines } from "../fs/_read_lines.ts";
 import { syncFile } from "../fs/_sync_file.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import { formatRow } from "../format/_row.ts";
@@ -74,10 +74,10 @@ function versionOf(size: number, mtimeMs: number): string {
  * const workspace = new Workspace(await Deno.makeTempDir());
  * await workspace.ensureStateDir();
  * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
- * deepStrictEqual(await ledger.has("/t/s1.jsonl", 10, 99), false);
+ * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), false);
  * await ledger.record("/t/s1.jsonl", 10, 99);
- * deepStrictEqual(await ledger.has("/t/s1.jsonl", 10, 99), true);
- * deepStrictEqual(await new UploadLedger(workspace, "https://other.example").has("/t/s1.jsonl", 10, 99), false);
+ * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), true);
+ * deepStrictEqual(new UploadLedger(workspace, "https://other.example").has("/t/s1.jsonl", 10, 99), false);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
@@ -86,6 +86,7 @@ export class UploadLedger {
   readonly dir: string;
   #shards = new Map<string, Map<string, string>>();
   #dirty = new Set<string>();
+  #overgrown = new Set<string>();
 
   /**
    * Names the ledger of `workspace` for `server`; nothing is read yet.
@@ -101,21 +102,23 @@ export class UploadLedger {
     return joinPath(this.dir, `${fnv1a(path).slice(0, 2)}.txt`);
   }
 
-  /** The latest version of each path in a shard, compacting the file when it has grown. */
-  async #shard(file: string): Promise<Map<string, string>> {
+  /** The latest version of each path in a shard; one that has grown is compacted at the next sync. */
+  #shard(file: string): Map<string, string> {
     let versions = this.#shards.get(file);
     if (versions !== undefined) return versions;
     versions = new Map();
     let rows = 0;
-    for await (const row of readLines(file)) {
-      if (!row.ok) continue;
-      const [size, mtime, path] = row.text.split("\t");
-      if (path === undefined || path === "") continue;
-      versions.set(path, `${size}:${mtime}`);
-      rows++;
+    for (const batch of readLineBatchesSync(file)) { // a shard is small: one await less per shard
+      for (const row of batch) {
+        if (!row.ok) continue;
+        const [size, mtime, path] = row.text.split("\t");
+        if (path === undefined || path === "") continue;
+        versions.set(path, `${size}:${mtime}`);
+        rows++;
+      }
     }
     this.#shards.set(file, versions);
-    if (rows > COMPACT_MIN_ROWS && rows > 2 * versions.size) await this.#compact(file, versions);
+    if (rows > COMPACT_MIN_ROWS && rows > 2 * versions.size) this.#overgrown.add(file);
     return versions;
   }
 
@@ -126,7 +129,8 @@ export class UploadLedger {
   }
 
   /**
-   * Whether this version of `path` is the one last sent to this server.
+   * Whether this version of `path` is the one last sent to this server (a
+   * shard of the ledger is read, synchronously, the first time it is asked).
    *
    * @example
    * ```ts
@@ -138,12 +142,12 @@ export class UploadLedger {
    * await workspace.ensureStateDir();
    * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
    * await ledger.record("/t/s1.jsonl", 10, 99);
-   * deepStrictEqual(await ledger.has("/t/s1.jsonl", 12, 100), false); // it grew: send it again
+   * deepStrictEqual(ledger.has("/t/s1.jsonl", 12, 100), false); // it grew: send it again
    * await Deno.remove(workspace.root, { recursive: true });
    * ```
    */
-  async has(path: string, size: number, mtimeMs: number): Promise<boolean> {
-    const versions = await this.#shard(this.#shardPath(path));
+  has(path: string, size: number, mtimeMs: number): boolean {
+    const versions = this.#shard(this.#shardPath(path));
     return versions.get(path) === versionOf(size, mtimeMs);
   }
 
@@ -155,7 +159,7 @@ export class UploadLedger {
    */
   async record(path: string, size: number, mtimeMs: number): Promise<void> {
     const file = this.#shardPath(path);
-    const versions = await this.#shard(file);
+    const versions = this.#shard(file);
     const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
     await Deno.mkdir(this.dir, { recursive: true });
     await appendLines(file, [row], { sync: false });
@@ -163,10 +167,16 @@ export class UploadLedger {
     this.#dirty.add(file);
   }
 
-  /** Syncs every shard written to since the last sync. */
+  /**
+   * Syncs every shard written to since the last sync, and rewrites each shard
+   * read with more than twice as many rows as paths (atomically: its latest
+   * versions, this run's included).
+   */
   async sync(): Promise<void> {
     for (const file of this.#dirty) await syncFile(file);
     this.#dirty.clear();
+    for (const file of this.#overgrown) await this.#compact(file, this.#shard(file));
+    this.#overgrown.clear();
   }
 
   /**

@@ -1,0 +1,74 @@
+/**
+ * What an entry needs before anything is sent: an outcome decided on this
+ * machine (private, held, refused, not there yet, already sent), or an
+ * upload. Synchronous, so the many entries of a long queue that need no
+ * upload cost no await each.
+ *
+ * @module
+ */
+
+import type { QueueEntry } from "../store/queue_entry.ts";
+import type { EntryOutcome } from "./_outcomes.ts";
+import type { PathVerdict } from "./path_safety.ts";
+import type { PushRun } from "./_run.ts";
+
+/** An entry to upload: the version of the file that passed the path checks. */
+export type Upload = { kind: "upload"; verdict: Extract<PathVerdict, { ok: true }> };
+
+/** An outcome decided here, or an upload to make. */
+export type Decision = Exclude<EntryOutcome, { kind: "uploaded" }> | Upload;
+
+/** Whether the run still sends; when not, why the entry is held. */
+export function heldReason(run: PushRun): string | undefined {
+  if (run.report.stopped !== null) return "configuration stop";
+  if (run.breaker.open) return "circuit breaker";
+  return undefined;
+}
+
+/**
+ * Decides what `entry` needs. Anything unforeseen (a ledger shard that
+ * cannot be read) is a transient failure of that entry alone.
+ *
+ * @example
+ * ```ts
+ * import { decideEntry } from "./_decide.ts";
+ * import { startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
+ * const decision = decideEntry(run, { sessionId: "s", path: "/etc/passwd", stamp: "" });
+ * deepStrictEqual(decision.kind === "failed" && decision.reason, "not_jsonl");
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export function decideEntry(run: PushRun, entry: QueueEntry): Decision {
+  try {
+    return decide(run, entry);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: "transient", reason: "error", error: { file: entry.path, error: message } };
+  }
+}
+
+function decide(run: PushRun, entry: QueueEntry): Decision {
+  if (entry.sessionId !== "" && run.privateIds.has(entry.sessionId)) return { kind: "private" };
+  const held = heldReason(run);
+  if (held !== undefined) return { kind: "held", reason: held };
+  const verdict = run.paths.check(entry.path);
+  if (!verdict.ok && verdict.reason === "missing") {
+    const error = { file: entry.path, error: "transcript not found (yet)" };
+    return { kind: "transient", reason: "not_found", error };
+  }
+  if (!verdict.ok) {
+    const error = { file: entry.path, error: `refused: ${verdict.reason}` };
+    return { kind: "failed", reason: verdict.reason, error };
+  }
+  if (run.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
+    return { kind: "already_uploaded" }; // sent to this server already, unchanged since
+  }
+  return { kind: "upload", verdict };
+}
