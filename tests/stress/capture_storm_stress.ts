@@ -21,8 +21,8 @@ import { seededRandom } from "./_random.ts";
 import { reportAndAssert, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
-const WRITERS = scaled(16, 4);
-const CAPTURES = scaled(40, 10);
+const WRITERS = scaled(16, 6);
+const CAPTURES = scaled(40, 12);
 const KILL_SHARE = 0.35;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

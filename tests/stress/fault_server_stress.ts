@@ -42,7 +42,7 @@ import { type Random, seededRandom } from "./_random.ts";
 import { reportAndAssert, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
-const ROUNDS = scaled(16, 3);
+const ROUNDS = scaled(16, 4);
 const PER_ROUND = scaled(16, 12);
 const TOKEN = "fault-token-0123456789";
 const UPLOAD = "/api/upload/sessions";

@@ -31,8 +31,8 @@ import { type Random, seededRandom } from "./_random.ts";
 import { reportAndAssert, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
-const CAPTURE_ROUNDS = scaled(16, 4);
-const PUSH_ROUNDS = scaled(24, 5);
+const CAPTURE_ROUNDS = scaled(16, 6);
+const PUSH_ROUNDS = scaled(24, 8);
 const ISO = "2026-01-01T00:00:00Z";
 const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const NOBODY = 65534;
