@@ -220,23 +220,85 @@ async function captureRounds(random: Random, tally: Tally) {
   }
 }
 
-/** A full disk under push: whichever write fails, nothing is deleted unrecorded. */
-async function pushRounds(random: Random, tally: Tally) {
-  for (let round = 0; round < PUSH_ROUNDS; round++) {
-    await using h = await pushHarness();
+/** One push under a file-size limit: the transcripts' fates, and what is filled up first. */
+interface PushRound {
+  label: string;
+  kib: number;
+  /** Per transcript: stored (0), or the status the server answers instead. */
+  fates: (0 | 503 | 409)[];
+  nameLength: () => number;
+  retry: boolean;
+  /** Bytes in the uploaded log and the failed log before the push. */
+  uploadedFill?: number;
+  failedFill?: number;
+  /** For the rounds aimed at one write: the exit code, and whether the snapshot must stay. */
+  expect?: { code: number; snapshotKept: boolean; said?: RegExp };
+}
+
+/** The rounds aimed at one write each, then random ones. */
+function pushPlans(random: Random): PushRound[] {
+  const fixed: PushRound[] = [
+    {
+      label: "the requeue fails",
+      kib: 1,
+      fates: Array(10).fill(503),
+      nameLength: () => 150,
+      retry: false,
+      expect: { code: 1, snapshotKept: true },
+    },
+    {
+      label: "the failed log's append fails",
+      kib: 2,
+      fates: Array(10).fill(409),
+      nameLength: () => 20,
+      retry: false,
+      failedFill: 2048 - 100,
+      expect: { code: 1, snapshotKept: true },
+    },
+    {
+      label: "every uploaded log append fails",
+      kib: 2,
+      fates: Array(10).fill(0),
+      nameLength: () => 0,
+      retry: false,
+      uploadedFill: 2048 - 40,
+      expect: { code: 0, snapshotKept: false, said: /File too large/ },
+    },
+  ];
+  const randomRounds = Array.from({ length: PUSH_ROUNDS }, (_, round): PushRound => {
     const kib = random.int(1, 6);
-    const paths: string[] = [];
-    for (let i = 0; i < 10; i++) {
+    const near = () => kib * 1024 - random.int(0, 700);
+    return {
+      label: `random round ${round}`,
+      kib,
+      fates: Array.from(
+        { length: 10 },
+        () => random.weighted([[60, 0], [25, 503], [15, 409]] as const),
+      ),
       // Long names make long rows: a few requeued ones fill a small limit.
-      const name = `r${round}-${i}-${"n".repeat(random.int(0, 150))}`;
+      nameLength: () => random.int(0, 150),
+      retry: random.chance(0.4),
+      ...(random.chance(0.6) ? { uploadedFill: near() } : {}),
+      ...(random.chance(0.6) ? { failedFill: near() } : {}),
+    };
+  });
+  return [...fixed, ...randomRounds];
+}
+
+/** A full disk under push: whichever write fails, nothing is deleted unrecorded. */
+async function pushRounds(random: Random, tally: Tally): Promise<number> {
+  let faulted = 0;
+  for (const [round, plan] of pushPlans(random).entries()) {
+    await using h = await pushHarness();
+    const paths: string[] = [];
+    for (const [i, fate] of plan.fates.entries()) {
+      const name = `r${round}-${i}-${"n".repeat(plan.nameLength())}`;
       const path = await h.transcript(name, `{"text":"${random.text(random.int(512, 8192))}"}\n`);
       paths.push(path);
-      const fate = random.weighted([[60, 0], [25, 503], [15, 409]] as const);
       if (fate !== 0) h.statuses.set(`${name}.jsonl`, fate);
       await h.queue({ sessionId: name, path, stamp: "" });
     }
-    const retry = random.chance(0.4);
-    if (retry) {
+    if (plan.retry) {
       const path = await h.transcript(`r${round}-failed`, `{"text":"${random.text(1000)}"}\n`);
       paths.push(path);
       await Deno.writeTextFile(
@@ -244,30 +306,49 @@ async function pushRounds(random: Random, tally: Tally) {
         `${ISO}\tr${round}-failed\t409\t${path}\n`,
       );
     }
-    const near = () => kib * 1024 - random.int(0, 700);
-    if (random.chance(0.6)) {
-      await fillTo(h.workspace.file("uploadedLog"), near(), (pad) => `${ISO}\t/old/${pad}.jsonl\n`);
+    if (plan.uploadedFill !== undefined) {
+      await fillTo(
+        h.workspace.file("uploadedLog"),
+        plan.uploadedFill,
+        (pad) => `${ISO}\t/old/${pad}.jsonl\n`,
+      );
     }
-    if (random.chance(0.6)) {
+    if (plan.failedFill !== undefined) {
       const existing = await Deno.readTextFile(h.workspace.file("failedLog")).catch(() => "");
       await fillTo(
         h.workspace.file("failedLog"),
-        near() - existing.length,
+        plan.failedFill - existing.length,
         (pad) => `${ISO}\t\tmalformed\t[filler] ${pad}\n`,
       );
       await Deno.writeTextFile(h.workspace.file("failedLog"), existing, { append: true });
     }
     const storesBefore = new Map(h.stores);
-    const args = ["push", "--json", "--concurrency", "2", ...(retry ? ["--retry-failed"] : [])];
-    const result = await limited(kib, args, h.env);
-    const label = `push round ${round} (${kib} KiB${retry ? ", --retry-failed" : ""})`;
+    const args = [
+      "push",
+      "--json",
+      "--concurrency",
+      "2",
+      ...(plan.retry ? ["--retry-failed"] : []),
+    ];
+    const result = await limited(plan.kib, args, h.env);
+    const label = `push: ${plan.label} (${plan.kib} KiB${plan.retry ? ", --retry-failed" : ""})`;
     if (result.timedOut || (result.code !== 0 && result.code !== 1)) {
       tally.problems.push(`${label}: exit ${result.code}: ${result.stderr}`);
     }
-    if (result.code !== 0 || /too large/i.test(result.stdout + result.stderr)) tally.faulted++;
+    if (result.code !== 0 || /too large/i.test(result.stdout + result.stderr)) faulted++;
+    if (plan.expect !== undefined) {
+      const kept = (await listSnapshots(h.workspace)).length > 0;
+      const said = plan.expect.said?.test(result.stderr) ?? true;
+      if (result.code !== plan.expect.code || kept !== plan.expect.snapshotKept || !said) {
+        tally.problems.push(
+          `${label}: exit ${result.code}, snapshot kept ${kept}: ${result.stderr}`,
+        );
+      }
+    }
     await afterFault(h, paths, storesBefore, tally, label);
     await cleanPush(h, paths, tally, label);
   }
+  return faulted;
 }
 
 /** Sets or clears the immutable flag on `dir` and everything in it; whether chattr did. */
@@ -505,7 +586,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
   return cases;
 }
 
-Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures and ${PUSH_ROUNDS} pushes, a read-only .claude/, permission denied: hooks exit 0, nothing torn, nothing deleted unrecorded, everything delivered once the fault is lifted`, async () => {
+Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes aimed at the requeue and the logs and ${PUSH_ROUNDS} random ones, a read-only .claude/, permission denied: hooks exit 0, nothing torn, nothing deleted unrecorded, everything delivered once the fault is lifted`, async () => {
   const clock = startClock();
   const random = seededRandom();
   const tally: Tally = {
@@ -518,9 +599,8 @@ Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures and ${PUSH_R
     faulted: 0,
   };
   await captureRounds(random, tally);
-  const pushFaultsBefore = tally.faulted;
-  await pushRounds(random, tally);
-  const pushFaults = tally.faulted - pushFaultsBefore;
+  const pushFaults = await pushRounds(random, tally);
+  tally.faulted += pushFaults;
   const root = Deno.uid() === 0;
   const readOnly = root ? await readOnlyRounds(tally) : "skipped: not root";
   const permission = root ? await permissionRounds(tally) : 0;
