@@ -33,14 +33,16 @@ export function startClock(): () => number {
   return () => Math.round(performance.now() - started);
 }
 
-/**
- * Prints the counts line, then asserts the invariants every scenario holds:
- * nothing lost, nothing torn, no overlap, no leftovers, and at most
- * `maxDuplicates` duplicates. Printing first means a failing run still shows
- * what it counted.
- */
-export function reportAndAssert(counts: Counts, maxDuplicates = 0): void {
+/** Prints the counts line: before any assertion, so a failing run still shows what it counted. */
+export function report(counts: Counts): void {
   console.log(JSON.stringify(counts));
+}
+
+/**
+ * Asserts the invariants every scenario holds: nothing lost, nothing torn,
+ * no overlap, no leftovers, and at most `maxDuplicates` duplicates.
+ */
+export function assertInvariants(counts: Counts, maxDuplicates = 0): void {
   const { lost, torn, overlaps, leftovers, duplicates } = counts;
   assertEquals({ lost, torn, overlaps, leftovers }, {
     lost: 0,

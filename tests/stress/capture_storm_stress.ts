@@ -18,7 +18,7 @@ import { snapshotQueue } from "../../mod.ts";
 import { extraOccurrences, lockProblems, queuedLines, tempFiles } from "./_checks.ts";
 import { cliArgs, tryKill } from "./_proc.ts";
 import { seededRandom } from "./_random.ts";
-import { reportAndAssert, startClock } from "./_report.ts";
+import { assertInvariants, report, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
 const WRITERS = scaled(16, 6);
@@ -152,6 +152,7 @@ Deno.test(`capture-session from ${WRITERS} processes x ${CAPTURES} captures, a t
     snapshots,
     seed: random.seed,
   };
+  report(counts);
   // A hook exits 0 whatever happens, says what it did, and leaves a breadcrumb unless killed.
   assertEquals(survivors.filter((capture) => capture.code !== 0).map((c) => c.id), []);
   assertEquals([...said.keys()].filter((outcome) => !["ok", "lock_timeout"].includes(outcome)), []);
@@ -162,5 +163,5 @@ Deno.test(`capture-session from ${WRITERS} processes x ${CAPTURES} captures, a t
   assertEquals(acknowledged.length, said.get("ok") ?? 0);
   assert(acknowledged.length > captures.length / 2, `only ${acknowledged.length} acknowledged`);
   assert(leftovers.length === 0, leftovers.join("\n"));
-  reportAndAssert(counts);
+  assertInvariants(counts);
 });

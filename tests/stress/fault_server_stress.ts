@@ -39,7 +39,7 @@ import { tempFiles } from "./_checks.ts";
 import { type Exchange, type Fault, startFaultServer } from "./_fault_server.ts";
 import { runCliMeasured } from "./_proc.ts";
 import { type Random, seededRandom } from "./_random.ts";
-import { reportAndAssert, startClock } from "./_report.ts";
+import { assertInvariants, report, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
 const ROUNDS = scaled(16, 4);
@@ -399,10 +399,11 @@ Deno.test(`push against a fault-injecting server: every outcome as the README st
     statuses: faults("status"),
     seed: random.seed,
   };
+  report(counts);
   await Deno.remove(claudeDir, { recursive: true });
   await Deno.remove(dataDir, { recursive: true });
   assertEquals(problems, []);
   assertEquals(leftovers, []);
   // A held-back answer is the one way to store a file the client does not know it sent.
-  reportAndAssert(counts, slowStored);
+  assertInvariants(counts, slowStored);
 });

@@ -28,7 +28,7 @@ import { linesOf, tempFiles } from "./_checks.ts";
 import { cliArgs, type Finished, runCliMeasured, runMeasured } from "./_proc.ts";
 import { duplicateStores, type PushHarness, pushHarness } from "./_push_harness.ts";
 import { type Random, seededRandom } from "./_random.ts";
-import { reportAndAssert, startClock } from "./_report.ts";
+import { assertInvariants, report, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
 const CAPTURE_ROUNDS = scaled(16, 6);
@@ -620,7 +620,8 @@ Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes ai
     permission_cases: permission,
     seed: random.seed,
   };
+  report(counts);
   assertEquals(tally.problems, []);
   assert(pushFaults > 0, "no push round hit its limit");
-  reportAndAssert(counts, tally.unrecordedUploads);
+  assertInvariants(counts, tally.unrecordedUploads);
 });

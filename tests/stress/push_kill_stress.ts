@@ -17,7 +17,7 @@ import { tempFiles } from "./_checks.ts";
 import { runCliMeasured, tryKill } from "./_proc.ts";
 import { duplicateStores, type PushHarness, pushHarness } from "./_push_harness.ts";
 import { type Random, seededRandom } from "./_random.ts";
-import { reportAndAssert, startClock } from "./_report.ts";
+import { assertInvariants, report, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
 /** Random-instant kills that must land (the push still running); at most three times as many tries. */
@@ -223,7 +223,8 @@ Deno.test(`push SIGKILLed at each of ${POINTS.length} crash points and at ${RAND
     push_lifetime_ms: lifetime,
     seed: random.seed,
   };
+  report(counts);
   assertEquals(run.failures, []);
   assertEquals(randomKills, RANDOM_KILLS, "kills that landed at random instants");
-  reportAndAssert(counts, cutOffKills);
+  assertInvariants(counts, cutOffKills);
 });
