@@ -140,16 +140,26 @@ export function runCliMeasured(args: string[], options: MeasureOptions): Promise
   return runMeasured(Deno.execPath(), cliArgs(...args), options);
 }
 
-/** Runs at most `limit` of `tasks` at a time; results in order. */
+/**
+ * Runs at most `limit` of `tasks` at a time; results in order. When one
+ * throws, no further task starts, and the first error is thrown once the
+ * running ones have ended (so none is left running past its test).
+ */
 export async function pooled<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
+  const errors: unknown[] = [];
   let next = 0;
   const lane = async () => {
-    while (next < tasks.length) {
+    while (next < tasks.length && errors.length === 0) {
       const index = next++;
-      results[index] = await tasks[index]!();
+      try {
+        results[index] = await tasks[index]!();
+      } catch (error) {
+        errors.push(error);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, lane));
+  if (errors.length > 0) throw errors[0];
   return results;
 }

@@ -51,6 +51,12 @@ const CLIENT_TIMEOUT_MS = 250;
 const EFFECTIVE_TIMEOUT_MS = CLIENT_TIMEOUT_MS + 1000;
 const DAY = 24 * 3600 * 1000;
 
+/** A temp folder, removed when disposed of (a failing run leaves nothing behind). */
+async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
 const RECEIVE: Fault = { kind: "receive" };
 const status = (code: number, headers?: Record<string, string>): Fault =>
   headers === undefined
@@ -114,8 +120,9 @@ Deno.test(`push against a fault-injecting server: every outcome as the README st
   const random = seededRandom();
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
-  const claudeDir = await Deno.makeTempDir({ prefix: "agnes-claude-" });
-  const dataDir = await Deno.makeTempDir({ prefix: "agnes-data-" });
+  await using claude = await tempDir("agnes-claude-");
+  await using data = await tempDir("agnes-data-");
+  const [claudeDir, dataDir] = [claude.path, data.path];
   const projects = `${claudeDir}/projects`;
   await Deno.mkdir(`${projects}/-w`, { recursive: true });
 
@@ -400,8 +407,6 @@ Deno.test(`push against a fault-injecting server: every outcome as the README st
     seed: random.seed,
   };
   report(counts);
-  await Deno.remove(claudeDir, { recursive: true });
-  await Deno.remove(dataDir, { recursive: true });
   assertEquals(problems, []);
   assertEquals(leftovers, []);
   // A held-back answer is the one way to store a file the client does not know it sent.
