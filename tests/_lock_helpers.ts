@@ -4,6 +4,20 @@ import type { LockOwner } from "../mod.ts";
 import { FIXTURES } from "./_helpers.ts";
 
 export const CONTENDER = `${FIXTURES}lock_contender.ts`;
+export const PYTHON_LOCK = `${FIXTURES}python_lock.py`;
+
+/** A Python interpreter that has `filelock`, else plain `python3` (the fixture then emulates it). */
+export async function python(): Promise<string> {
+  for (const candidate of ["python3", "/usr/bin/python3"]) {
+    const probe = await new Deno.Command(candidate, {
+      args: ["-c", "import filelock"],
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => ({ code: 1 }));
+    if (probe.code === 0) return candidate;
+  }
+  return "python3";
+}
 
 /** A lock file left by a process that died: complete owner record, no OS lock. */
 export async function plantStaleLock(path: string): Promise<void> {

@@ -36,6 +36,13 @@ export interface CaptureResult {
 /** Longest transcript path accepted, in UTF-8 bytes. */
 export const MAX_TRANSCRIPT_PATH_BYTES = 4096;
 
+/**
+ * The longest session id queued, in bytes (Claude Code's are 36). A longer
+ * one is checked against the private list, then dropped, so the row stays
+ * short enough for every reader and the transcript still uploads.
+ */
+export const MAX_SESSION_ID_BYTES = 1024;
+
 /** Options for {@linkcode captureHookInput}. */
 export interface CaptureOptions {
   /** How long to wait for the queue lock. Default about 1 s. */
@@ -124,13 +131,16 @@ export async function captureHookInput(
   const { sessionId, path } = capture;
   const privacy = await privacyOf(workspace, sessionId);
   if (privacy.private) return { outcome: "private_skip", detail: sessionId };
+  const tooLong = new TextEncoder().encode(sessionId).length > MAX_SESSION_ID_BYTES;
+  const queuedId = tooLong ? "" : sessionId;
+  const note = tooLong ? ` (session_id over ${MAX_SESSION_ID_BYTES} bytes dropped)` : capture.note;
   try {
-    await appendToQueue(workspace, [{ sessionId, path, stamp: "" }], {
+    await appendToQueue(workspace, [{ sessionId: queuedId, path, stamp: "" }], {
       lockTimeoutMs: options.lockTimeoutMs ?? CAPTURE_LOCK_TIMEOUT_MS,
     });
   } catch (error) {
     const outcome = error instanceof LockTimeoutError ? "lock_timeout" : "write_error";
     return { outcome, detail: describe(error) };
   }
-  return { outcome: "ok", detail: `${sessionId}\t${path}${capture.note}${privacy.note}` };
+  return { outcome: "ok", detail: `${queuedId}\t${path}${note}${privacy.note}` };
 }

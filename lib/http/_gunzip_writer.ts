@@ -11,6 +11,14 @@
 import type { PartWriter } from "./_multipart_parser.ts";
 import { UploadRejection } from "./_receiver_context.ts";
 
+/**
+ * Compressed bytes are handed to the decompressor this many at a time:
+ * `DecompressionStream` inflates each piece it is given whole, and deflate
+ * expands by at most about 1032×, so a piece of 4 KiB is at most ~4 MiB
+ * before the size cap sees it (a gzip bomb costs no more than that).
+ */
+const SLICE_BYTES = 4 * 1024;
+
 /** Reads decompressed bytes into `target` until the end; cancels the input side on failure. */
 async function pump(readable: ReadableStream<Uint8Array>, target: PartWriter): Promise<void> {
   const reader = readable.getReader();
@@ -80,7 +88,7 @@ export class GunzipWriter implements PartWriter {
   }
 
   /**
-   * Decompresses `chunk` on to the target.
+   * Decompresses `chunk` on to the target, a few KiB of it at a time.
    *
    * @throws {UploadRejection} 400 `invalid_gzip`; the target's own error (a cap); `tooLarge()`.
    */
@@ -88,7 +96,9 @@ export class GunzipWriter implements PartWriter {
     this.#sent += chunk.length;
     if (this.#sent > this.#maxBytes) throw this.#tooLarge();
     try {
-      await this.#input.write(chunk);
+      for (let start = 0; start < chunk.length; start += SLICE_BYTES) {
+        await this.#input.write(chunk.subarray(start, start + SLICE_BYTES));
+      }
     } catch (error) {
       throw await this.#failure(error);
     }

@@ -70,24 +70,30 @@ function outcomeOfAnswer(
 
 /**
  * Uploads one entry and applies the answer. The run may have stopped while
- * it waited for a free lane: then it is held. Anything unforeseen is a
- * transient failure of that entry alone.
+ * it waited for a free lane: then it is held. Anything unforeseen (the
+ * upload, or recording it, failing) is a transient failure of that entry
+ * alone: it is requeued, and sent again later.
  */
 async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promise<void> {
-  let outcome: EntryOutcome;
   try {
     const held = heldReason(run);
-    outcome = held !== undefined ? { kind: "held", reason: held } : outcomeOfAnswer(
-      run,
-      entry,
-      await send(run, entry, upload.verdict.realPath),
-      upload.verdict,
-    );
+    const outcome: EntryOutcome = held !== undefined
+      ? { kind: "held", reason: held }
+      : outcomeOfAnswer(
+        run,
+        entry,
+        await send(run, entry, upload.verdict.realPath),
+        upload.verdict,
+      );
+    await applyOutcome(run, entry, outcome);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    outcome = { kind: "transient", reason: "error", error: { file: entry.path, error: message } };
+    noteOutcome(run, entry, {
+      kind: "transient",
+      reason: "error",
+      error: { file: entry.path, error: message },
+    });
   }
-  await applyOutcome(run, entry, outcome);
 }
 
 /** Uploads in flight, at most `limit` at once. */

@@ -8,7 +8,7 @@
  */
 
 import { withLock } from "../lock/acquire_lock.ts";
-import { RefusedFileError } from "../fs/regular_file.ts";
+import { assertRegular } from "../fs/regular_file.ts";
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import type { QueueWriteOptions } from "./queue.ts";
@@ -96,7 +96,8 @@ export async function rewriteSnapshot(
  * `agnes-sessions.snapshot.<pid>.<8 hex>.txt` under the queue lock and
  * returns its path; `undefined` when there is no queue.
  *
- * @throws {RefusedFileError} when the queue is a symbolic link.
+ * @throws {RefusedFileError} when the queue is not a regular file (a
+ * symbolic link, FIFO, device or folder): it is left where it is.
  * @throws {LockTimeoutError} when the queue lock stays held.
  *
  * @example
@@ -122,9 +123,8 @@ export async function snapshotQueue(
   return await withLock(workspace.file("queueLock"), async () => {
     try {
       const info = await Deno.lstat(queue);
-      if (info.isSymlink) {
-        throw new RefusedFileError(`Cannot snapshot the queue "${queue}": it is a symbolic link`);
-      }
+      // Renamed, a FIFO or folder would sit as a snapshot that no push can read.
+      assertRegular(info, queue, "snapshot the queue");
       await retryOnContention(() => Deno.rename(queue, snapshot));
       return snapshot;
     } catch (error) {

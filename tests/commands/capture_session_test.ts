@@ -96,6 +96,24 @@ Deno.test("capture-session does not queue an already-private id (private_skip)",
   assertEquals(await lastBreadcrumb(workspace.file("captureLog")), ["private_skip", "secret"]);
 });
 
+Deno.test("capture-session checks a session id over 1 KiB against the private list, then queues the transcript without it", async () => {
+  await using workspace = await tempWorkspace();
+  const [long, secret] = ["x".repeat(70_000), "y".repeat(2_000)];
+  await addPrivateSession(workspace, secret);
+  await capture(workspace.root, valid(secret));
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  const result = await capture(workspace.root, valid(long));
+  assertEquals(result.code, 0);
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    "\t/home/me/.claude/projects/-w/s1.jsonl\n",
+  );
+  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), [
+    "ok",
+    " /home/me/.claude/projects/-w/s1.jsonl (session_id over 1024 bytes dropped)",
+  ]);
+});
+
 Deno.test("capture-session is not stopped by an unrelated private id", async () => {
   await using workspace = await tempWorkspace();
   await addPrivateSession(workspace, "other");

@@ -8,22 +8,10 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { FIXTURES, readRows, runCli, tempWorkspace } from "../_helpers.ts";
 import { acquireLock, LockTimeoutError } from "../../mod.ts";
+import { python } from "../_lock_helpers.ts";
 
 const PYTHON_LOCK = `${FIXTURES}python_lock.py`;
 const CONTENDER = `${FIXTURES}lock_contender.ts`;
-
-/** A Python interpreter that has `filelock`, else plain `python3` (the fixture then emulates it). */
-async function python(): Promise<string> {
-  for (const candidate of ["python3", "/usr/bin/python3"]) {
-    const probe = await new Deno.Command(candidate, {
-      args: ["-c", "import filelock"],
-      stdout: "null",
-      stderr: "null",
-    }).output().catch(() => ({ code: 1 }));
-    if (probe.code === 0) return candidate;
-  }
-  return "python3";
-}
 
 /** Runs a process to its end (killed after 60 s) and returns its stdout lines. */
 async function lines(program: string, args: string[]): Promise<string[]> {

@@ -1,10 +1,11 @@
-import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertNotEquals, assertRejects } from "../_assert.ts";
 import { readIfExists, tempWorkspace } from "../_helpers.ts";
 import {
   appendToQueue,
   discardSnapshot,
   listSnapshots,
   readQueueFile,
+  RefusedFileError,
   snapshotQueue,
 } from "../../mod.ts";
 
@@ -58,4 +59,19 @@ Deno.test("discardSnapshot() twice is fine", async () => {
   await discardSnapshot(snapshot);
   await discardSnapshot(snapshot);
   assertEquals(await readIfExists(snapshot), undefined);
+});
+
+Deno.test("snapshotQueue() refuses a queue that is a FIFO or a folder, and leaves it where it is", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const queue = workspace.file("queue");
+  await Deno.mkdir(queue);
+  const folder = await assertRejects(() => snapshotQueue(workspace), RefusedFileError);
+  assertMatch(folder.message, /^Cannot snapshot the queue ".*": it is not a regular file$/);
+  assert((await Deno.lstat(queue)).isDirectory);
+  await Deno.remove(queue);
+  assert((await new Deno.Command("mkfifo", { args: [queue] }).output()).success);
+  await assertRejects(() => snapshotQueue(workspace), RefusedFileError);
+  assert((await Deno.lstat(queue)).isFifo);
+  assertEquals(await listSnapshots(workspace), []);
 });
