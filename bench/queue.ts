@@ -56,7 +56,7 @@ async function recordAsSent(workspace: Workspace, server: string, paths: string[
     const info = Deno.statSync(path);
     await ledger.record(path, info.size, info.mtime?.getTime() ?? 0);
   }
-  await ledger.sync();
+  await ledger.compact();
 }
 
 /** Writes a queue of `rows` rows: `rows / 2` distinct entries, each twice. */

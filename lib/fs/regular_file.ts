@@ -100,12 +100,13 @@ export function assertRegular(info: Deno.FileInfo, path: string, action: string)
  * ```
  */
 export function assertRegularOrMissing(path: string, action: string): boolean {
-  if (!mayExist(path)) return false;
   let info: Deno.FileInfo;
   try {
     info = Deno.lstatSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return false;
+    }
     throw error;
   }
   assertRegular(info, path, action);

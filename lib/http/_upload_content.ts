@@ -6,7 +6,7 @@
  * @module
  */
 
-import { JwtRedactionStream, redactJwtBytes } from "./redact.ts";
+import { redactJwtBytes } from "./redact.ts";
 
 /**
  * Files up to this size (4 MiB) are uploaded from memory: reading, redacting
@@ -37,7 +37,7 @@ function gzipStream(): TransformStream<Uint8Array, Uint8Array> {
  * ```
  */
 export async function preparedBytes(source: string, gzip: boolean): Promise<Uint8Array> {
-  const { output } = redactJwtBytes(await Deno.readFile(source), true);
+  const { output } = redactJwtBytes(Deno.readFileSync(source), true); // small: one quick read
   if (!gzip) return output;
   const stream = new Blob([output as Uint8Array<ArrayBuffer>]).stream().pipeThrough(gzipStream());
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -62,6 +62,8 @@ export async function preparedStream(
   source: string,
   gzip: boolean,
 ): Promise<ReadableStream<Uint8Array>> {
+  // Loaded on first use: the Web streams it brings cost a start-up that small uploads never need.
+  const { JwtRedactionStream } = await import("./redact_stream.ts");
   const file = await Deno.open(source, { read: true });
   const redacted = file.readable.pipeThrough(new JwtRedactionStream());
   return gzip ? redacted.pipeThrough(gzipStream()) : redacted;

@@ -90,6 +90,8 @@ export interface UploadOptions {
   gzip?: boolean;
   /** Read the bytes from here instead of `path` (e.g. the resolved link target). */
   source?: string;
+  /** The file's size when the caller has just looked (saves a `stat`); it picks how it is sent. */
+  size?: number;
 }
 
 /**
@@ -249,7 +251,7 @@ export class AgnesClient implements Disposable {
     let body: BodyInit;
     let size: number;
     try {
-      size = (await Deno.stat(source)).size;
+      size = options.size ?? Deno.statSync(source).size;
       body = size <= SMALL_UPLOAD_BYTES
         ? multipartBlob(boundary, name, await preparedBytes(source, gzip))
         : multipartStream(boundary, name, await preparedStream(source, gzip));

@@ -4,7 +4,7 @@
  * sized and streamed bodies, gzip) and reports what came back, and
  * `outcome.ts` decides what an answer means (success, transient, permanent,
  * moved, too old; `Retry-After`; the circuit breaker). Bodies are redacted on
- * the way out (`redact.ts`). The server side is an Agnes-compatible receiver
+ * the way out (`redact.ts`, `redact_stream.ts`). The server side is an Agnes-compatible receiver
  * (`receiver.ts`) with a streaming multipart parser (`_multipart_parser.ts`),
  * run by `serve_receiver.ts` on a small HTTP/1.1 server of our own
  * (`_http1_server.ts`: bounded heads, chunked and sized bodies, keep-alive,
@@ -42,6 +42,7 @@ export {
   type UploadOptions,
 } from "./client.ts";
 export { classifyOutcome, type OutcomeClass } from "./outcome.ts";
-export { JwtRedactionStream, redactJwtBytes } from "./redact.ts";
+export { redactJwtBytes } from "./redact.ts";
+export { JwtRedactionStream } from "./redact_stream.ts";
 export { createReceiver, type ReceiverOptions } from "./receiver.ts";
 export { type ReceiverServer, serveReceiver, type ServeReceiverOptions } from "./serve_receiver.ts";

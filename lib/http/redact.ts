@@ -1,13 +1,11 @@
 /**
  * Redaction of JWT-shaped secrets (`eyJ…` + base64url, three dot-separated
  * parts) before anything leaves the machine. It works on bytes, not text, so
- * a transcript with invalid UTF-8 elsewhere is sent exactly as it is, and it
- * streams: a token split across chunks is still found.
+ * a transcript with invalid UTF-8 elsewhere is sent exactly as it is. The
+ * streaming form is {@linkcode JwtRedactionStream} (`redact_stream.ts`).
  *
  * @module
  */
-
-import { concatBytes } from "./_bytes.ts";
 
 /** What a redacted token is replaced with. */
 export const JWT_REPLACEMENT = "[REDACTED-JWT]";
@@ -100,37 +98,4 @@ export function redactJwtBytes(
     offset += part.length;
   }
   return { output, rest };
-}
-
-/**
- * A byte stream transform that replaces JWT-shaped tokens with
- * `[REDACTED-JWT]`, holding back at most one possible token between chunks.
- *
- * @example
- * ```ts
- * import { JwtRedactionStream } from "@agnes/sessions";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const chunks = ["Bearer eyJhbG", "ciOi.eyJz.c2ln rest"].map((text) => new TextEncoder().encode(text));
- * const redacted = ReadableStream.from(chunks).pipeThrough(new JwtRedactionStream());
- * deepStrictEqual(await new Response(redacted).text(), "Bearer [REDACTED-JWT] rest");
- * ```
- */
-export class JwtRedactionStream extends TransformStream<Uint8Array, Uint8Array> {
-  /** Creates the transform. */
-  constructor() {
-    let carry: Uint8Array = new Uint8Array(0);
-    super({
-      transform(chunk, controller) {
-        const data = concatBytes(carry, chunk);
-        const { output, rest } = redactJwtBytes(data, false);
-        carry = rest;
-        if (output.length > 0) controller.enqueue(output);
-      },
-      flush(controller) {
-        const { output } = redactJwtBytes(carry, true);
-        if (output.length > 0) controller.enqueue(output);
-      },
-    });
-  }
 }

@@ -1,8 +1,9 @@
 /**
  * Step 4 of a push: make every outcome durable, then delete the snapshots.
  *
- * The order is the guarantee: uploads (already in the ledger and the uploaded
- * log) are synced, the private-skipped and failed logs written and synced,
+ * The order is the guarantee: uploads (already in the uploaded log and the
+ * ledger) are synced to the uploaded log, the private-skipped and failed
+ * logs written and synced,
  * requeued entries appended to the live queue and synced, and only then is a
  * snapshot deleted. A push killed at any instant before that loses nothing:
  * the next one finds the snapshot and finishes it.
@@ -49,7 +50,7 @@ import type { PushRun } from "./_run.ts";
  */
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
-  await run.ledger.sync();
+  await run.ledger.compact();
   await syncFile(workspace.file("uploadedLog"));
   await flushLogs(run);
   crashPoint("after-logs");

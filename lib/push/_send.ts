@@ -25,10 +25,15 @@ function errorOf(file: string, answer: HttpOutcome): PushError {
 }
 
 /** Uploads one transcript, waiting out a short `Retry-After` (429, 503) at most twice. */
-async function send(run: PushRun, entry: QueueEntry, source: string): Promise<HttpOutcome> {
+async function send(run: PushRun, entry: QueueEntry, upload: Upload): Promise<HttpOutcome> {
   const maxWaitMs = run.options.maxRetryAfterMs ?? 5_000;
+  const { realPath: source, size } = upload.verdict;
   for (let attempt = 0;; attempt++) {
-    const answer = await run.options.client.uploadSession(entry.path, { gzip: run.gzip, source });
+    const answer = await run.options.client.uploadSession(entry.path, {
+      gzip: run.gzip,
+      source,
+      size,
+    });
     const wait = retryWithinRunMs(answer, attempt, maxWaitMs);
     if (wait === undefined) return answer;
     await sleep(wait);
@@ -82,7 +87,7 @@ async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promi
       : outcomeOfAnswer(
         run,
         entry,
-        await send(run, entry, upload.verdict.realPath),
+        await send(run, entry, upload),
         upload.verdict,
       );
     await applyOutcome(run, entry, outcome);

@@ -17,7 +17,6 @@
 
 import { appendLines } from "../fs/_append_lines.ts";
 import { readLineBatchesSync, readLines } from "../fs/_read_lines.ts";
-import { syncFile } from "../fs/_sync_file.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import { formatRow } from "../format/_row.ts";
 import { formatTimestamp } from "../format/_timestamp.ts";
@@ -85,8 +84,8 @@ export class UploadLedger {
   /** This server's folder. */
   readonly dir: string;
   #shards = new Map<string, Map<string, string>>();
-  #dirty = new Set<string>();
   #overgrown = new Set<string>();
+  #dirMade = false;
 
   /**
    * Names the ledger of `workspace` for `server`; nothing is read yet.
@@ -98,11 +97,24 @@ export class UploadLedger {
     this.dir = joinPath(workspace.stateDir, LEDGER_DIR, serverKey(server));
   }
 
-  #shardPath(path: string): string {
+  /**
+   * The shard file that holds `path`'s row (by a hash of the path).
+   *
+   * @example
+   * ```ts
+   * import { UploadLedger } from "./upload_ledger.ts";
+   * import { Workspace } from "./workspace.ts";
+   * import { match } from "node:assert/strict";
+   *
+   * const ledger = new UploadLedger(new Workspace("/w"), "https://agnes.example.com");
+   * match(ledger.shardPath("/t/s1.jsonl"), /agnes-sessions-ledger.*[0-9a-f]{2}\.txt$/);
+   * ```
+   */
+  shardPath(path: string): string {
     return joinPath(this.dir, `${fnv1a(path).slice(0, 2)}.txt`);
   }
 
-  /** The latest version of each path in a shard; one that has grown is compacted at the next sync. */
+  /** The latest version of each path in a shard; one that has grown is compacted by the next compact(). */
   #shard(file: string): Map<string, string> {
     let versions = this.#shards.get(file);
     if (versions !== undefined) return versions;
@@ -147,34 +159,35 @@ export class UploadLedger {
    * ```
    */
   has(path: string, size: number, mtimeMs: number): boolean {
-    const versions = this.#shard(this.#shardPath(path));
+    const versions = this.#shard(this.shardPath(path));
     return versions.get(path) === versionOf(size, mtimeMs);
   }
 
   /**
    * Records that this version of `path` was sent, appending at once without
-   * a sync (see {@linkcode UploadLedger.sync}).
+   * a sync (see {@linkcode UploadLedger.compact}).
    *
    * @throws {TypeError} when the path contains TAB, CR, LF or NUL.
    */
   async record(path: string, size: number, mtimeMs: number): Promise<void> {
-    const file = this.#shardPath(path);
+    const file = this.shardPath(path);
     const versions = this.#shard(file);
     const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
-    await Deno.mkdir(this.dir, { recursive: true });
+    if (!this.#dirMade) await Deno.mkdir(this.dir, { recursive: true });
+    this.#dirMade = true;
     await appendLines(file, [row], { sync: false });
     versions.set(path, versionOf(size, mtimeMs));
-    this.#dirty.add(file);
   }
 
   /**
-   * Syncs every shard written to since the last sync, and rewrites each shard
-   * read with more than twice as many rows as paths (atomically: its latest
-   * versions, this run's included).
+   * Rewrites each shard read with more than twice as many rows as paths
+   * (atomically: its latest versions, this run's included). The shards'
+   * appends are not synced to disk: a push killed leaves them in the page
+   * cache, and a power loss that drops the last rows only means those files
+   * are sent once more (the server replaces a file of the same name), which
+   * is cheaper than a disk flush for each of up to 256 shards at every push.
    */
-  async sync(): Promise<void> {
-    for (const file of this.#dirty) await syncFile(file);
-    this.#dirty.clear();
+  async compact(): Promise<void> {
     for (const file of this.#overgrown) await this.#compact(file, this.#shard(file));
     this.#overgrown.clear();
   }

@@ -170,6 +170,11 @@ export class Workspace {
    */
   ensureStateDir(): Promise<void> {
     try {
+      if (Deno.statSync(this.stateDir).isDirectory) return Promise.resolve(); // the usual case
+    } catch {
+      // Missing (or unreadable): make it, and let mkdir say what is wrong.
+    }
+    try {
       Deno.mkdirSync(this.stateDir); // never the workspace folder itself: it must exist
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) return Promise.reject(error);

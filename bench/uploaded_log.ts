@@ -1,0 +1,98 @@
+/**
+ * A push's start-up as the history grows: a push of one new transcript in a
+ * workspace whose uploaded log and upload ledger hold 10k, 100k and 1M rows
+ * (a year of heavy use is about 10k). The ledger is the index a push reads
+ * (one shard of 256 per lookup); the uploaded log is only appended to. Target:
+ * at 100k and 1M rows within 1.2 × of the 10k figure.
+ *
+ * `deno run -A bench/uploaded_log.ts` (`BENCH_ROUNDS`, default 7).
+ *
+ * @module
+ */
+
+import { UploadLedger } from "../lib/store/upload_ledger.ts";
+import { Workspace } from "../lib/store/workspace.ts";
+import {
+  buildBundle,
+  heading,
+  measure,
+  median,
+  ms,
+  report,
+  startReceiver,
+  TOKEN,
+} from "./_bench.ts";
+
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
+const SIZES = [10_000, 100_000, 1_000_000];
+
+/** Writes `rows` uploaded-log rows and as many ledger rows (spread over its shards). */
+async function growHistory(workspace: Workspace, server: string, rows: number): Promise<void> {
+  const ledger = new UploadLedger(workspace, server);
+  await Deno.mkdir(ledger.dir, { recursive: true });
+  const shards = new Map<string, string[]>();
+  const log: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const path = `/home/ana/.claude/projects/-w/${i.toString(16).padStart(8, "0")}-old.jsonl`;
+    log.push(`2026-01-01T00:00:00Z\t${path}\t4096\t1767225600000`);
+    const shard = ledger.shardPath(path);
+    if (!shards.has(shard)) shards.set(shard, []);
+    shards.get(shard)!.push(`4096\t1767225600000\t${path}`);
+  }
+  await Deno.writeTextFile(workspace.file("uploadedLog"), log.join("\n") + "\n");
+  for (const [shard, lines] of shards) await Deno.writeTextFile(shard, lines.join("\n") + "\n");
+}
+
+/** Runs the uploaded-log benchmark and prints its figures. */
+export async function benchUploadedLog(): Promise<void> {
+  const bundle = await buildBundle();
+  const root = await Deno.makeTempDir({ prefix: "agnes-bench-log-" });
+  try {
+    await using receiver = await startReceiver(`${root}/data`);
+    const projects = `${root}/claude/projects/-w`;
+    await Deno.mkdir(projects, { recursive: true });
+    const env = {
+      AGNES_SERVER: receiver.url,
+      AGNES_TOKEN: TOKEN,
+      CLAUDE_CONFIG_DIR: `${root}/claude`,
+      AGNES_CONFIG_DIR: `${root}/config`,
+    };
+    const workspaces = new Map<number, Workspace>();
+    for (const size of SIZES) {
+      const workspace = new Workspace(`${root}/w${size}`);
+      await Deno.mkdir(workspace.stateDir, { recursive: true });
+      await growHistory(workspace, receiver.url, size);
+      workspaces.set(size, workspace);
+    }
+    const times = new Map(SIZES.map((size) => [size, [] as number[]]));
+    for (let round = -1; round < ROUNDS; round++) {
+      for (const [size, workspace] of workspaces) {
+        const transcript = `${projects}/new-${size}-${round + 1}.jsonl`;
+        await Deno.writeTextFile(transcript, `{"type":"user"}\n`);
+        await Deno.writeTextFile(workspace.file("queue"), `new\t${transcript}\n`);
+        const args = [bundle, "push", "--quiet", "--workspace", workspace.root];
+        const { ms } = await measure(args, env);
+        if (round >= 0) times.get(size)!.push(ms);
+        // A log past 8 MiB was set aside as .1 by the push: put it back for the next round.
+        await Deno.rename(`${workspace.file("uploadedLog")}.1`, workspace.file("uploadedLog"))
+          .catch(() => {});
+      }
+    }
+    const base = median(times.get(SIZES[0]!)!);
+    heading(`push of one new transcript as the history grows (${ROUNDS} interleaved runs, median)`);
+    for (const size of SIZES.slice(1)) {
+      const value = median(times.get(size)!);
+      report({
+        label: `${size / 1000}k rows of history vs 10k`,
+        value: ms(value),
+        baseline: ms(base),
+        ratio: value / base,
+        target: { max: 1.2 },
+      });
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+}
+
+if (import.meta.main) await benchUploadedLog();
