@@ -23,7 +23,8 @@
  * @module
  */
 
-const ROOT = new URL("..", import.meta.url).pathname;
+import { heading, report, ROOT } from "./_bench.ts";
+
 const RECEIVER_CLI = Deno.env.get("BENCH_RECEIVER_CLI") ?? `${ROOT}cli.ts`;
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
 const UPLOADS = Number(Deno.env.get("BENCH_UPLOADS") ?? 1600);
@@ -120,13 +121,17 @@ async function measure(names: Names): Promise<void> {
     }
     const base = median(rates.baseline);
     const figure = median(rates.receiver);
-    console.log(
-      `\nreceiver throughput, ${names} names (${CONCURRENCY} concurrent clients, 64 KiB ` +
+    heading(
+      `receiver throughput, ${names} names (${CONCURRENCY} concurrent clients, 64 KiB ` +
         `transcripts, ${UPLOADS} uploads per round, ${ROUNDS} interleaved rounds, median)`,
     );
-    console.log(`  bare Deno.serve writing the body  ${base.toFixed(0)} uploads/s  (baseline)`);
-    console.log(`  agnes-sessions serve              ${figure.toFixed(0)} uploads/s`);
-    console.log(`  ratio ${(figure / base).toFixed(2)}  (target >= 0.8)`);
+    report({
+      label: `serve vs a bare Deno.serve writing the body`,
+      value: `${figure.toFixed(0)}/s`,
+      baseline: `${base.toFixed(0)}/s`,
+      ratio: figure / base,
+      target: { min: 0.8 },
+    });
   } finally {
     for (const [, child] of Object.values(servers)) {
       child.kill("SIGTERM");
@@ -136,10 +141,17 @@ async function measure(names: Names): Promise<void> {
   }
 }
 
-const only = Deno.args[0];
-if (only !== undefined && only !== "reused" && only !== "distinct") {
-  throw new TypeError(`Cannot benchmark "${only}": give reused or distinct`);
+/** Runs the receiver benchmark for both kinds of names (or one) and prints its figures. */
+export async function benchReceiver(only?: Names): Promise<void> {
+  for (const names of ["reused", "distinct"] as const) {
+    if (only === undefined || only === names) await measure(names);
+  }
 }
-for (const names of ["reused", "distinct"] as const) {
-  if (only === undefined || only === names) await measure(names);
+
+if (import.meta.main) {
+  const only = Deno.args[0];
+  if (only !== undefined && only !== "reused" && only !== "distinct") {
+    throw new TypeError(`Cannot benchmark "${only}": give reused or distinct`);
+  }
+  await benchReceiver(only);
 }
