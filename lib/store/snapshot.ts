@@ -9,6 +9,7 @@
 
 import { withLock } from "../lock/acquire_lock.ts";
 import { assertRegular } from "../fs/regular_file.ts";
+import { injectFault } from "../fs/_fault.ts";
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import type { QueueWriteOptions } from "./queue.ts";
@@ -125,6 +126,7 @@ export async function snapshotQueue(
       const info = await Deno.lstat(queue);
       // Renamed, a FIFO or folder would sit as a snapshot that no push can read.
       assertRegular(info, queue, "snapshot the queue");
+      injectFault("rename", snapshot);
       await retryOnContention(() => Deno.rename(queue, snapshot));
       return snapshot;
     } catch (error) {
