@@ -62,32 +62,58 @@ export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> 
 /** Rows gathered for a log or the queue are written out in groups of this many. */
 export const FLUSH_ROWS = 1000;
 
+/**
+ * Takes every item gathered in `buffer` out and writes them; when the write
+ * fails they go back, ahead of any gathered meanwhile, still to be written.
+ */
+async function drain<T>(buffer: T[], write: (items: T[]) => Promise<void>): Promise<void> {
+  const items = buffer.splice(0);
+  try {
+    await write(items);
+  } catch (error) {
+    const gatheredMeanwhile = buffer.splice(0);
+    for (const item of items) buffer.push(item);
+    for (const item of gatheredMeanwhile) buffer.push(item);
+    throw error;
+  }
+}
+
 /** Appends the gathered private-skip and failure rows to their logs (synced). */
 async function flushLogs(run: PushRun): Promise<void> {
   const { workspace } = run.options;
-  const skipped = privateSkippedLogRows(run.privateSkips.splice(0), run.now());
-  await appendLog(workspace, "privateSkippedLog", skipped);
-  await appendLog(workspace, "failedLog", failedLogRows(run.failures.splice(0), run.now()));
+  await drain(run.privateSkips, (skips) => {
+    return appendLog(workspace, "privateSkippedLog", privateSkippedLogRows(skips, run.now()));
+  });
+  await drain(run.failures, (failures) => {
+    return appendLog(workspace, "failedLog", failedLogRows(failures, run.now()));
+  });
 }
 
 /** Puts the gathered requeues back on the live queue (under its lock, synced). */
 async function flushRequeue(run: PushRun): Promise<void> {
-  const entries = run.requeue.splice(0);
-  await requeueEntries(run.options.workspace, entries);
-  run.report.requeued += entries.length;
+  await drain(run.requeue, async (entries) => {
+    await requeueEntries(run.options.workspace, entries);
+    run.report.requeued += entries.length;
+  });
 }
 
 /**
  * Writes out a group of gathered rows once it has {@linkcode FLUSH_ROWS}:
  * durable early, which a push killed later only repeats (a requeued entry
- * still in its snapshot is deduplicated, its stamp kept).
+ * still in its snapshot is deduplicated, its stamp kept). Never throws: rows
+ * that cannot be written yet stay gathered, and the record step writes them
+ * or fails the push with its snapshots kept.
  */
 export async function flushFullBuffers(run: PushRun): Promise<void> {
   if (!hasFullBuffer(run)) return;
-  if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
-    await flushLogs(run);
+  try {
+    if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
+      await flushLogs(run);
+    }
+    if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
+  } catch {
+    return; // an early write is an economy of memory, not a step of the durability order
   }
-  if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
   crashPoint("after-early-flush");
 }
 
