@@ -49,14 +49,38 @@ import type { PushRun } from "./_run.ts";
  */
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
-  await run.ledger.sync();
-  await syncFile(workspace.file("uploadedLog"));
-  await flushLogs(run);
+  const uploadedLog = workspace.file("uploadedLog");
+  await durably(`sync the upload ledger "${run.ledger.dir}"`, () => run.ledger.sync());
+  await durably(`sync the uploaded log "${uploadedLog}"`, () => syncFile(uploadedLog));
+  const skipped = workspace.file("privateSkippedLog");
+  await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
+  const failed = workspace.file("failedLog");
+  await durably(`write the failed log "${failed}"`, () => flushFailures(run));
   crashPoint("after-logs");
-  await flushRequeue(run);
+  const requeue = `requeue ${sessions(run.requeue.length)} to "${workspace.file("queue")}"`;
+  await durably(requeue, () => flushRequeue(run));
   crashPoint("after-requeue");
   run.report.requeueReasons = [...run.requeueReasons];
   for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);
+}
+
+/** `1 session`, `2 sessions`. */
+const sessions = (count: number) => `${count} session${count === 1 ? "" : "s"}`;
+
+/**
+ * Runs one step of the durability order. A failure says which step, and
+ * that nothing was deleted: the snapshots stay for the next push.
+ */
+async function durably(action: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot ${action}: ${message}; nothing was deleted, and the next push finishes this one`,
+      { cause: error },
+    );
+  }
 }
 
 /** Rows gathered for a log or the queue are written out in groups of this many. */
@@ -78,14 +102,18 @@ async function drain<T>(buffer: T[], write: (items: T[]) => Promise<void>): Prom
   }
 }
 
-/** Appends the gathered private-skip and failure rows to their logs (synced). */
-async function flushLogs(run: PushRun): Promise<void> {
-  const { workspace } = run.options;
-  await drain(run.privateSkips, (skips) => {
-    return appendLog(workspace, "privateSkippedLog", privateSkippedLogRows(skips, run.now()));
+/** Appends the gathered private-skip rows to their log (synced). */
+function flushPrivateSkips(run: PushRun): Promise<void> {
+  return drain(run.privateSkips, (skips) => {
+    const rows = privateSkippedLogRows(skips, run.now());
+    return appendLog(run.options.workspace, "privateSkippedLog", rows);
   });
-  await drain(run.failures, (failures) => {
-    return appendLog(workspace, "failedLog", failedLogRows(failures, run.now()));
+}
+
+/** Appends the gathered failure rows to the failed log (synced). */
+function flushFailures(run: PushRun): Promise<void> {
+  return drain(run.failures, (failures) => {
+    return appendLog(run.options.workspace, "failedLog", failedLogRows(failures, run.now()));
   });
 }
 
@@ -108,7 +136,8 @@ export async function flushFullBuffers(run: PushRun): Promise<void> {
   if (!hasFullBuffer(run)) return;
   try {
     if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
-      await flushLogs(run);
+      await flushPrivateSkips(run);
+      await flushFailures(run);
     }
     if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
   } catch {
