@@ -9,8 +9,9 @@
  * - `op`: `append` (before an append writes), `write-half` (an append writes
  *   the first half of its bytes, then fails), `truncate` (an append's undo
  *   after a failed write), `write` (a temp file's content in an atomic
- *   replace), `sync` (a data sync), `rename` (a temp file or the queue
- *   renamed into place);
+ *   replace; the temp file's name holds the target's), `sync` (a data
+ *   sync), `rename` (a temp file, or the queue, renamed into place; the path
+ *   is the new name); any other op never matches;
  * - `path substring`: the operation's file path must contain it (a name
  *   such as `agnes-sessions.txt`, or a folder such as `ledger`);
  * - `n`: the n-th matching operation fails, the ones before and after do not
@@ -18,7 +19,8 @@
  * - `errno`: `ENOSPC`, `EIO`, `EXDEV`, `EROFS`, `EDQUOT`, `EFBIG`, `EACCES`,
  *   `EPERM`, `ENOENT` or `EBUSY` (default `EIO`), thrown as Deno throws it:
  *   a `Deno.errors` class where one exists, else an `Error`, with the
- *   errno's `code` and message ("No space left on device (os error 28)").
+ *   errno's `code` and message ("No space left on device (os error 28)");
+ *   another name gives an `Error` saying it was injected.
  *
  * For example `append:agnes-sessions.txt:2:ENOSPC` fails the second append to
  * the queue; `sync:agnes-sessions-failed.txt:1:EIO,rename:snapshot:EXDEV` the
