@@ -10,6 +10,7 @@
 
 import { assertRegular, assertRegularOrMissing } from "./regular_file.ts";
 import { writeAll } from "./_write_all.ts";
+import { injectFault, plannedFault } from "./_fault.ts";
 
 const encoder = new TextEncoder();
 
@@ -65,8 +66,8 @@ export function appendLines(
     }
     const text = (size > 0 && !endsWithNewline(file) ? "\n" : "") + lines.join("\n") + "\n";
     try {
-      writeAll(file, encoder.encode(text));
-      if (options.sync !== false) file.syncDataSync();
+      writeRows(file, path, encoder.encode(text));
+      if (options.sync !== false) syncData(file, path);
     } catch (error) {
       undoAppend(file, path, size, existed);
       throw error;
@@ -77,9 +78,27 @@ export function appendLines(
   return Promise.resolve();
 }
 
+/** Writes the rows' bytes (the fault tests may fail it before or half-way: `_fault.ts`). */
+function writeRows(file: Deno.FsFile, path: string, bytes: Uint8Array): void {
+  injectFault("append", path);
+  const half = plannedFault("write-half", path);
+  if (half !== undefined) {
+    writeAll(file, bytes.subarray(0, bytes.length >> 1));
+    throw half;
+  }
+  writeAll(file, bytes);
+}
+
+/** Syncs the appended data to disk. */
+function syncData(file: Deno.FsFile, path: string): void {
+  injectFault("sync", path);
+  file.syncDataSync();
+}
+
 /** Truncates a failed append back to `size`, removing the file when the append created it. */
 function undoAppend(file: Deno.FsFile, path: string, size: number, existed: boolean): void {
   try {
+    injectFault("truncate", path);
     file.truncateSync(size);
     if (!existed && file.statSync().size === 0) Deno.removeSync(path);
   } catch {

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { injectFault } from "./_fault.ts";
+
 /**
  * Syncs a file's data to disk (after unsynced appends); a missing file is fine.
  *
@@ -30,6 +32,7 @@ export function syncFile(path: string): Promise<void> {
     return Promise.reject(error);
   }
   try {
+    injectFault("sync", path);
     file.syncDataSync();
   } finally {
     file.close();

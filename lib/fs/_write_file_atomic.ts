@@ -7,6 +7,7 @@
 import { assertRegularOrMissing } from "./regular_file.ts";
 import { retryOnContention } from "./_retry_on_contention.ts";
 import { writeAll } from "./_write_all.ts";
+import { injectFault } from "./_fault.ts";
 
 const isWindows = Deno.build.os === "windows";
 
@@ -70,12 +71,15 @@ export async function writeFileAtomic(
       ...(options.mode === undefined ? {} : { mode: options.mode }),
     });
     try {
+      injectFault("write", temp);
       await writeContent(file, data);
+      injectFault("sync", temp);
       file.syncDataSync();
     } finally {
       file.close();
     }
     if (options.mode !== undefined && !isWindows) await Deno.chmod(temp, options.mode);
+    injectFault("rename", path);
     await retryOnContention(() => Deno.rename(temp, path));
   } catch (error) {
     await Deno.remove(temp).catch(() => {});

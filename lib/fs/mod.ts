@@ -2,8 +2,10 @@
  * File primitives, the bottom of the tree: durable line appends that never
  * merge a row into a torn one (`_append_lines.ts`), bounded line reading
  * (`_read_lines.ts`), atomic whole-file replacement (`_write_file_atomic.ts`),
- * the Windows contention ladder (`_retry_on_contention.ts`), and the refusal
- * rules: only regular files are ours to read or write (`regular_file.ts`).
+ * the Windows contention ladder (`_retry_on_contention.ts`), the refusal
+ * rules: only regular files are ours to read or write (`regular_file.ts`),
+ * and the fault seam through which the I/O fault tests fail a chosen append,
+ * sync or rename (`_fault.ts`).
  *
  * May import: nothing else in `lib/`. Everything above may import it.
  *

@@ -103,11 +103,11 @@ async function recordUpload(
   entry: QueueEntry,
   outcome: Extract<EntryOutcome, { kind: "uploaded" }>,
 ): Promise<void> {
-  run.report.sessions++;
   await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
   const extra = [String(outcome.size), String(outcome.mtimeMs)];
   const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
   await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+  run.report.sessions++; // counted once recorded: an upload it fails to record is requeued instead
   crashPoint("after-upload");
 }
 

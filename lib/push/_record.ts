@@ -50,45 +50,100 @@ import type { PushRun } from "./_run.ts";
  */
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
-  await run.ledger.compact();
-  await syncFile(workspace.file("uploadedLog"));
-  await flushLogs(run);
+  const uploadedLog = workspace.file("uploadedLog");
+  await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
+  await durably(`sync the uploaded log "${uploadedLog}"`, () => syncFile(uploadedLog));
+  const skipped = workspace.file("privateSkippedLog");
+  await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
+  const failed = workspace.file("failedLog");
+  await durably(`write the failed log "${failed}"`, () => flushFailures(run));
   crashPoint("after-logs");
-  await flushRequeue(run);
+  const requeue = `requeue ${sessions(run.requeue.length)} to "${workspace.file("queue")}"`;
+  await durably(requeue, () => flushRequeue(run));
   crashPoint("after-requeue");
   run.report.requeueReasons = [...run.requeueReasons];
   for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);
 }
 
+/** `1 session`, `2 sessions`. */
+const sessions = (count: number) => `${count} session${count === 1 ? "" : "s"}`;
+
+/**
+ * Runs one step of the durability order. A failure says which step, and
+ * that nothing was deleted: the snapshots stay for the next push.
+ */
+async function durably(action: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot ${action}: ${message}; nothing was deleted, and the next push finishes this one`,
+      { cause: error },
+    );
+  }
+}
+
 /** Rows gathered for a log or the queue are written out in groups of this many. */
 export const FLUSH_ROWS = 1000;
 
-/** Appends the gathered private-skip and failure rows to their logs (synced). */
-async function flushLogs(run: PushRun): Promise<void> {
-  const { workspace } = run.options;
-  const skipped = privateSkippedLogRows(run.privateSkips.splice(0), run.now());
-  await appendLog(workspace, "privateSkippedLog", skipped);
-  await appendLog(workspace, "failedLog", failedLogRows(run.failures.splice(0), run.now()));
+/**
+ * Takes every item gathered in `buffer` out and writes them; when the write
+ * fails they go back, ahead of any gathered meanwhile, still to be written.
+ */
+async function drain<T>(buffer: T[], write: (items: T[]) => Promise<void>): Promise<void> {
+  const items = buffer.splice(0);
+  try {
+    await write(items);
+  } catch (error) {
+    const gatheredMeanwhile = buffer.splice(0);
+    for (const item of items) buffer.push(item);
+    for (const item of gatheredMeanwhile) buffer.push(item);
+    throw error;
+  }
+}
+
+/** Appends the gathered private-skip rows to their log (synced). */
+function flushPrivateSkips(run: PushRun): Promise<void> {
+  return drain(run.privateSkips, (skips) => {
+    const rows = privateSkippedLogRows(skips, run.now());
+    return appendLog(run.options.workspace, "privateSkippedLog", rows);
+  });
+}
+
+/** Appends the gathered failure rows to the failed log (synced). */
+function flushFailures(run: PushRun): Promise<void> {
+  return drain(run.failures, (failures) => {
+    return appendLog(run.options.workspace, "failedLog", failedLogRows(failures, run.now()));
+  });
 }
 
 /** Puts the gathered requeues back on the live queue (under its lock, synced). */
 async function flushRequeue(run: PushRun): Promise<void> {
-  const entries = run.requeue.splice(0);
-  await requeueEntries(run.options.workspace, entries);
-  run.report.requeued += entries.length;
+  await drain(run.requeue, async (entries) => {
+    await requeueEntries(run.options.workspace, entries);
+    run.report.requeued += entries.length;
+  });
 }
 
 /**
  * Writes out a group of gathered rows once it has {@linkcode FLUSH_ROWS}:
  * durable early, which a push killed later only repeats (a requeued entry
- * still in its snapshot is deduplicated, its stamp kept).
+ * still in its snapshot is deduplicated, its stamp kept). Never throws: rows
+ * that cannot be written yet stay gathered, and the record step writes them
+ * or fails the push with its snapshots kept.
  */
 export async function flushFullBuffers(run: PushRun): Promise<void> {
   if (!hasFullBuffer(run)) return;
-  if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
-    await flushLogs(run);
+  try {
+    if (run.privateSkips.length >= FLUSH_ROWS || run.failures.length >= FLUSH_ROWS) {
+      await flushPrivateSkips(run);
+      await flushFailures(run);
+    }
+    if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
+  } catch {
+    return; // an early write is an economy of memory, not a step of the durability order
   }
-  if (run.requeue.length >= FLUSH_ROWS) await flushRequeue(run);
   crashPoint("after-early-flush");
 }
 

@@ -94,14 +94,18 @@ export function* readQueueRows(path: string): Generator<QueueRow[]> {
  * await Deno.remove(path);
  * ```
  */
-export async function readQueueFile(path: string): Promise<QueueContents> {
+export function readQueueFile(path: string): Promise<QueueContents> {
   const entries: QueueEntry[] = [];
   const malformed: MalformedRow[] = [];
-  for (const batch of readQueueRows(path)) {
-    for (const row of batch) {
-      if ("reason" in row) malformed.push(row);
-      else entries.push(row);
+  try {
+    for (const batch of readQueueRows(path)) {
+      for (const row of batch) {
+        if ("reason" in row) malformed.push(row);
+        else entries.push(row);
+      }
     }
+  } catch (error) {
+    return Promise.reject(error); // a refusal rejects, as it did when the reads were async
   }
-  return { entries: dedupeEntries(entries), malformed };
+  return Promise.resolve({ entries: dedupeEntries(entries), malformed });
 }

@@ -9,6 +9,7 @@
 
 import { withLock } from "../lock/acquire_lock.ts";
 import { assertRegular } from "../fs/regular_file.ts";
+import { injectFault } from "../fs/_fault.ts";
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import type { QueueWriteOptions } from "./queue.ts";
@@ -99,6 +100,8 @@ export async function rewriteSnapshot(
  * @throws {RefusedFileError} when the queue is not a regular file (a
  * symbolic link, FIFO, device or folder): it is left where it is.
  * @throws {LockTimeoutError} when the queue lock stays held.
+ * @throws {Error} when the queue cannot be renamed (the message names it,
+ * the cause is the system's error): it is left where it is.
  *
  * @example
  * ```ts
@@ -125,13 +128,25 @@ export async function snapshotQueue(
       const info = await Deno.lstat(queue);
       // Renamed, a FIFO or folder would sit as a snapshot that no push can read.
       assertRegular(info, queue, "snapshot the queue");
-      await retryOnContention(() => Deno.rename(queue, snapshot));
+      await renameQueue(queue, snapshot);
       return snapshot;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       throw error;
     }
   }, { purpose: "snapshot", timeoutMs: options.lockTimeoutMs ?? 10_000 });
+}
+
+/** Renames the queue to `snapshot`; a failure (but a queue gone meanwhile) names the queue. */
+async function renameQueue(queue: string, snapshot: string): Promise<void> {
+  try {
+    injectFault("rename", snapshot);
+    await retryOnContention(() => Deno.rename(queue, snapshot));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot snapshot the queue "${queue}": ${message}`, { cause: error });
+  }
 }
 
 /**

@@ -6,6 +6,11 @@
  *   with EFBIG, a stand-in for ENOSPC (both are a write the file system
  *   refuses part-way); limits and file sizes are drawn at random, so each
  *   round fails a different write;
+ * - random faults through the file layer's seam
+ *   (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/_fault.ts`): one or two of an
+ *   append, a half write, a temp file's write, a sync or a rename, on a file
+ *   the push writes, the n-th time, with ENOSPC, EIO, EDQUOT or EROFS — the
+ *   failures `ulimit -f` cannot make (an fsync, a rename, a chosen write);
  * - a read-only `.claude/` (`chattr +i` on the folder, then on everything in
  *   it; root only, always undone in `finally`);
  * - permission denied (capture and push run as `nobody` against files root
@@ -31,8 +36,9 @@ import { type Random, seededRandom } from "./_random.ts";
 import { assertInvariants, report, startClock } from "./_report.ts";
 import { scaled } from "./_scale.ts";
 
-const CAPTURE_ROUNDS = scaled(16, 6);
-const PUSH_ROUNDS = scaled(24, 8);
+const CAPTURE_ROUNDS = scaled(16, 4);
+const PUSH_ROUNDS = scaled(24, 4);
+const SEAM_ROUNDS = scaled(40, 8);
 const ISO = "2026-01-01T00:00:00Z";
 const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const NOBODY = 65534;
@@ -351,6 +357,81 @@ async function pushRounds(random: Random, tally: Tally): Promise<number> {
   return faulted;
 }
 
+/** The writes of a push the seam may fail: `<op>:<path substring>`. */
+const SEAM_TARGETS = [
+  "rename:agnes-sessions.snapshot", // the queue renamed to a snapshot, or a retry snapshot
+  "write:agnes-sessions.snapshot", // the retry snapshot's content
+  "rename:agnes-sessions-failed.txt", // the failed log rewritten by --retry-failed
+  "append:agnes-sessions-ledger",
+  "write-half:agnes-sessions-ledger",
+  "sync:agnes-sessions-ledger",
+  "append:agnes-sessions-uploaded.txt",
+  "write-half:agnes-sessions-uploaded.txt",
+  "sync:agnes-sessions-uploaded.txt",
+  "append:agnes-sessions-failed.txt",
+  "write-half:agnes-sessions-failed.txt",
+  "sync:agnes-sessions-failed.txt",
+  "append:agnes-sessions.txt", // the requeue
+  "write-half:agnes-sessions.txt",
+  "sync:agnes-sessions.txt",
+] as const;
+
+/** What a seam fault says when it reaches the push's output. */
+const SEAM_SAID = /No space left on device|Input\/output error|Disk quota exceeded|Read-only file/;
+
+/** One or two random seam faults, comma-separated (the first round's is sure to fire). */
+function seamSpec(random: Random, round: number): string {
+  const errno = () => random.pick(["ENOSPC", "EIO", "EDQUOT", "EROFS"]);
+  if (round === 0) return `rename:agnes-sessions.snapshot:1:${errno()}`;
+  const one = () => `${random.pick(SEAM_TARGETS)}:${random.int(1, 3)}:${errno()}`;
+  return random.chance(0.3) ? `${one()},${one()}` : one();
+}
+
+/** A seam round's queue: six transcripts with random fates, and maybe a failure to retry. */
+async function seamQueue(h: PushHarness, random: Random, round: number) {
+  const paths: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const name = `seam${round}-${i}`;
+    const path = await h.transcript(name, `{"text":"${random.text(random.int(64, 2048))}"}\n`);
+    paths.push(path);
+    const fate = random.weighted([[60, 0], [25, 503], [15, 409]] as const);
+    if (fate !== 0) h.statuses.set(`${name}.jsonl`, fate);
+    await h.queue({ sessionId: name, path, stamp: "" });
+  }
+  const retry = random.chance(0.4);
+  if (retry) {
+    const path = await h.transcript(`seam${round}-failed`, "{}\n");
+    paths.push(path);
+    const row = `${ISO}\tseam${round}-failed\t409\t${path}\n`;
+    await Deno.writeTextFile(h.workspace.file("failedLog"), row);
+  }
+  return { paths, retry };
+}
+
+/** Random faults through the seam under push: nothing torn, nothing deleted unrecorded. */
+async function seamRounds(random: Random, tally: Tally): Promise<number> {
+  let fired = 0;
+  for (let round = 0; round < SEAM_ROUNDS; round++) {
+    await using h = await pushHarness();
+    const { paths, retry } = await seamQueue(h, random, round);
+    const spec = seamSpec(random, round);
+    const storesBefore = new Map(h.stores);
+    const args = ["push", "--json", "--concurrency", "2", ...(retry ? ["--retry-failed"] : [])];
+    const result = await runCliMeasured(args, {
+      env: { ...h.env, AGNES_SESSIONS_TEST_FS_FAULT: spec },
+      deadlineMs: 60_000,
+    });
+    const label = `seam: ${spec}${retry ? " (--retry-failed)" : ""}`;
+    if (result.timedOut || (result.code !== 0 && result.code !== 1)) {
+      tally.problems.push(`${label}: exit ${result.code}: ${result.stderr}`);
+    }
+    if (SEAM_SAID.test(result.stdout + result.stderr)) fired++;
+    await afterFault(h, paths, storesBefore, tally, label);
+    await cleanPush(h, paths, tally, label);
+  }
+  return fired;
+}
+
 /** Sets or clears the immutable flag on `dir` and everything in it; whether chattr did. */
 async function immutable(dir: string, on: boolean): Promise<boolean> {
   const { code } = await new Deno.Command("chattr", {
@@ -586,7 +667,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
   return cases;
 }
 
-Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes aimed at the requeue and the logs and ${PUSH_ROUNDS} random ones, a read-only .claude/, permission denied: hooks exit 0, nothing torn, nothing deleted unrecorded, everything delivered once the fault is lifted`, async () => {
+Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes aimed at the requeue and the logs and ${PUSH_ROUNDS} random ones, ${SEAM_ROUNDS} pushes with random faults through the file layer's seam, a read-only .claude/, permission denied: hooks exit 0, nothing torn, nothing deleted unrecorded, everything delivered once the fault is lifted`, async () => {
   const clock = startClock();
   const random = seededRandom();
   const tally: Tally = {
@@ -601,6 +682,8 @@ Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes ai
   await captureRounds(random, tally);
   const pushFaults = await pushRounds(random, tally);
   tally.faulted += pushFaults;
+  const seamFaults = await seamRounds(random, tally);
+  tally.faulted += seamFaults;
   const root = Deno.uid() === 0;
   const readOnly = root ? await readOnlyRounds(tally) : "skipped: not root";
   const permission = root ? await permissionRounds(tally) : 0;
@@ -616,6 +699,7 @@ Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes ai
     faults: tally.faulted,
     unrecorded_uploads: tally.unrecordedUploads,
     push_rounds_faulted: pushFaults,
+    seam_rounds_faulted: seamFaults,
     read_only: readOnly,
     permission_cases: permission,
     seed: random.seed,
@@ -623,5 +707,6 @@ Deno.test(`I/O faults: a full disk under ${CAPTURE_ROUNDS} captures, 3 pushes ai
   report(counts);
   assertEquals(tally.problems, []);
   assert(pushFaults > 0, "no push round hit its limit");
+  assert(seamFaults > 0, "no seam fault reached a push's output");
   assertInvariants(counts, tally.unrecordedUploads);
 });
