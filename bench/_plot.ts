@@ -130,7 +130,7 @@ export async function writeScalePlot(path: string, points: readonly ScalePoint[]
   };
   const megabytes = (bytes: number) => bytes / 1e6;
   const idle = points.map((point) => megabytes(point.idlePeak));
-  const limit = idle.map((value) => value + 64 * 1024 * 1024 / 1e6);
+  const limit = idle.map((value) => value + 64);
   const memory = points.flatMap((point) => [megabytes(point.peak), megabytes(point.planPeak)]);
   const memoryAxis = { min: 0, max: Math.max(...memory, ...limit) * 1.1, log: false };
   const svg = [

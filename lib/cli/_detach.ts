@@ -11,8 +11,11 @@ import { baseName } from "../fs/_path.ts";
 
 /**
  * The flags the CLI runs with (`deno compile`, detached runs, benchmarks): its
- * permissions, and eager compilation, which lets V8's code cache hold every
- * function and so starts the hooks about 1 ms (a tenth) faster.
+ * permissions; eager compilation, which lets V8's code cache hold every
+ * function and so starts the hooks about 1 ms (a tenth) faster; and a young
+ * generation of at most 2 MiB a half, which keeps a push of a million queued
+ * rows about 25 MB smaller at its peak (V8 otherwise grows it to 8 MiB a half
+ * while the rows stream through).
  */
 export const RUN_FLAGS: readonly string[] = [
   "--allow-read",
@@ -21,7 +24,7 @@ export const RUN_FLAGS: readonly string[] = [
   "--allow-net",
   "--allow-run",
   "--allow-sys=hostname",
-  "--v8-flags=--no-lazy",
+  "--v8-flags=--no-lazy,--max-semi-space-size=2",
 ];
 
 /**
