@@ -15,8 +15,8 @@ export const ROOT: string = new URL("..", import.meta.url).pathname;
 export const CLI = `${ROOT}cli.ts`;
 /** A module that does nothing: the start-up baseline. */
 export const EMPTY = `${ROOT}bench/empty.ts`;
-/** The bundle `deno task build` writes and `deno task compile` compiles. */
-export const BUNDLE = `${ROOT}dist/agnes-sessions.js`;
+/** The bundle's entry, which `deno task build` writes and `deno task compile` compiles. */
+export const BUNDLE = `${ROOT}dist/bundle/cli.js`;
 /** The compiled binary's permission flags. */
 export const FLAGS: readonly string[] = [...RUN_FLAGS];
 /** The receiver's bearer token in the benchmarks. */

@@ -19,7 +19,7 @@
 import { RUN_FLAGS } from "../lib/cli/_detach.ts";
 
 /** The bundle `deno task build` writes: what every binary is compiled from. */
-export const BUNDLE = "dist/agnes-sessions.js";
+export const BUNDLE = "dist/bundle/cli.js";
 
 /** Every target `deno compile` supports, and the binary's name for each. */
 export const TARGETS: Record<string, string> = {

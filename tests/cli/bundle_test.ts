@@ -13,12 +13,18 @@ import { BUNDLE, compileArgs, TARGETS } from "../../tools/compile.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-/** Runs the build task's own command, writing to `output` instead of `dist/`. */
-async function build(output: string): Promise<void> {
+/** The build task's `deno bundle` command (after its clean-up of the old output). */
+async function bundleCommand(): Promise<string[]> {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const [program, ...args] = (config.tasks.build.command as string).split(" ");
+  const command = (config.tasks.build.command as string).split(" && ").at(-1)!;
+  return command.split(" ");
+}
+
+/** Runs the build task's own command, writing to `outdir` instead of `dist/bundle/`; returns the entry. */
+async function build(outdir: string): Promise<string> {
+  const [program, ...args] = await bundleCommand();
   assertEquals(program, "deno");
-  args[args.indexOf("--output") + 1] = output;
+  args[args.indexOf("--outdir") + 1] = outdir;
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,
@@ -26,6 +32,7 @@ async function build(output: string): Promise<void> {
     stderr: "piped",
   }).output();
   assertEquals(code, 0, new TextDecoder().decode(stderr));
+  return `${outdir}/cli.js`;
 }
 
 function runBundle(bundle: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -35,8 +42,7 @@ function runBundle(bundle: string, args: string[], options: RunOptions = {}): Pr
 Deno.test("the built bundle captures, marks private, shows the status line and pushes", async () => {
   await using harness = await setup();
   const { workspace, env } = harness;
-  const bundle = `${harness.claudeDir}/agnes-sessions.js`;
-  await build(bundle);
+  const bundle = await build(`${harness.claudeDir}/bundle`);
   const ws = ["--workspace", workspace.root];
 
   assertEquals((await runBundle(bundle, ["--version"])).stdout.trim(), `agnes-sessions ${VERSION}`);
@@ -68,8 +74,8 @@ Deno.test("the built bundle captures, marks private, shows the status line and p
 
 Deno.test("the compile task compiles the bundle the build task writes, with the flags the bundle is tested with and the detached push uses", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const build = (config.tasks.build.command as string).split(" ");
-  assertEquals(build[build.indexOf("--output") + 1], BUNDLE);
+  const build = await bundleCommand();
+  assertEquals(`${build[build.indexOf("--outdir") + 1]}/cli.js`, BUNDLE);
   assertEquals(config.tasks.compile.dependencies, ["build"]);
   assertStringIncludes(config.tasks.compile.command, "tools/compile.ts");
   for (const target of Object.keys(TARGETS)) {
