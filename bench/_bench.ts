@@ -8,6 +8,7 @@
  */
 
 import { RUN_FLAGS } from "../lib/cli/_detach.ts";
+import type { UploadLedger } from "../lib/store/upload_ledger.ts";
 
 /** The repository's root, ending in `/`. */
 export const ROOT: string = new URL("..", import.meta.url).pathname;
@@ -140,6 +141,35 @@ export function startReceiver(dataDir: string, cli: string = CLI): Promise<Serve
     "--max-upload-mb",
     "100",
   ]);
+}
+
+/** The environment a CLI process under test gets: this receiver, its token, config under `root`. */
+export function clientEnv(root: string, server: string): Record<string, string> {
+  return {
+    AGNES_SERVER: server,
+    AGNES_TOKEN: TOKEN,
+    CLAUDE_CONFIG_DIR: `${root}/claude`,
+    AGNES_CONFIG_DIR: `${root}/config`,
+  };
+}
+
+/**
+ * Records `rows` (path, size, modification time) as sent in `ledger`, written
+ * straight into its shard files: a large history made in seconds, not an
+ * append per row.
+ */
+export async function writeLedgerRows(
+  ledger: UploadLedger,
+  rows: Iterable<[string, number, number]>,
+): Promise<void> {
+  await Deno.mkdir(ledger.dir, { recursive: true });
+  const shards = new Map<string, string[]>();
+  for (const [path, size, mtimeMs] of rows) {
+    const shard = ledger.shardPath(path);
+    if (!shards.has(shard)) shards.set(shard, []);
+    shards.get(shard)!.push(`${size}\t${mtimeMs}\t${path}`);
+  }
+  for (const [shard, lines] of shards) await Deno.writeTextFile(shard, lines.join("\n") + "\n");
 }
 
 /** One figure against its baseline and target. */

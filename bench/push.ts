@@ -19,6 +19,7 @@
 
 import {
   buildBundle,
+  clientEnv,
   heading,
   mb,
   measure,
@@ -147,12 +148,7 @@ export async function benchPush(): Promise<void> {
     await Deno.mkdir(`${root}/claude/projects/-bench`, { recursive: true });
     const workspace = `${root}/workspace`;
     await Deno.mkdir(`${workspace}/.claude`, { recursive: true });
-    const env = {
-      AGNES_SERVER: receiver.url,
-      AGNES_TOKEN: TOKEN,
-      CLAUDE_CONFIG_DIR: `${root}/claude`,
-      AGNES_CONFIG_DIR: `${root}/config`,
-    };
+    const env = clientEnv(root, receiver.url);
     const fixture = { root, workspace, env, url: receiver.url };
     await manySmall(fixture, bundle);
     await oneLarge(fixture, bundle);

@@ -23,6 +23,7 @@ import { UploadLedger } from "../lib/store/upload_ledger.ts";
 import { Workspace } from "../lib/store/workspace.ts";
 import {
   buildBundle,
+  clientEnv,
   heading,
   mb,
   measure,
@@ -32,7 +33,6 @@ import {
   note,
   report,
   startReceiver,
-  TOKEN,
 } from "./_bench.ts";
 import { writeScalePlot } from "./_plot.ts";
 
@@ -191,12 +191,7 @@ export async function benchQueue(sizes: readonly number[], plot?: string): Promi
     const workspace = new Workspace(`${root}/workspace`);
     await Deno.mkdir(workspace.stateDir, { recursive: true });
     await recordAsSent(workspace, receiver.url, paths);
-    const env = {
-      AGNES_SERVER: receiver.url,
-      AGNES_TOKEN: TOKEN,
-      CLAUDE_CONFIG_DIR: `${root}/claude`,
-      AGNES_CONFIG_DIR: `${root}/config`,
-    };
+    const env = clientEnv(root, receiver.url);
     const all = [1, ...sizes];
     const samples = new Map(all.map((size) => [size, { push: [], plan: [] } as Sample]));
     heading(

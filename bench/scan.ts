@@ -15,6 +15,7 @@ import { UploadLedger } from "../lib/store/upload_ledger.ts";
 import { Workspace } from "../lib/store/workspace.ts";
 import {
   buildBundle,
+  clientEnv,
   heading,
   measure,
   median,
@@ -22,7 +23,7 @@ import {
   report,
   ROOT,
   startReceiver,
-  TOKEN,
+  writeLedgerRows,
 } from "./_bench.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
@@ -31,9 +32,7 @@ const PER_FOLDER = 100;
 
 /** The tree, every transcript recorded in the ledger as sent. */
 async function makeTree(projects: string, workspace: Workspace, server: string): Promise<void> {
-  const ledger = new UploadLedger(workspace, server);
-  await Deno.mkdir(ledger.dir, { recursive: true });
-  const shards = new Map<string, string[]>();
+  const sent: [string, number, number][] = [];
   const line = `{"cwd":${JSON.stringify(workspace.root)},"type":"user"}\n`;
   for (let f = 0; f < FOLDERS; f++) {
     const folder = `${projects}/-old-place-${f}`;
@@ -42,12 +41,10 @@ async function makeTree(projects: string, workspace: Workspace, server: string):
       const path = `${folder}/${f}-${t}-0000-4000-8000-000000000000.jsonl`;
       Deno.writeTextFileSync(path, line);
       const info = Deno.statSync(path);
-      const shard = ledger.shardPath(path);
-      if (!shards.has(shard)) shards.set(shard, []);
-      shards.get(shard)!.push(`${info.size}\t${info.mtime?.getTime() ?? 0}\t${path}`);
+      sent.push([path, info.size, info.mtime?.getTime() ?? 0]);
     }
   }
-  for (const [shard, rows] of shards) await Deno.writeTextFile(shard, rows.join("\n") + "\n");
+  await writeLedgerRows(new UploadLedger(workspace, server), sent);
 }
 
 /** Runs the scan benchmark and prints its figures. */
@@ -60,12 +57,7 @@ export async function benchScan(): Promise<void> {
     const workspace = new Workspace(`${root}/workspace`);
     await Deno.mkdir(workspace.stateDir, { recursive: true });
     await makeTree(projects, workspace, receiver.url);
-    const env = {
-      AGNES_SERVER: receiver.url,
-      AGNES_TOKEN: TOKEN,
-      CLAUDE_CONFIG_DIR: `${root}/claude`,
-      AGNES_CONFIG_DIR: `${root}/config`,
-    };
+    const env = clientEnv(root, receiver.url);
     const walk = [] as number[];
     const scan = [] as number[];
     for (let round = -1; round < ROUNDS; round++) {

@@ -14,13 +14,14 @@ import { UploadLedger } from "../lib/store/upload_ledger.ts";
 import { Workspace } from "../lib/store/workspace.ts";
 import {
   buildBundle,
+  clientEnv,
   heading,
   measure,
   median,
   ms,
   report,
   startReceiver,
-  TOKEN,
+  writeLedgerRows,
 } from "./_bench.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
@@ -28,19 +29,14 @@ const SIZES = [10_000, 100_000, 1_000_000];
 
 /** Writes `rows` uploaded-log rows and as many ledger rows (spread over its shards). */
 async function growHistory(workspace: Workspace, server: string, rows: number): Promise<void> {
-  const ledger = new UploadLedger(workspace, server);
-  await Deno.mkdir(ledger.dir, { recursive: true });
-  const shards = new Map<string, string[]>();
-  const log: string[] = [];
-  for (let i = 0; i < rows; i++) {
-    const path = `/home/ana/.claude/projects/-w/${i.toString(16).padStart(8, "0")}-old.jsonl`;
-    log.push(`2026-01-01T00:00:00Z\t${path}\t4096\t1767225600000`);
-    const shard = ledger.shardPath(path);
-    if (!shards.has(shard)) shards.set(shard, []);
-    shards.get(shard)!.push(`4096\t1767225600000\t${path}`);
-  }
+  const paths = Array.from(
+    { length: rows },
+    (_, i) => `/home/ana/.claude/projects/-w/${i.toString(16).padStart(8, "0")}-old.jsonl`,
+  );
+  const log = paths.map((path) => `2026-01-01T00:00:00Z\t${path}\t4096\t1767225600000`);
   await Deno.writeTextFile(workspace.file("uploadedLog"), log.join("\n") + "\n");
-  for (const [shard, lines] of shards) await Deno.writeTextFile(shard, lines.join("\n") + "\n");
+  const ledger = new UploadLedger(workspace, server);
+  await writeLedgerRows(ledger, paths.map((path) => [path, 4096, 1767225600000]));
 }
 
 /** Runs the uploaded-log benchmark and prints its figures. */
@@ -51,12 +47,7 @@ export async function benchUploadedLog(): Promise<void> {
     await using receiver = await startReceiver(`${root}/data`);
     const projects = `${root}/claude/projects/-w`;
     await Deno.mkdir(projects, { recursive: true });
-    const env = {
-      AGNES_SERVER: receiver.url,
-      AGNES_TOKEN: TOKEN,
-      CLAUDE_CONFIG_DIR: `${root}/claude`,
-      AGNES_CONFIG_DIR: `${root}/config`,
-    };
+    const env = clientEnv(root, receiver.url);
     const workspaces = new Map<number, Workspace>();
     for (const size of SIZES) {
       const workspace = new Workspace(`${root}/w${size}`);
