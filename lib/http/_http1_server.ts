@@ -286,6 +286,7 @@ async function serveConnection(state: ServerState, connection: Http1Connection):
     for (let first = true;; first = false) {
       const head = await readHead(state, connection, first);
       if (head === undefined || !(await exchange(state, connection, head))) break;
+      connection.recycle(); // the request is answered: its bytes are no longer used
     }
   } catch {
     // A reset or a failed write: this connection is over, the server is not.

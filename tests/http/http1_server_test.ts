@@ -162,3 +162,25 @@ Deno.test("serveHttp1() writes a plain answer with its header lines, a date and 
     await server.shutdown();
   }
 });
+
+Deno.test("serveHttp1() gives a Fetch API handler body chunks of its own, intact after the connection reads on", async () => {
+  const kept: Uint8Array[] = [];
+  const { server, url } = start(async (request) => {
+    for await (const chunk of request.body ?? []) kept.push(chunk);
+    return new Response("ok");
+  });
+  try {
+    using client = await RawClient.open(url);
+    await client.send(post(1000));
+    assertEquals((await client.readResponse())?.body, "ok");
+    const first = new TextDecoder().decode(kept[0]);
+    await client.send(
+      `POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n${"z".repeat(1000)}`,
+    );
+    assertEquals((await client.readResponse())?.body, "ok");
+    assertEquals(new TextDecoder().decode(kept[0]), first);
+    assertEquals(first, "x".repeat(1000));
+  } finally {
+    await server.shutdown();
+  }
+});
