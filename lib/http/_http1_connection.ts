@@ -4,9 +4,10 @@
  * read with its head, a pipelined request), and every read and write has a
  * deadline. Reads fill a buffer of the connection's own, which
  * {@linkcode Http1Connection.recycle} starts over between requests, so a
- * typical request costs no allocation and its bytes lie side by side. The connection guard calls {@linkcode Http1Connection.expire}
- * when a deadline passes, which makes the pending read or write fail with a
- * 408 {@linkcode HttpError}; the connection can still be written to (a 408
+ * typical request costs no allocation and its bytes lie side by side. The
+ * connection guard calls {@linkcode Http1Connection.expire} when a deadline
+ * passes, which makes the pending read or write fail with a 408
+ * {@linkcode HttpError}; the connection can still be written to (a 408
  * answer) before it is closed.
  *
  * @module

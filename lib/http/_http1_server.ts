@@ -2,9 +2,11 @@
  * A small HTTP/1.1 server on `Deno.listen` that feeds a handler of
  * {@linkcode Http1Request}s (the head as read, the body as a byte source):
  * what the receiver runs on. The handler answers with a `Response`, or with
- * a {@linkcode PlainAnswer} written as is (no Fetch API objects on the way;
- * `toFetchRequest` gives a handler that wants one its `Request`). `Deno.serve` has no read time-outs and no connection cap (a
- * connection that sent nothing, half a head, or part of a body stays open
+ * a `PlainAnswer` written as is (no Fetch API objects on the way;
+ * `toFetchRequest()` gives a handler that wants one its `Request`).
+ *
+ * `Deno.serve` has no read time-outs and no connection cap (a connection
+ * that sent nothing, half a head, or part of a body stays open
  * indefinitely, and so does an idle kept-alive one), so a few slow clients
  * could hold the server. Here every wait is bounded:
  *

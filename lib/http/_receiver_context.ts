@@ -214,15 +214,20 @@ export async function readLimited(
   limit: number,
   rejection: () => UploadRejection,
 ): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (let chunk = await body?.read(); chunk; chunk = await body!.read()) {
+  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
     total += chunk.length;
     if (total > limit) throw rejection();
     chunks.push(chunk);
   }
   const bytes = new Uint8Array(total);
-  for (let at = 0, i = 0; i < chunks.length; at += chunks[i++]!.length) bytes.set(chunks[i]!, at);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
   return bytes;
 }
 

@@ -89,9 +89,12 @@ function limitsOf(options: ServeReceiverOptions): Http1Limits {
   return limits;
 }
 
-/** The receiver's headers as header lines, each `name: value\r\n`. */
+/**
+ * The receiver's headers as header lines, each `name: value\r\n`, checked
+ * as the Fetch API checks them (a line break in a value is a `TypeError`).
+ */
 function headerLines(headers: Record<string, string>): string {
-  return Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  return [...new Headers(headers)].map(([name, value]) => `${name}: ${value}\r\n`).join("");
 }
 
 /** The handler the HTTP/1.1 server runs: the routes, their answers written as plain JSON. */
@@ -121,7 +124,8 @@ function logExchange(
  * Requires `--allow-net`, and `--allow-read`/`--allow-write` on `dataDir`.
  *
  * @throws {Error} `Cannot listen on <host>:<port>: <problem>` when it cannot bind.
- * @throws {TypeError} for a user id that is not a safe folder name.
+ * @throws {TypeError} for a user id that is not a safe folder name, or a
+ * `minVersion` or `accepts` entry that is not a valid header value.
  * @throws {RangeError} for a time-out or cap that is not a positive number.
  *
  * @example
