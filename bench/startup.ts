@@ -11,17 +11,7 @@
  * @module
  */
 
-import {
-  buildBundle,
-  CLI,
-  EMPTY,
-  heading,
-  measure,
-  median,
-  ms,
-  note,
-  report,
-} from "./_bench.ts";
+import { buildBundle, CLI, EMPTY, heading, measure, median, ms, note, report } from "./_bench.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 40);
 
