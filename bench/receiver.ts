@@ -20,6 +20,15 @@
  * lines go to /dev/null); the clients share this process, so both subjects
  * pay the same client cost.
  *
+ * On ext4 without a journal, `reused` measures the filesystem rather than
+ * the receiver: each rename over a stored file frees an inode, and each new
+ * temp file's inode allocation steps one by one over the inodes freed in
+ * the last 30 s (`recently_deleted()` in the kernel's `fs/ext4/ialloc.c`,
+ * checked only when there is no journal), so temp file and rename alone,
+ * without HTTP, run at about a tenth of the rate of overwriting in place.
+ * Point `BENCH_DIR` at a tmpfs or a journaled filesystem to measure the
+ * receiver itself.
+ *
  * @module
  */
 

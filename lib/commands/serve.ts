@@ -6,6 +6,7 @@
 
 import { parseCommandArgs, UsageError } from "../cli/_args.ts";
 import { resolvePath } from "../fs/_path.ts";
+import { writeAll } from "../fs/_write_all.ts";
 import {
   addToken,
   addTokensFromEnv,
@@ -14,6 +15,13 @@ import {
   type TokenMap,
 } from "../http/_receiver_tokens.ts";
 import { serveReceiver } from "../http/serve_receiver.ts";
+
+const encoder = new TextEncoder();
+
+/** Writes one log line to stderr as it is (no console formatting). */
+function logLine(line: string): void {
+  writeAll(Deno.stderr, encoder.encode(`${line}\n`));
+}
 
 /** The environment variable holding `TOKEN=USER` pairs, comma-separated. */
 const TOKENS_VARIABLE = "AGNES_SERVE_TOKENS";
@@ -124,7 +132,7 @@ export async function run(args: string[]): Promise<void> {
       ...timeouts,
       signal: controller.signal,
       onListen: (url) => console.log(`Listening on ${url} (data in ${dataDir})`),
-      log: (line) => console.error(line),
+      log: logLine,
     });
     await server.finished;
   } finally {

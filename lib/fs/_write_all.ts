@@ -5,7 +5,8 @@
  */
 
 /**
- * Writes all of `bytes` to `file`, looping over short writes.
+ * Writes all of `bytes` to `file` (a file, or a stream such as
+ * `Deno.stderr`), looping over short writes.
  *
  * @example
  * ```ts
@@ -19,7 +20,7 @@
  * await Deno.remove(path);
  * ```
  */
-export function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
+export function writeAll(file: Pick<Deno.FsFile, "writeSync">, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
 }

@@ -2,9 +2,12 @@
  * One accepted TCP connection as the HTTP/1.1 server uses it: bytes read
  * but not consumed can be put back for the next reader (the start of a body
  * read with its head, a pipelined request), and every read and write has a
- * deadline. The connection guard calls {@linkcode Http1Connection.expire}
- * when a deadline passes, which makes the pending read or write fail with a
- * 408 {@linkcode HttpError}; the connection can still be written to (a 408
+ * deadline. Reads fill a buffer of the connection's own, which
+ * {@linkcode Http1Connection.recycle} starts over between requests, so a
+ * typical request costs no allocation and its bytes lie side by side. The
+ * connection guard calls {@linkcode Http1Connection.expire} when a deadline
+ * passes, which makes the pending read or write fail with a 408
+ * {@linkcode HttpError}; the connection can still be written to (a 408
  * answer) before it is closed.
  *
  * @module
@@ -18,7 +21,9 @@ export const READ_BYTES = 64 * 1024;
 
 /**
  * Reads fill a slab of this size from its start on, each taking only the
- * bytes it got, so a 300-byte head costs 300 bytes, not a fresh 64 KiB.
+ * bytes it got, so a 300-byte head costs 300 bytes, not a fresh 64 KiB. The
+ * first slab is the connection's own and is reused for each request; a
+ * request that needs more gets fresh slabs.
  */
 const SLAB_BYTES = 4 * READ_BYTES;
 
@@ -36,7 +41,10 @@ const SLAB_BYTES = 4 * READ_BYTES;
  * await client.write(new TextEncoder().encode("abc"));
  * const bytes = await connection.read(performance.now() + 5000);
  * connection.unread(bytes!.subarray(1));
+ * connection.recycle(); // between requests: put-back bytes survive the reuse
+ * await client.write(new TextEncoder().encode("d"));
  * deepStrictEqual(await connection.read(performance.now() + 5000), new TextEncoder().encode("bc"));
+ * deepStrictEqual(await connection.read(performance.now() + 5000), new TextEncoder().encode("d"));
  * connection.close();
  * client.close();
  * ```
@@ -57,6 +65,8 @@ export class Http1Connection {
   #expiry: PromiseWithResolvers<never> | undefined;
   /** The unused end of the current slab. */
   #slab: Uint8Array = new Uint8Array(0);
+  /** The connection's own slab, allocated on the first read. */
+  #home: Uint8Array | undefined;
 
   /** @param conn The accepted connection, owned from now on. */
   constructor(readonly conn: Deno.Conn) {}
@@ -79,12 +89,32 @@ export class Http1Connection {
       this.#pending = pending.length > max ? pending.subarray(max) : undefined;
       return pending.length > max ? pending.subarray(0, max) : pending;
     }
-    if (this.#slab.length < max) this.#slab = new Uint8Array(Math.max(SLAB_BYTES, max));
+    if (this.#slab.length < max) this.#slab = this.#freshSlab(max);
     const buffer = this.#slab.subarray(0, max);
     const count = await this.#before(deadline, this.conn.read(buffer));
     if (count === null) return null;
     this.#slab = this.#slab.subarray(count); // what was read is the caller's, never reused
     return buffer.subarray(0, count);
+  }
+
+  /**
+   * Starts the connection's own slab over: every byte read so far may be
+   * overwritten by the next reads. Call it only when nothing read before
+   * (bytes handed to a handler included) is used any more; put-back bytes
+   * are copied out first.
+   */
+  recycle(): void {
+    if (this.#home === undefined) return;
+    if (this.#pending !== undefined) this.#pending = this.#pending.slice();
+    this.#slab = this.#home;
+  }
+
+  /** A slab for a read of up to `max` bytes: the connection's own at first, then fresh ones. */
+  #freshSlab(max: number): Uint8Array {
+    if (this.#home === undefined && max <= SLAB_BYTES) {
+      return this.#home = new Uint8Array(SLAB_BYTES);
+    }
+    return new Uint8Array(Math.max(SLAB_BYTES, max));
   }
 
   /**

@@ -1,8 +1,9 @@
 /**
- * Writing a `Response` on an HTTP/1.1 connection: the status line and
- * headers (the framing and `Connection` headers are ours, replacing any the
- * handler set), then the body: with `Content-Length` when it ends within
- * 64 KiB (our answers are small JSON, sent with the head in one write),
+ * Writing an answer on an HTTP/1.1 connection: the status line and headers
+ * (the framing and `Connection` headers are ours, replacing any the handler
+ * set), then the body. A {@linkcode PlainAnswer} (the receiver's small JSON)
+ * goes out in one write, its head built from text prepared in advance. A
+ * `Response` body is sent with `Content-Length` when it ends within 64 KiB,
  * else chunked as it streams (for HTTP/1.0, until the connection closes).
  * A HEAD answer has its headers and no body.
  *
@@ -36,6 +37,8 @@ const REASONS: Record<number, string> = {
   505: "HTTP Version Not Supported",
 };
 
+const encoder = new TextEncoder();
+
 /** Headers that describe one connection or message framing: ours to set. */
 const OURS = new Set([
   "connection",
@@ -44,6 +47,50 @@ const OURS = new Set([
   "content-length",
   "upgrade",
 ]);
+
+/**
+ * An answer written as is: no `Response`, no `Headers`, no body stream.
+ * The server adds `date`, `content-length` and `connection`.
+ */
+export interface PlainAnswer {
+  /** The status code. */
+  readonly status: number;
+  /**
+   * The other header lines, each `name: value\r\n` (latin-1 text), or `""`.
+   * Not framing headers (`content-length`, `transfer-encoding`, `connection`).
+   */
+  readonly headerLines: string;
+  /** The body. */
+  readonly body: Uint8Array;
+}
+
+/** What a handler of the HTTP/1.1 server answers. */
+export type Http1Answer = Response | PlainAnswer;
+
+const JSON_LINE = "content-type: application/json\r\n";
+
+/**
+ * A {@linkcode PlainAnswer} of JSON.
+ *
+ * @param headerLines More header lines, each `name: value\r\n`.
+ *
+ * @example
+ * ```ts
+ * import { jsonAnswer } from "./_http1_response.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const answer = jsonAnswer(404, { detail: "Not Found" });
+ * deepStrictEqual(answer.headerLines, "content-type: application/json\r\n");
+ * deepStrictEqual(new TextDecoder().decode(answer.body), '{"detail":"Not Found"}');
+ * ```
+ */
+export function jsonAnswer(status: number, body: unknown, headerLines = ""): PlainAnswer {
+  return {
+    status,
+    headerLines: JSON_LINE + headerLines,
+    body: encoder.encode(JSON.stringify(body)),
+  };
+}
 
 /** How an answer is sent. */
 export interface ResponseFraming {
@@ -77,14 +124,31 @@ async function readStart(body: ReadableStream<Uint8Array> | null): Promise<BodyS
   return start;
 }
 
-const encoder = new TextEncoder();
-
 /** Text whose characters are all below 256, as one byte each. */
 function latin1Bytes(text: string): Uint8Array {
   if (!/[\u0080-\uffff]/.test(text)) return encoder.encode(text); // ASCII: the native path
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
+}
+
+let dateSecond = -1;
+let dateText = "";
+
+/** The `date` header's value now: the same text for a whole second. */
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** Whether an answer with `status` has a body and so a length. */
+function hasBody(status: number): boolean {
+  return status >= 200 && status !== 204 && status !== 304;
 }
 
 /** The status line and headers. */
@@ -94,8 +158,8 @@ function headBytes(response: Response, framing: ResponseFraming, body: BodyStart
   for (const [name, value] of response.headers) {
     if (!OURS.has(name)) lines.push(`${name}: ${value}`);
   }
-  if (!response.headers.has("date")) lines.push(`date: ${new Date().toUTCString()}`);
-  if (status >= 200 && status !== 204 && status !== 304) {
+  if (!response.headers.has("date")) lines.push(`date: ${httpDate()}`);
+  if (hasBody(status)) {
     if (body.reader === undefined) lines.push(`content-length: ${body.size}`);
     else if (framing.minor === 1 && !framing.head) lines.push("transfer-encoding: chunked");
   }
@@ -127,6 +191,63 @@ async function streamRest(
   if (framing.minor === 1) {
     await connection.write(encoder.encode("0\r\n\r\n"), performance.now() + framing.idleMs);
   }
+}
+
+/** Writes a {@linkcode PlainAnswer}, head and body in one write. */
+async function writePlain(
+  connection: Http1Connection,
+  answer: PlainAnswer,
+  framing: ResponseFraming,
+): Promise<boolean> {
+  const { status } = answer;
+  const sized = hasBody(status);
+  const connectionLine = !framing.keepAlive
+    ? "connection: close\r\n"
+    : framing.minor === 0
+    ? "connection: keep-alive\r\n"
+    : "";
+  const head = latin1Bytes(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? ""}\r\n${answer.headerLines}date: ${httpDate()}\r\n` +
+      `${sized ? `content-length: ${answer.body.length}\r\n` : ""}${connectionLine}\r\n`,
+  );
+  const bytes = framing.head || !sized ? head : concatBytes(head, answer.body);
+  await connection.write(bytes, performance.now() + framing.idleMs);
+  return framing.keepAlive;
+}
+
+/**
+ * Writes `answer` (a `Response` or a {@linkcode PlainAnswer}) and returns
+ * whether the connection may be kept (a `Response` body of unknown length
+ * over HTTP/1.0 is ended by closing it).
+ *
+ * @throws {HttpError} 408 when the client takes no byte within `idleMs`;
+ * whatever the connection or the response body throws.
+ *
+ * @example
+ * ```ts
+ * import { jsonAnswer, writeAnswer } from "./_http1_response.ts";
+ * import { Http1Connection } from "./_http1_connection.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+ * const connection = new Http1Connection(await listener.accept());
+ * const framing = { minor: 1, keepAlive: false, head: false, idleMs: 5000 } as const;
+ * await writeAnswer(connection, jsonAnswer(200, { status: "ok" }), framing);
+ * connection.close();
+ * const text = await new Response(client.readable).text();
+ * ok(text.startsWith("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"));
+ * ok(text.includes("content-length: 15\r\n") && text.endsWith('\r\n\r\n{"status":"ok"}'));
+ * ```
+ */
+export function writeAnswer(
+  connection: Http1Connection,
+  answer: Http1Answer,
+  framing: ResponseFraming,
+): Promise<boolean> {
+  return answer instanceof Response
+    ? writeResponse(connection, answer, framing)
+    : writePlain(connection, answer, framing);
 }
 
 /**

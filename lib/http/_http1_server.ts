@@ -1,8 +1,12 @@
 /**
- * A small HTTP/1.1 server on `Deno.listen` that feeds a
- * `(request: Request) => Promise<Response>` handler: what the receiver runs
- * on. `Deno.serve` has no read time-outs and no connection cap (a
- * connection that sent nothing, half a head, or part of a body stays open
+ * A small HTTP/1.1 server on `Deno.listen` that feeds a handler of
+ * {@linkcode Http1Request}s (the head as read, the body as a byte source):
+ * what the receiver runs on. The handler answers with a `Response`, or with
+ * a `PlainAnswer` written as is (no Fetch API objects on the way;
+ * `toFetchRequest()` gives a handler that wants one its `Request`).
+ *
+ * `Deno.serve` has no read time-outs and no connection cap (a connection
+ * that sent nothing, half a head, or part of a body stays open
  * indefinitely, and so does an idle kept-alive one), so a few slow clients
  * could hold the server. Here every wait is bounded:
  *
@@ -30,14 +34,11 @@ import { concatBytes } from "./_bytes.ts";
 import type { Http1Connection } from "./_http1_connection.ts";
 import { HttpError } from "./_http1_error.ts";
 import { findHeadEnd, MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from "./_http1_head.ts";
-import { writeResponse } from "./_http1_response.ts";
-import {
-  bodyStream,
-  canDrain,
-  drainBody,
-  openRequestBody,
-  type RequestBody,
-} from "./_request_body.ts";
+import { Http1Request, pathOf } from "./_http1_request.ts";
+import { type Http1Answer, jsonAnswer, writeAnswer } from "./_http1_response.ts";
+import { canDrain, drainBody, openRequestBody } from "./_request_body.ts";
+
+export type { Http1Answer };
 
 /** The time-outs and caps of {@linkcode serveHttp1}. */
 export interface Http1Limits {
@@ -75,7 +76,7 @@ export interface Exchange {
   /** Milliseconds from the head's arrival to the answer's end. */
   ms: number;
   /** The request the handler got, if it got one. */
-  request: Request | undefined;
+  request: Http1Request | undefined;
 }
 
 /** Options for {@linkcode serveHttp1}. */
@@ -85,7 +86,7 @@ export interface Http1ServerOptions {
   /** Port to bind; 0 picks a free one. */
   port: number;
   /** Answers each request. */
-  handler: (request: Request) => Promise<Response>;
+  handler: (request: Http1Request) => Promise<Http1Answer>;
   /** Time-outs and caps. */
   limits: Http1Limits;
   /** Shuts the server down when aborted. */
@@ -129,8 +130,8 @@ const LINGER_BYTES = 1024 * 1024;
 const LINGER_MS = 2000;
 
 /** An error answer of the server's own. */
-function errorResponse(error: HttpError): Response {
-  return Response.json({ detail: error.message }, { status: error.status });
+function errorAnswer(error: HttpError): Http1Answer {
+  return jsonAnswer(error.status, { detail: error.message });
 }
 
 /** Reports an exchange to `onExchange`, never letting the callback break the connection. */
@@ -140,15 +141,6 @@ function report(state: ServerState, exchange: Exchange): void {
   } catch {
     // The log is not worth a connection.
   }
-}
-
-/** The path of a request target, without its query. */
-function pathOf(target: string): string {
-  const path = target.startsWith("/")
-    ? target
-    : target.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
-  const query = path.indexOf("?");
-  return (query === -1 ? path : path.slice(0, query)) || "/";
 }
 
 /**
@@ -202,7 +194,7 @@ async function answerAndClose(
   head?: RequestHead,
 ): Promise<void> {
   const framing = { minor: head?.minor ?? 1, keepAlive: false, head: false, idleMs: 1000 } as const;
-  await writeResponse(connection, errorResponse(error), framing).catch(() => {});
+  await writeAnswer(connection, errorAnswer(error), framing).catch(() => {});
   report(state, {
     method: head?.method ?? "-",
     path: head === undefined ? "-" : pathOf(head.target),
@@ -233,28 +225,19 @@ async function linger(connection: Http1Connection): Promise<void> {
   }
 }
 
-/** The request the handler gets. */
-function requestOf(state: ServerState, head: RequestHead, body: RequestBody): Request {
-  const url = head.target.startsWith("/") ? state.origin + head.target : head.target;
-  if (!/^https?:\/\//i.test(url)) {
-    throw new HttpError(400, `Cannot read request head: target "${head.target}" is not a path`);
-  }
-  const bodyless = head.method === "GET" || head.method === "HEAD";
-  return new Request(url, {
-    method: head.method,
-    headers: head.headers,
-    body: bodyless ? null : bodyStream(body),
-    signal: body.abort.signal,
-  });
+/** Refuses a target that is neither a path nor an absolute http(s) URL. */
+function checkTarget(target: string): void {
+  if (target.startsWith("/") || (/^https?:\/\//i.test(target) && URL.canParse(target))) return;
+  throw new HttpError(400, `Cannot read request head: target "${target}" is not a path`);
 }
 
 /** Runs the handler; a throw is a 500. */
-async function answer(state: ServerState, request: Request): Promise<Response> {
+async function answer(state: ServerState, request: Http1Request): Promise<Http1Answer> {
   try {
     return await state.options.handler(request);
   } catch (error) {
     console.error(`serve: ${error instanceof Error ? error.message : error}`);
-    return Response.json({ detail: "internal error" }, { status: 500 });
+    return jsonAnswer(500, { detail: "internal error" });
   }
 }
 
@@ -267,19 +250,18 @@ async function exchange(
   const started = performance.now();
   const limits = state.options.limits;
   const body = openRequestBody(connection, head.body, head.expectContinue, limits.bodyTimeoutMs);
-  let request: Request;
   try {
-    request = requestOf(state, head, body);
+    checkTarget(head.target);
   } catch (error) {
-    const refusal = error instanceof HttpError ? error : new HttpError(400, String(error));
-    await answerAndClose(state, connection, refusal, started, head);
+    await answerAndClose(state, connection, error as HttpError, started, head);
     return false;
   }
+  const request = new Http1Request(head, state.origin, body);
   let response = await answer(state, request);
   await body.reading?.catch(() => {});
-  if (body.failure !== undefined) response = errorResponse(body.failure);
+  if (body.failure !== undefined) response = errorAnswer(body.failure);
   const keepAlive = head.keepAlive && !state.closing && canDrain(body, limits.drainBytes);
-  const kept = await writeResponse(connection, response, {
+  const kept = await writeAnswer(connection, response, {
     minor: head.minor,
     keepAlive,
     head: head.method === "HEAD",
@@ -306,6 +288,7 @@ async function serveConnection(state: ServerState, connection: Http1Connection):
     for (let first = true;; first = false) {
       const head = await readHead(state, connection, first);
       if (head === undefined || !(await exchange(state, connection, head))) break;
+      connection.recycle(); // the request is answered: its bytes are no longer used
     }
   } catch {
     // A reset or a failed write: this connection is over, the server is not.
@@ -393,7 +376,7 @@ function bindProblem(error: unknown): string {
  * const server = serveHttp1({
  *   hostname: "127.0.0.1",
  *   port: 0,
- *   handler: (request) => Promise.resolve(new Response(new URL(request.url).pathname)),
+ *   handler: (request) => Promise.resolve(new Response(request.path)),
  *   limits: DEFAULT_LIMITS,
  * });
  * const response = await fetch(`http://127.0.0.1:${server.addr.port}/hello`);

@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { ByteSource } from "./_byte_source.ts";
 import { concatBytes } from "./_bytes.ts";
 
 /** The headers of one part, by lower-cased name. */
@@ -308,8 +309,7 @@ export interface BodyCap {
  * Reads a multipart body, calling `onPart` with each part's headers; the
  * writer it returns receives the part's content and is closed at its end.
  * Resolves when the closing boundary has been read, and what follows it
- * (up to 16 KiB) too. A body read to its end stays locked; otherwise its
- * reader is released.
+ * (up to 16 KiB) too.
  *
  * @throws {MultipartError} for a malformed body, or one past a cap of
  * {@linkcode MULTIPART_LIMITS}.
@@ -319,11 +319,12 @@ export interface BodyCap {
  * @example
  * ```ts
  * import { parseMultipart } from "./_multipart_parser.ts";
+ * import { streamSource } from "./_byte_source.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const body = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nhello\r\n--b--\r\n";
  * const names: string[] = [];
- * await parseMultipart(ReadableStream.from([new TextEncoder().encode(body)]), "b", (headers) => {
+ * await parseMultipart(streamSource(ReadableStream.from([new TextEncoder().encode(body)])), "b", (headers) => {
  *   names.push(headers.get("content-disposition") ?? "");
  *   return undefined;
  * });
@@ -331,7 +332,7 @@ export interface BodyCap {
  * ```
  */
 export async function parseMultipart(
-  body: ReadableStream<Uint8Array>,
+  body: ByteSource,
   boundary: string,
   onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>,
   cap: BodyCap = { maxBytes: Infinity, tooLarge: () => new RangeError("too large") },
@@ -345,21 +346,16 @@ export async function parseMultipart(
     stage: "start",
     sink: undefined,
   };
-  const reader = body.getReader();
-  let ended = false;
   try {
     for (let total = 0;;) {
-      const { value, done } = await reader.read();
-      if (done) {
-        ended = true;
-        break;
-      }
-      total += value.length;
+      const chunk = await body.read();
+      if (chunk === null) break;
+      total += chunk.length;
       if (total > cap.maxBytes) throw cap.tooLarge();
-      state.buffer = concatBytes(state.buffer, value);
+      state.buffer = concatBytes(state.buffer, chunk);
       while (await step(state, false));
       if (state.stage === "end") {
-        ended = await skipEpilogue(reader, state.buffer.length);
+        await skipEpilogue(body, state.buffer.length);
         break;
       }
     }
@@ -368,24 +364,14 @@ export async function parseMultipart(
   } catch (error) {
     await state.sink?.abort(error).catch(() => {});
     throw error;
-  } finally {
-    // A stream read to its end keeps its reader: releasing it costs an error object.
-    if (!ended) reader.releaseLock();
   }
 }
 
-/**
- * Reads and drops what follows the closing delimiter (usually a CRLF), up
- * to the preamble cap; `true` when the stream ended within it.
- */
-async function skipEpilogue(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  held: number,
-): Promise<boolean> {
+/** Reads and drops what follows the closing delimiter (usually a CRLF), up to the preamble cap. */
+async function skipEpilogue(body: ByteSource, held: number): Promise<void> {
   for (let skipped = held; skipped <= MULTIPART_LIMITS.preambleBytes;) {
-    const { value, done } = await reader.read();
-    if (done) return true;
-    skipped += value.length;
+    const chunk = await body.read();
+    if (chunk === null) return;
+    skipped += chunk.length;
   }
-  return false;
 }

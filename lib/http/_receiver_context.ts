@@ -1,12 +1,13 @@
 /**
  * What every receiver route shares: the options with their defaults filled
- * in, the headers sent on every answer, and the helpers that enforce limits
- * while a body streams.
+ * in, the headers sent on every answer, the request a route reads and the
+ * answer it gives, and the helpers that enforce limits while a body streams.
  *
  * @module
  */
 
 import { VERSION } from "../version.ts";
+import type { ByteSource } from "./_byte_source.ts";
 import { GZIP_CAPABILITY } from "./_wire.ts";
 
 const MIB = 1024 * 1024;
@@ -54,6 +55,35 @@ export interface ReceiverContext {
   /** The test hook of {@linkcode ReceiverOptions.scripted}. */
   scripted: ReceiverOptions["scripted"];
 }
+
+/**
+ * What a route reads of a request. The HTTP/1.1 server's request is one as
+ * it is; a Fetch API `Request` is adapted by `receiverRequest()`
+ * (`_receiver_fetch.ts`).
+ */
+export interface ReceiverRequest {
+  /** The method. */
+  readonly method: string;
+  /** The URL's path. */
+  readonly path: string;
+  /** A header's value (any case), or `null`. */
+  header(name: string): string | null;
+  /** The body, or `null`. */
+  readonly body: ByteSource | null;
+  /** Aborted when reading the body failed (cut off, timed out). */
+  readonly signal: AbortSignal;
+}
+
+/** A route's answer: a status and a JSON body (the receiver's headers are added when it is sent). */
+export interface JsonAnswer {
+  /** The status code. */
+  readonly status: number;
+  /** What is sent as JSON. */
+  readonly body: unknown;
+}
+
+/** What a route answers: JSON, or a `Response` from the test hook. */
+export type RouteAnswer = JsonAnswer | Response;
 
 const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
 
@@ -165,31 +195,40 @@ export function json(status: number, body: unknown, headers: HeadersInit = {}): 
 }
 
 /**
- * Counts bytes through a stream, failing with `rejection()` past `limit`.
+ * Reads a body whole, failing with `rejection()` past `limit` bytes.
  *
  * @example
  * ```ts
- * import { byteLimit, UploadRejection } from "./_receiver_context.ts";
- * import { rejects } from "node:assert/strict";
+ * import { readLimited, UploadRejection } from "./_receiver_context.ts";
+ * import { streamSource } from "./_byte_source.ts";
+ * import { deepStrictEqual, rejects } from "node:assert/strict";
  *
- * const body = ReadableStream.from([new Uint8Array(10)]).pipeThrough(
- *   byteLimit(5, () => new UploadRejection(413, "too large")),
- * );
- * await rejects(new Response(body).arrayBuffer(), UploadRejection);
+ * const tooLarge = () => new UploadRejection(413, "too large");
+ * const body = () => streamSource(ReadableStream.from([new Uint8Array(3), new Uint8Array(7)]));
+ * deepStrictEqual((await readLimited(body(), 10, tooLarge)).length, 10);
+ * await rejects(readLimited(body(), 5, tooLarge), UploadRejection);
  * ```
  */
-export function byteLimit(
+export async function readLimited(
+  body: ByteSource | null,
   limit: number,
   rejection: () => UploadRejection,
-): TransformStream<Uint8Array, Uint8Array> {
+): Promise<Uint8Array> {
+  if (body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
   let total = 0;
-  return new TransformStream({
-    transform(chunk, controller) {
-      total += chunk.length;
-      if (total > limit) throw rejection();
-      controller.enqueue(chunk);
-    },
-  });
+  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
+    total += chunk.length;
+    if (total > limit) throw rejection();
+    chunks.push(chunk);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
 }
 
 /**
@@ -199,26 +238,21 @@ export function byteLimit(
  * @example
  * ```ts
  * import { drain } from "./_receiver_context.ts";
+ * import { streamSource } from "./_byte_source.ts";
  *
- * await drain(ReadableStream.from([new Uint8Array(10)]), 1024);
+ * await drain(streamSource(ReadableStream.from([new Uint8Array(10)])), 1024);
  * await drain(null, 1024);
  * ```
  */
-export async function drain(body: ReadableStream<Uint8Array> | null, limit: number): Promise<void> {
-  if (body === null || body.locked) return; // locked: read to its end already, or being read
+export async function drain(body: ByteSource | null, limit: number): Promise<void> {
+  if (body === null) return;
   try {
-    const reader = body.getReader();
-    let total = 0;
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel();
-        return;
-      }
+    for (let total = 0; total <= limit;) {
+      const chunk = await body.read();
+      if (chunk === null) return;
+      total += chunk.length;
     }
   } catch {
-    // Already consumed or broken: nothing more to drain.
+    // Broken: nothing more to drain.
   }
 }

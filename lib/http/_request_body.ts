@@ -116,6 +116,8 @@ async function nextBytes(body: RequestBody): Promise<Uint8Array | null> {
 
 /**
  * Reads the next bytes of the body (at most 64 KiB), or `null` at its end.
+ * They lie in the connection's buffer: use them before the request is
+ * answered, or copy them.
  *
  * @throws {HttpError} 400 for a malformed or cut-off body, 408 when no byte
  * comes within the idle limit.
@@ -143,20 +145,25 @@ export function readBody(body: RequestBody): Promise<Uint8Array | null> {
   return reading;
 }
 
-/** Feeds a `ReadableStream` from a {@linkcode RequestBody}, one read per pull. */
+/**
+ * Feeds a `ReadableStream` from a {@linkcode RequestBody}, one read per
+ * pull. Each chunk is a copy: the connection reuses its buffer after the
+ * answer, and a stream's reader may keep what it read for longer.
+ */
 class BodySource implements UnderlyingDefaultSource<Uint8Array> {
   constructor(readonly body: RequestBody) {}
 
   async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
     const bytes = await readBody(this.body);
-    if (bytes !== null) controller.enqueue(bytes);
+    if (bytes !== null) controller.enqueue(bytes.slice());
     if (this.body.done) controller.close();
   }
 }
 
 /**
- * The body as the handler reads it: a stream pulled from the connection on
- * demand, or `null` for a request without a body.
+ * The body as a Fetch API handler reads it: a stream pulled from the
+ * connection on demand (chunks its own), or `null` for a request without a
+ * body.
  *
  * @example
  * ```ts

@@ -51,11 +51,34 @@ export interface RequestLogEntry {
  *   user: "analyst",
  * });
  * deepStrictEqual(line, "2026-01-02T03:04:05Z POST /api/upload/sessions 200 65734B 12ms analyst");
+ * const next = formatRequestLog({
+ *   time: new Date("2026-01-02T03:04:06.001Z"),
+ *   method: "GET",
+ *   path: "/api/health",
+ *   status: 200,
+ *   received: 0,
+ *   ms: 0.4,
+ *   user: undefined,
+ * });
+ * deepStrictEqual(next, "2026-01-02T03:04:06Z GET /api/health 200 0B 0ms -");
  * ```
  */
 export function formatRequestLog(entry: RequestLogEntry): string {
   const { time, method, path, status, received, ms, user } = entry;
-  return `${formatTimestamp(time)} ${method} ${path} ${status} ${received}B ${Math.round(ms)}ms ${
+  return `${stampOf(time)} ${method} ${path} ${status} ${received}B ${Math.round(ms)}ms ${
     user ?? "-"
   }`;
+}
+
+let stampSecond = NaN;
+let stampText = "";
+
+/** `time` formatted, the text reused for a whole second (most lines share one). */
+function stampOf(time: Date): string {
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== stampSecond) {
+    stampText = formatTimestamp(time);
+    stampSecond = second;
+  }
+  return stampText;
 }

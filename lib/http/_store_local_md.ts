@@ -6,7 +6,13 @@
  */
 
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
-import { byteLimit, json, type ReceiverContext, UploadRejection } from "./_receiver_context.ts";
+import {
+  type JsonAnswer,
+  readLimited,
+  type ReceiverContext,
+  type ReceiverRequest,
+  UploadRejection,
+} from "./_receiver_context.ts";
 
 /**
  * Handles one `CLAUDE.local.md` upload for `user`.
@@ -18,27 +24,29 @@ import { byteLimit, json, type ReceiverContext, UploadRejection } from "./_recei
  * ```ts
  * import { storeLocalMd } from "./_store_local_md.ts";
  * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { receiverRequest } from "./_receiver_fetch.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dataDir = await Deno.makeTempDir();
  * const context = createReceiverContext({ dataDir, tokens: new Map() });
  * const request = new Request("http://x/", { method: "POST", body: '{"content":"# notes"}' });
- * deepStrictEqual(await (await storeLocalMd(context, request, "me")).json(), { status: "ok", user: "me", size: 7 });
+ * deepStrictEqual(await storeLocalMd(context, receiverRequest(request), "me"), {
+ *   status: 200,
+ *   body: { status: "ok", user: "me", size: 7 },
+ * });
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
 export async function storeLocalMd(
   context: ReceiverContext,
-  request: Request,
+  request: ReceiverRequest,
   user: string,
-): Promise<Response> {
+): Promise<JsonAnswer> {
   let payload: unknown;
   try {
-    const limit = byteLimit(
-      context.maxUploadBytes,
-      () => new UploadRejection(413, context.tooLarge),
-    );
-    payload = JSON.parse(await new Response(request.body?.pipeThrough(limit)).text());
+    const tooLarge = () => new UploadRejection(413, context.tooLarge);
+    const bytes = await readLimited(request.body, context.maxUploadBytes, tooLarge);
+    payload = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     if (error instanceof UploadRejection) throw error;
     throw new UploadRejection(422, "invalid JSON body");
@@ -48,5 +56,5 @@ export async function storeLocalMd(
   const folder = `${context.dataDir}/local_md/${user}`;
   await Deno.mkdir(folder, { recursive: true });
   await writeFileAtomic(`${folder}/CLAUDE.local.md`, content);
-  return json(200, { status: "ok", user, size: content.length }, context.headers);
+  return { status: 200, body: { status: "ok", user, size: content.length } };
 }

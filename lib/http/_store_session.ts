@@ -9,7 +9,12 @@
 import { parseContentDisposition, parseMultipart } from "./_multipart_parser.ts";
 import type { PartHeaders, PartSink } from "./_multipart_parser.ts";
 import { GunzipWriter } from "./_gunzip_writer.ts";
-import { json, type ReceiverContext, UploadRejection } from "./_receiver_context.ts";
+import {
+  type ReceiverContext,
+  type ReceiverRequest,
+  type RouteAnswer,
+  UploadRejection,
+} from "./_receiver_context.ts";
 import { AtomicFileWriter } from "./_stream_to_file.ts";
 import { UPLOAD_NAME } from "./_wire.ts";
 
@@ -29,8 +34,8 @@ interface SessionUpload {
 }
 
 /** The multipart boundary of `request`; a body that is not multipart is a missing part (422). */
-function boundaryOf(request: Request): string {
-  const type = request.headers.get("content-type") ?? "";
+function boundaryOf(request: ReceiverRequest): string {
+  const type = request.header("content-type") ?? "";
   const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
   if (!type.toLowerCase().startsWith("multipart/form-data") || match === null) {
     throw new UploadRejection(422, "field required: file");
@@ -95,22 +100,26 @@ function acceptPart(
  * ```ts
  * import { storeSession } from "./_store_session.ts";
  * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { receiverRequest } from "./_receiver_fetch.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dataDir = await Deno.makeTempDir();
  * const context = createReceiverContext({ dataDir, tokens: new Map() });
  * const form = new FormData();
  * form.append("file", new Blob(["{}\n"]), "s1.jsonl");
- * const response = await storeSession(context, new Request("http://x/", { method: "POST", body: form }), "me");
- * deepStrictEqual(await response.json(), { status: "ok", filename: "s1.jsonl", size: 3 });
+ * const request = receiverRequest(new Request("http://x/", { method: "POST", body: form }));
+ * deepStrictEqual(await storeSession(context, request, "me"), {
+ *   status: 200,
+ *   body: { status: "ok", filename: "s1.jsonl", size: 3 },
+ * });
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
 export async function storeSession(
   context: ReceiverContext,
-  request: Request,
+  request: ReceiverRequest,
   user: string,
-): Promise<Response> {
+): Promise<RouteAnswer> {
   const boundary = boundaryOf(request);
   if (request.body === null) throw new UploadRejection(422, "field required: file");
   const upload: SessionUpload = {
@@ -125,5 +134,5 @@ export async function storeSession(
   if (upload.scripted !== undefined) return upload.scripted;
   if (upload.stored === undefined) throw new UploadRejection(422, "field required: file");
   const { filename, writer } = upload.stored;
-  return json(200, { status: "ok", filename, size: writer.size }, context.headers);
+  return { status: 200, body: { status: "ok", filename, size: writer.size } };
 }

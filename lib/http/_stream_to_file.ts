@@ -27,10 +27,23 @@ export interface AtomicFileTarget {
   tooLarge: () => Error;
 }
 
-/** All of `chunks`, joined. */
+/** Whether `chunks` lie side by side in one buffer (as one request's reads usually do). */
+function adjacent(chunks: Uint8Array[]): boolean {
+  for (let i = 1; i < chunks.length; i++) {
+    const [before, chunk] = [chunks[i - 1]!, chunks[i]!];
+    if (chunk.buffer !== before.buffer || chunk.byteOffset !== before.byteOffset + before.length) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** All of `chunks`, joined: one view over them when they lie side by side, else a copy. */
 function joined(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  if (chunks.length === 1 && chunks[0]!.buffer instanceof ArrayBuffer) {
-    return chunks[0] as Uint8Array<ArrayBuffer>;
+  const first = chunks[0];
+  if (first === undefined) return new Uint8Array(0);
+  if (first.buffer instanceof ArrayBuffer && adjacent(chunks)) {
+    return new Uint8Array(first.buffer, first.byteOffset, size);
   }
   const bytes = new Uint8Array(size);
   let at = 0;

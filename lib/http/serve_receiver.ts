@@ -1,15 +1,26 @@
 /**
  * Running the receiver as an HTTP server, with every wait bounded: a small
  * HTTP/1.1 server of our own (`_http1_server.ts`), because `Deno.serve` has
- * no read time-outs and no connection cap.
+ * no read time-outs and no connection cap. The routes read the server's
+ * requests as they are and answer with JSON written straight to the
+ * connection: no Fetch API objects per request.
  *
  * @module
  */
 
+import type { Http1Request } from "./_http1_request.ts";
+import { type Http1Answer, jsonAnswer } from "./_http1_response.ts";
 import { DEFAULT_LIMITS, type Exchange, type Http1Limits, serveHttp1 } from "./_http1_server.ts";
-import { userOf } from "./_receiver_context.ts";
+import {
+  createReceiverContext,
+  type ReceiverContext,
+  type ReceiverOptions,
+  type RouteAnswer,
+  userOf,
+} from "./_receiver_context.ts";
+import { answerResponse } from "./_receiver_fetch.ts";
+import { answerRequest } from "./_receiver_routes.ts";
 import { formatRequestLog } from "./_request_log.ts";
-import { createReceiver, type ReceiverOptions } from "./receiver.ts";
 
 /** Options for {@linkcode serveReceiver}. */
 export interface ServeReceiverOptions extends ReceiverOptions {
@@ -78,13 +89,31 @@ function limitsOf(options: ServeReceiverOptions): Http1Limits {
   return limits;
 }
 
+/**
+ * The receiver's headers as header lines, each `name: value\r\n`, checked
+ * as the Fetch API checks them (a line break in a value is a `TypeError`).
+ */
+function headerLines(headers: Record<string, string>): string {
+  return [...new Headers(headers)].map(([name, value]) => `${name}: ${value}\r\n`).join("");
+}
+
+/** The handler the HTTP/1.1 server runs: the routes, their answers written as plain JSON. */
+function serverHandler(context: ReceiverContext): (request: Http1Request) => Promise<Http1Answer> {
+  const lines = headerLines(context.headers);
+  const plain = (answer: RouteAnswer): Http1Answer =>
+    answer instanceof Response
+      ? answerResponse(answer, context.headers)
+      : jsonAnswer(answer.status, answer.body, lines);
+  return async (request) => plain(await answerRequest(context, request));
+}
+
 /** Writes an exchange's log line. */
 function logExchange(
   log: (line: string) => void,
   tokens: ReadonlyMap<string, string>,
   exchange: Exchange,
 ): void {
-  const authorization = exchange.request?.headers.get("authorization") ?? null;
+  const authorization = exchange.request?.header("authorization") ?? null;
   log(formatRequestLog({ ...exchange, time: new Date(), user: userOf(tokens, authorization) }));
 }
 
@@ -95,7 +124,8 @@ function logExchange(
  * Requires `--allow-net`, and `--allow-read`/`--allow-write` on `dataDir`.
  *
  * @throws {Error} `Cannot listen on <host>:<port>: <problem>` when it cannot bind.
- * @throws {TypeError} for a user id that is not a safe folder name.
+ * @throws {TypeError} for a user id that is not a safe folder name, or a
+ * `minVersion` or `accepts` entry that is not a valid header value.
  * @throws {RangeError} for a time-out or cap that is not a positive number.
  *
  * @example
@@ -115,12 +145,12 @@ function logExchange(
  */
 export function serveReceiver(options: ServeReceiverOptions): ReceiverServer {
   const limits = limitsOf(options);
-  const handler = createReceiver(options);
+  const context = createReceiverContext(options);
   const { log, tokens } = options;
   const server = serveHttp1({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 8000,
-    handler,
+    handler: serverHandler(context),
     limits,
     signal: options.signal,
     onExchange: log === undefined ? undefined : (exchange) => logExchange(log, tokens, exchange),

@@ -5,9 +5,11 @@ import {
   type Http1Server,
   serveHttp1,
 } from "../../lib/http/_http1_server.ts";
+import { toFetchRequest } from "../../lib/http/_http1_request.ts";
+import { jsonAnswer } from "../../lib/http/_http1_response.ts";
 import { RawClient } from "./_raw_http.ts";
 
-/** A server on 127.0.0.1 with `handler`, recording its exchanges. */
+/** A server on 127.0.0.1 with a Fetch API `handler`, recording its exchanges. */
 function start(
   handler: (request: Request) => Promise<Response>,
   drainBytes = DEFAULT_LIMITS.drainBytes,
@@ -16,7 +18,7 @@ function start(
   const server = serveHttp1({
     hostname: "127.0.0.1",
     port: 0,
-    handler,
+    handler: (request) => handler(toFetchRequest(request)),
     limits: { ...DEFAULT_LIMITS, drainBytes },
     onExchange: (exchange) => exchanges.push(exchange),
   });
@@ -106,6 +108,78 @@ Deno.test("serveHttp1() sends an answer over 64 KiB chunked to HTTP/1.1 and unti
     const text = await client.readAll();
     assert(!text.includes("transfer-encoding"), "chunked to HTTP/1.0");
     assertEquals(text.slice(text.indexOf("\r\n\r\n") + 4), big);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() answers 400 to a target that is neither a path nor an http URL, and takes an absolute one", async () => {
+  const { server, url, exchanges } = start((request) => Promise.resolve(new Response(request.url)));
+  try {
+    {
+      using client = await RawClient.open(url);
+      await client.send("GET * HTTP/1.1\r\nHost: a\r\n\r\n");
+      assertEquals((await client.readResponse())?.status, 400);
+      assert(await client.closedWithin(10_000));
+    }
+    using client = await RawClient.open(url);
+    await client.send("GET http://other:1/x?y HTTP/1.1\r\nHost: a\r\n\r\n");
+    assertEquals((await client.readResponse())?.body, "http://other:1/x?y");
+    assertEquals(exchanges.map(({ path, status }) => [path, status]), [["*", 400], ["/x", 200]]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() writes a plain answer with its header lines, a date and its length, and no body to HEAD", async () => {
+  const exchanges: Exchange[] = [];
+  const server = serveHttp1({
+    hostname: "127.0.0.1",
+    port: 0,
+    handler: (request) =>
+      Promise.resolve(
+        jsonAnswer(201, { path: request.path }, `x-seen: ${request.header("x-a")}\r\n`),
+      ),
+    limits: DEFAULT_LIMITS,
+    onExchange: (exchange) => exchanges.push(exchange),
+  });
+  try {
+    using client = await RawClient.open(`http://127.0.0.1:${server.addr.port}`);
+    await client.send(
+      "HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n" +
+        "GET /g HTTP/1.0\r\nX-A: 1\r\nx-a: 2\r\nConnection: keep-alive\r\n\r\n",
+    );
+    const headAnswer = await client.readResponse(10_000, true);
+    assertEquals([headAnswer?.status, headAnswer?.headers.get("content-length")], [201, "13"]); // {"path":"/h"}
+    const answer = await client.readResponse();
+    assertEquals([answer?.status, answer?.body], [201, '{"path":"/g"}']);
+    assertEquals(answer?.headers.get("content-type"), "application/json");
+    assertEquals(answer?.headers.get("x-seen"), "1, 2");
+    assertEquals(answer?.headers.get("connection"), "keep-alive");
+    assert(answer?.headers.get("date")?.endsWith(" GMT"));
+    assertEquals(exchanges.map(({ request }) => request?.header("X-A") ?? null), [null, "1, 2"]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("serveHttp1() gives a Fetch API handler body chunks of its own, intact after the connection reads on", async () => {
+  const kept: Uint8Array[] = [];
+  const { server, url } = start(async (request) => {
+    for await (const chunk of request.body ?? []) kept.push(chunk);
+    return new Response("ok");
+  });
+  try {
+    using client = await RawClient.open(url);
+    await client.send(post(1000));
+    assertEquals((await client.readResponse())?.body, "ok");
+    const first = new TextDecoder().decode(kept[0]);
+    await client.send(
+      `POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n${"z".repeat(1000)}`,
+    );
+    assertEquals((await client.readResponse())?.body, "ok");
+    assertEquals(new TextDecoder().decode(kept[0]), first);
+    assertEquals(first, "x".repeat(1000));
   } finally {
     await server.shutdown();
   }

@@ -5,6 +5,7 @@ import {
   parseMultipart,
   type PartHeaders,
 } from "../../lib/http/_multipart_parser.ts";
+import { streamSource } from "../../lib/http/_byte_source.ts";
 
 const encoder = new TextEncoder();
 const MIB = 1024 * 1024;
@@ -31,18 +32,22 @@ function hostileBody(head: string, filler: number, fillerBytes: number) {
 /** Parses `chunks` as one body, returning each part's headers and content. */
 async function parts(chunks: Uint8Array[], boundary = "b"): Promise<[string, string][]> {
   const found: [string, string][] = [];
-  await parseMultipart(ReadableStream.from(chunks), boundary, (headers: PartHeaders) => {
-    const entry: [string, string] = [headers.get("content-disposition") ?? "", ""];
-    found.push(entry);
-    return {
-      write: (chunk) => {
-        entry[1] += new TextDecoder().decode(chunk);
-        return Promise.resolve();
-      },
-      close: () => Promise.resolve(),
-      abort: () => Promise.resolve(),
-    };
-  });
+  await parseMultipart(
+    streamSource(ReadableStream.from(chunks)),
+    boundary,
+    (headers: PartHeaders) => {
+      const entry: [string, string] = [headers.get("content-disposition") ?? "", ""];
+      found.push(entry);
+      return {
+        write: (chunk) => {
+          entry[1] += new TextDecoder().decode(chunk);
+          return Promise.resolve();
+        },
+        close: () => Promise.resolve(),
+        abort: () => Promise.resolve(),
+      };
+    },
+  );
   return found;
 }
 
@@ -89,7 +94,9 @@ Deno.test("parseMultipart() reads a preamble that begins like the boundary, howe
 
 Deno.test("parseMultipart() rejects 40 MiB with no line end after the boundary within the first 128 KiB read", async () => {
   const { stream, counter } = hostileBody("--b", 0x61, 40 * MIB);
-  const error = await assertRejects(() => parseMultipart(stream, "b", () => undefined));
+  const error = await assertRejects(() =>
+    parseMultipart(streamSource(stream), "b", () => undefined)
+  );
   assert(error instanceof MultipartError, `expected a MultipartError, got ${error}`);
   assertEquals(
     error.message,
@@ -113,7 +120,9 @@ Deno.test("parseMultipart() accepts transport padding up to its cap and rejects 
 
 Deno.test("parseMultipart() rejects 40 MiB of preamble without a boundary within the first 128 KiB read", async () => {
   const { stream, counter } = hostileBody("", 0x0d, 40 * MIB); // CRs: each may start a delimiter
-  const error = await assertRejects(() => parseMultipart(stream, "b", () => undefined));
+  const error = await assertRejects(() =>
+    parseMultipart(streamSource(stream), "b", () => undefined)
+  );
   assert(error instanceof MultipartError, `expected a MultipartError, got ${error}`);
   assertEquals(
     error.message,
@@ -152,7 +161,7 @@ Deno.test("parseMultipart() hands a large part on in chunks without holding it",
   chunks.push(encoder.encode("\r\n--b--\r\n"));
   let largest = 0;
   let total = 0;
-  await parseMultipart(ReadableStream.from(chunks), "b", () => ({
+  await parseMultipart(streamSource(ReadableStream.from(chunks)), "b", () => ({
     write: (chunk) => {
       largest = Math.max(largest, chunk.length);
       total += chunk.length;

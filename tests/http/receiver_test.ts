@@ -201,6 +201,49 @@ Deno.test("receiver stores local-md content; missing content is 422", async () =
   assertEquals((await post({ text: "x" }))[0], 422);
 });
 
+Deno.test("receiver answers 413 to local-md content over the limit and keeps the stored one", async () => {
+  await using receiver = await startReceiver({ maxUploadBytes: 1024 * 1024 });
+  const post = async (content: string) => {
+    const response = await fetch(`${receiver.url}/api/upload/local-md`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ content }),
+    });
+    return [response.status, await response.json()];
+  };
+  assertEquals((await post("# kept\n"))[0], 200);
+  assertEquals(await post("x".repeat(1024 * 1024)), [413, { detail: "File too large (max 1MB)" }]);
+  assertEquals(
+    await Deno.readTextFile(`${receiver.dataDir}/local_md/analyst/CLAUDE.local.md`),
+    "# kept\n",
+  );
+});
+
+Deno.test("createReceiver() answers through the Fetch API as the server does", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const handler = createReceiver({ dataDir, tokens: new Map([[TEST_TOKEN, "analyst"]]) });
+    const form = new FormData();
+    form.append("file", new Blob(["{}\n"]), "f1.jsonl");
+    const request = new Request("http://x/api/upload/sessions", {
+      method: "POST",
+      body: form,
+      headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+    });
+    const response = await handler(request);
+    assertEquals(response.headers.get("x-agnes-accepts"), "session-gzip");
+    assertEquals(await response.json(), { status: "ok", filename: "f1.jsonl", size: 3 });
+    assertEquals(
+      await Deno.readTextFile(`${dataDir}/user_sessions/analyst/f1.jsonl`),
+      "{}\n",
+    );
+    const missing = await handler(new Request("http://x/nowhere"));
+    assertEquals([missing.status, await missing.json()], [404, { detail: "Not Found" }]);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
 Deno.test("receiver takes our client's streamed multipart upload, plain and gzip", async () => {
   await using receiver = await startReceiver();
   const dir = await Deno.makeTempDir();

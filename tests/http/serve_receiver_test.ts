@@ -1,6 +1,7 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import { startReceiver, TEST_TOKEN } from "../_helpers.ts";
 import { head, multipart, RawClient } from "./_raw_http.ts";
+import { serveReceiver } from "../../mod.ts";
 
 /** Limits short enough for a test; each test shortens the one it checks. */
 const LONG = { headTimeoutMs: 20_000, bodyTimeoutMs: 20_000, keepAliveTimeoutMs: 20_000 };
@@ -210,4 +211,20 @@ Deno.test("serveReceiver shutdown() closes idle connections and resolves", async
   await receiver[Symbol.asyncDispose](); // shutdown, then remove the data dir
   assert(await idle.closedWithin(1000));
   assert(await kept.closedWithin(1000));
+});
+
+Deno.test("serveReceiver sends its headers on every answer and refuses a header value with a line break", async () => {
+  await using receiver = await startReceiver({ ...LONG, minVersion: "0.0.9" });
+  using client = await RawClient.open(receiver.url);
+  await client.send(head("GET", "/api/health", TEST_TOKEN) + head("GET", "/nowhere", TEST_TOKEN));
+  for (const status of [200, 404]) {
+    const answer = await client.readResponse();
+    assertEquals(answer?.status, status);
+    assertEquals(answer?.headers.get("x-agnes-min-version"), "0.0.9");
+    assertEquals(answer?.headers.get("x-agnes-accepts"), "session-gzip");
+  }
+  assertThrows(
+    () => serveReceiver({ dataDir: receiver.dataDir, tokens: new Map(), minVersion: "1\r\nx: y" }),
+    TypeError,
+  );
 });

@@ -55,3 +55,22 @@ Deno.test("AtomicFileWriter removes its temp file when aborted or over its cap",
     assertEquals([...Deno.readDirSync(`${folder}/user`)], []);
   });
 });
+
+Deno.test("AtomicFileWriter stores views of one buffer side by side, and apart, byte for byte", async () => {
+  await withFolder(async (folder) => {
+    const buffer = new TextEncoder().encode("0123456789");
+    const together = new AtomicFileWriter(target(folder));
+    for (const [start, end] of [[0, 3], [3, 7], [7, 10]]) {
+      await together.write(buffer.subarray(start, end));
+    }
+    await together.close();
+    assertEquals(await Deno.readTextFile(`${folder}/user/s1.jsonl`), "0123456789");
+    const apart = new AtomicFileWriter({ ...target(folder), name: "s2.jsonl" });
+    for (const [start, end] of [[0, 3], [5, 7], [3, 5]]) {
+      await apart.write(buffer.subarray(start, end));
+    }
+    await apart.write(new TextEncoder().encode("!"));
+    await apart.close();
+    assertEquals(await Deno.readTextFile(`${folder}/user/s2.jsonl`), "0125634!");
+  });
+});
