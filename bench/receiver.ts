@@ -12,7 +12,8 @@
  *
  * `deno run -A bench/receiver.ts [reused|distinct]` (default: both;
  * `BENCH_ROUNDS`, default 7; `BENCH_UPLOADS` per round, default 1600;
- * `BENCH_DIR`, where the data goes, default the system temp folder;
+ * `BENCH_DIR`, where the data goes, default the system temp folder and
+ * then, when there is one, a tmpfs (`/dev/shm`);
  * `BENCH_RECEIVER_CLI`, the `cli.ts` to run, default this tree's, to
  * compare with another version).
  *
@@ -32,38 +33,16 @@
  * @module
  */
 
-import { heading, report, ROOT } from "./_bench.ts";
+import { heading, median, report, ROOT, startServer, TOKEN } from "./_bench.ts";
 
 const RECEIVER_CLI = Deno.env.get("BENCH_RECEIVER_CLI") ?? `${ROOT}cli.ts`;
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 7);
 const UPLOADS = Number(Deno.env.get("BENCH_UPLOADS") ?? 1600);
 const CONCURRENCY = 16;
-const TOKEN = "bench-token";
 const BOUNDARY = "agnes-0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"; // as long as the client's
 const CONTENT = `{"type":"assistant","message":"${"z".repeat(1000)}"}\n`.repeat(64); // ~64 KiB
 
 type Names = "reused" | "distinct";
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** Starts `deno run -A <args>` and waits for its `Listening on URL` line. */
-async function startServer(args: string[]): Promise<[string, Deno.ChildProcess]> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", ...args],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  const { value } = await reader.read();
-  reader.releaseLock();
-  const url = /Listening on (\S+)/.exec(value ?? "")?.[1];
-  if (url === undefined) throw new Error(`Cannot start ${args.join(" ")}`);
-  return [url, child];
-}
 
 /** The multipart body of one upload. */
 function body(name: string): Blob {
@@ -100,16 +79,21 @@ async function round(url: string, names: Names, round: number): Promise<number> 
   return UPLOADS / ((performance.now() - started) / 1000);
 }
 
-/** Measures one case and prints its figure, baseline, ratio and target. */
-async function measure(names: Names): Promise<void> {
-  const tempDir = Deno.env.get("BENCH_DIR");
+/** Measures one case with the data in `dir` (`where` names it) and prints its figure. */
+async function measure(names: Names, dir: string | undefined, where: string): Promise<void> {
   const root = await Deno.makeTempDir({
     prefix: "agnes-bench-receiver-",
-    ...(tempDir === undefined ? {} : { dir: tempDir }),
+    ...(dir === undefined ? {} : { dir }),
   });
-  const servers = {
-    baseline: await startServer([`${ROOT}bench/bare_serve.ts`, `${root}/bare`, names]),
-    receiver: await startServer([
+  try {
+    await using baseline = await startServer([
+      "-A",
+      `${ROOT}bench/bare_serve.ts`,
+      `${root}/bare`,
+      names,
+    ]);
+    await using receiver = await startServer([
+      "-A",
       RECEIVER_CLI,
       "serve",
       "--port",
@@ -118,21 +102,16 @@ async function measure(names: Names): Promise<void> {
       `${root}/receiver`,
       "--token",
       `${TOKEN}=bench`,
-    ]),
-  };
-  try {
+    ]);
     const rates = { baseline: [] as number[], receiver: [] as number[] };
     for (let run = -1; run < ROUNDS; run++) { // run -1 warms both up
-      for (const name of ["baseline", "receiver"] as const) {
-        const rate = await round(servers[name][0], names, run);
-        if (run >= 0) rates[name].push(rate);
-      }
+      rates.baseline.push(await round(baseline.url, names, run));
+      rates.receiver.push(await round(receiver.url, names, run));
     }
-    const base = median(rates.baseline);
-    const figure = median(rates.receiver);
+    const [base, figure] = [median(rates.baseline.slice(1)), median(rates.receiver.slice(1))];
     heading(
-      `receiver throughput, ${names} names (${CONCURRENCY} concurrent clients, 64 KiB ` +
-        `transcripts, ${UPLOADS} uploads per round, ${ROUNDS} interleaved rounds, median)`,
+      `receiver throughput, ${names} names, data on ${where} (${CONCURRENCY} concurrent clients, ` +
+        `64 KiB transcripts, ${UPLOADS} uploads per round, ${ROUNDS} interleaved rounds, median)`,
     );
     report({
       label: `serve vs a bare Deno.serve writing the body`,
@@ -142,18 +121,29 @@ async function measure(names: Names): Promise<void> {
       target: { min: 0.8 },
     });
   } finally {
-    for (const [, child] of Object.values(servers)) {
-      child.kill("SIGTERM");
-      await child.status;
-    }
     await Deno.remove(root, { recursive: true });
   }
 }
 
+/** Where the data goes: `BENCH_DIR`, else the system temp folder and, when there is one, a tmpfs. */
+function dataDirs(): [string | undefined, string][] {
+  const chosen = Deno.env.get("BENCH_DIR");
+  if (chosen !== undefined) return [[chosen, chosen]];
+  const dirs: [string | undefined, string][] = [[undefined, "the system temp folder"]];
+  try {
+    if (Deno.statSync("/dev/shm").isDirectory) dirs.push(["/dev/shm", "a tmpfs (/dev/shm)"]);
+  } catch {
+    // No tmpfs to compare with.
+  }
+  return dirs;
+}
+
 /** Runs the receiver benchmark for both kinds of names (or one) and prints its figures. */
 export async function benchReceiver(only?: Names): Promise<void> {
-  for (const names of ["reused", "distinct"] as const) {
-    if (only === undefined || only === names) await measure(names);
+  for (const [dir, where] of dataDirs()) {
+    for (const names of ["reused", "distinct"] as const) {
+      if (only === undefined || only === names) await measure(names, dir, where);
+    }
   }
 }
 
