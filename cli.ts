@@ -14,7 +14,8 @@
  * @module
  */
 
-import { errorExit, EXIT_CODES } from "./lib/cli/_exit_code.ts";
+import { EXIT_CODES } from "./lib/cli/_exit_code.ts";
+import { type CommandModule, runCommand } from "./lib/cli/_run_command.ts";
 import { closest } from "./lib/cli/_suggest.ts";
 import { VERSION } from "./lib/version.ts";
 
@@ -23,7 +24,7 @@ interface Command {
   summary: string;
   /** Hook commands exit 0 whatever happens: Claude Code treats 2 as blocking. */
   hook?: boolean;
-  load(): Promise<{ run(args: string[]): Promise<void>; help: string }>;
+  load(): Promise<CommandModule>;
 }
 
 const COMMANDS: Record<string, Command> = {
@@ -93,11 +94,6 @@ Examples:
   agnes-sessions help push`;
 }
 
-function wantsHelp(args: readonly string[]): boolean {
-  const end = args.indexOf("--");
-  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
-}
-
 /**
  * Runs the CLI with `args` (without the program name) and returns the exit
  * code. Never calls `Deno.exit`.
@@ -129,19 +125,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`agnes-sessions: ${unknownCommand(name)}. See 'agnes-sessions --help'.`);
     return EXIT_CODES.usage;
   }
+  let loaded: CommandModule;
   try {
-    const { run, help } = await command.load();
-    if (wantsHelp(rest)) {
-      console.log(help);
-      return EXIT_CODES.ok;
-    }
-    await run(rest);
-    return EXIT_CODES.ok;
+    loaded = await command.load();
   } catch (error) {
-    const { code, message } = errorExit(name!, error, command.hook ?? false);
-    if (message !== "") console.error(message);
-    return code;
+    if (command.hook) return EXIT_CODES.ok; // a hook is silent whatever happens
+    console.error(`agnes-sessions ${name}: cannot load the command: ${(error as Error).message}`);
+    return EXIT_CODES.failure;
   }
+  return await runCommand(name!, loaded, rest, command.hook ?? false);
 }
 
 /** What to say of a command that is not one, with the likely one it was meant to be. */

@@ -17,7 +17,7 @@ export const CLI = `${ROOT}cli.ts`;
 /** A module that does nothing: the start-up baseline. */
 export const EMPTY = `${ROOT}bench/empty.ts`;
 /** The bundle's entry, which `deno task build` writes and `deno task compile` compiles. */
-export const BUNDLE = `${ROOT}dist/bundle/cli.js`;
+export const BUNDLE = `${ROOT}dist/bundle/main.js`;
 /** The compiled binary's permission flags. */
 export const FLAGS: readonly string[] = [...RUN_FLAGS];
 /** The receiver's bearer token in the benchmarks. */

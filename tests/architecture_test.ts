@@ -132,6 +132,7 @@ Deno.test("the hook commands load only what they use: no push, http, config or n
     "cli.ts",
     "lib/cli/_args.ts",
     "lib/cli/_exit_code.ts",
+    "lib/cli/_run_command.ts",
     "lib/cli/_suggest.ts",
     "lib/version.ts",
   ]);

@@ -17,9 +17,10 @@
  */
 
 import { RUN_FLAGS } from "../lib/cli/_detach.ts";
+import { BUNDLES, ENTRY } from "./build.ts";
 
-/** The bundle `deno task build` writes: what every binary is compiled from. */
-export const BUNDLE = "dist/bundle/cli.js";
+/** The entry of the bundle `deno task build` writes: what every binary is compiled from. */
+export const BUNDLE = `dist/bundle/${ENTRY}`;
 
 /** Every target `deno compile` supports, and the binary's name for each. */
 export const TARGETS: Record<string, string> = {
@@ -34,7 +35,18 @@ export const TARGETS: Record<string, string> = {
 export function compileArgs(target: string): string[] {
   const name = TARGETS[target];
   if (name === undefined) throw new RangeError(`Cannot compile for "${target}": not a target`);
-  return ["compile", ...RUN_FLAGS, "--target", target, "--output", `dist/${name}`, BUNDLE];
+  // The entry imports the bundles by computed URLs: each is embedded by name.
+  const includes = Object.keys(BUNDLES).flatMap((file) => ["--include", `dist/bundle/${file}`]);
+  return [
+    "compile",
+    ...RUN_FLAGS,
+    ...includes,
+    "--target",
+    target,
+    "--output",
+    `dist/${name}`,
+    BUNDLE,
+  ];
 }
 
 async function sha256(path: string): Promise<string> {

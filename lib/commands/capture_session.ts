@@ -5,6 +5,7 @@
  */
 
 import { parseCommandArgs } from "../cli/_args.ts";
+import { runCommand } from "../cli/_run_command.ts";
 import { spawnDetached } from "../cli/_detach.ts";
 import { readStdinBounded } from "../cli/_stdin.ts";
 import { captureHookInput, type CaptureResult } from "../hook/capture.ts";
@@ -75,4 +76,21 @@ export async function run(args: string[]): Promise<void> {
   if (pushed !== "") say(pushed);
   const detail = [result.detail, pushed].filter((part) => part !== "").join("; ");
   await appendBreadcrumb(workspace, result.outcome, detail);
+}
+
+/**
+ * Runs `capture-session` as a program of its own, `args` after the command name:
+ * the entry of its own bundle (`tools/build.ts`), so the hook does not load
+ * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./capture_session.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(await main(["--no-such-option", "--help"]), 0);
+ * ```
+ */
+export function main(args: string[]): Promise<number> {
+  return runCommand("capture-session", { run, help }, args, true);
 }

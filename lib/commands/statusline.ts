@@ -5,6 +5,7 @@
  */
 
 import { parseCommandArgs } from "../cli/_args.ts";
+import { runCommand } from "../cli/_run_command.ts";
 import { readStdinBounded } from "../cli/_stdin.ts";
 import { PRIVATE_INDICATOR, statusLineText } from "../hook/status_line.ts";
 import { Workspace } from "../store/workspace.ts";
@@ -36,4 +37,21 @@ export async function run(args: string[]): Promise<void> {
   } catch {
     // Nothing to show.
   }
+}
+
+/**
+ * Runs `statusline` as a program of its own, `args` after the command name:
+ * the entry of its own bundle (`tools/build.ts`), so the hook does not load
+ * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./statusline.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(await main(["--no-such-option", "--help"]), 0);
+ * ```
+ */
+export function main(args: string[]): Promise<number> {
+  return runCommand("statusline", { run, help }, args, true);
 }

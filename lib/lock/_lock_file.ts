@@ -67,19 +67,41 @@ function createLockFile(path: string): Promise<Deno.FsFile | undefined> {
  * ```
  */
 export async function openLockFile(path: string): Promise<Deno.FsFile | NotTaken> {
-  let created: Deno.FsFile | undefined;
-  try {
-    created = await createLockFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.PermissionDenied) return "it cannot be created here";
-    throw error; // the folder is missing or not a folder: waiting will not help
+  // Lock files are never removed, so the usual case is one already there: look
+  // first, as a create that fails costs an exception (about 0.3 ms in a hook).
+  let found = lstatOrMissing(path);
+  if (found === undefined) {
+    let created: Deno.FsFile | undefined;
+    try {
+      created = await createLockFile(path);
+    } catch (error) {
+      if (error instanceof Deno.errors.PermissionDenied) return "it cannot be created here";
+      throw error; // the folder is missing or not a folder: waiting will not help
+    }
+    if (created !== undefined) return created;
+    found = lstatOrMissing(path); // another process created it in between
+    if (found === undefined) return "it vanished while being opened";
   }
-  if (created !== undefined) return created;
+  return openFound(path, found);
+}
+
+/** `lstat` of `path`, or `undefined` when nothing is there. */
+function lstatOrMissing(path: string): Deno.FileInfo | undefined {
   try {
-    const found = Deno.lstatSync(path);
-    if (!found.isFile) return describeNonFile(found);
+    return Deno.lstatSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error; // the folder is not a folder, or cannot be read: waiting will not help
+  }
+}
+
+/** Opens the lock file `found` at `path` describes, when it is a regular file still there. */
+function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTaken {
+  if (!found.isFile) return describeNonFile(found);
+  try {
     const file = Deno.openSync(path, { read: true, write: true });
-    if (sameFile(file.statSync(), found) && file.statSync().isFile) return file;
+    const opened = file.statSync();
+    if (sameFile(opened, found) && opened.isFile) return file;
     file.close();
     return "it was replaced while being opened";
   } catch (error) {

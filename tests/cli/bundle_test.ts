@@ -10,29 +10,18 @@ import { setup } from "../_push_setup.ts";
 import { RUN_FLAGS } from "../../lib/cli/_detach.ts";
 import { VERSION } from "../../lib/version.ts";
 import { BUNDLE, compileArgs, TARGETS } from "../../tools/compile.ts";
+import { BUNDLES, ENTRY } from "../../tools/build.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
-/** The build task's `deno bundle` command (after its clean-up of the old output). */
-async function bundleCommand(): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const command = (config.tasks.build.command as string).split(" && ").at(-1)!;
-  return command.split(" ");
-}
-
-/** Runs the build task's own command, writing to `outdir` instead of `dist/bundle/`; returns the entry. */
+/** Builds the bundle as the build task does, into `outdir` instead of `dist/bundle/`; returns the entry. */
 async function build(outdir: string): Promise<string> {
-  const [program, ...args] = await bundleCommand();
-  assertEquals(program, "deno");
-  args[args.indexOf("--outdir") + 1] = outdir;
-  const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-    args,
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}tools/build.ts`, "--outdir", outdir],
     cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
   }).output();
   assertEquals(code, 0, new TextDecoder().decode(stderr));
-  return `${outdir}/cli.js`;
+  return new TextDecoder().decode(stdout).trim();
 }
 
 function runBundle(bundle: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
@@ -72,16 +61,36 @@ Deno.test("the built bundle captures, marks private, shows the status line and p
   assertStringIncludes(await Deno.readTextFile(workspace.file("privateSkippedLog")), "hidden");
 });
 
+Deno.test("a hook run from the bundle loads only its own bundle: without cli.js, capture-session and statusline still work", async () => {
+  await using harness = await setup();
+  const { workspace } = harness;
+  const bundle = await build(`${harness.claudeDir}/bundle`);
+  await Deno.remove(bundle.replace(ENTRY, "cli.js"));
+  const ws = ["--workspace", workspace.root];
+  const path = await harness.transcript("s1");
+  const payload = JSON.stringify({ session_id: "s1", transcript_path: path });
+  const captured = await runBundle(bundle, ["capture-session", ...ws], { stdin: payload });
+  assertEquals([captured.code, captured.stdout, captured.stderr], [0, "", ""]);
+  assertEquals(await readRows(workspace.file("queue")), [["s1", path]]);
+  const status = await runBundle(bundle, ["statusline", ...ws], { stdin: payload });
+  assertEquals([status.code, status.stdout], [0, ""]);
+  const other = await runBundle(bundle, ["--version"]);
+  assertEquals(other.code === 0, false); // everything else needs the CLI's bundle
+});
+
 Deno.test("the compile task compiles the bundle the build task writes, with the flags the bundle is tested with and the detached push uses", async () => {
   const config = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
-  const build = await bundleCommand();
-  assertEquals(`${build[build.indexOf("--outdir") + 1]}/cli.js`, BUNDLE);
+  assertStringIncludes(config.tasks.build.command, "tools/build.ts");
+  assertEquals(BUNDLE, `dist/bundle/${ENTRY}`);
   assertEquals(config.tasks.compile.dependencies, ["build"]);
   assertStringIncludes(config.tasks.compile.command, "tools/compile.ts");
   for (const target of Object.keys(TARGETS)) {
     const args = compileArgs(target);
     assertEquals(args.slice(1, 1 + RUN_FLAGS.length), [...RUN_FLAGS]); // what runBundle runs with
     assertEquals(args.at(-1), BUNDLE);
+    for (const file of Object.keys(BUNDLES)) { // imported by computed URLs: embedded by name
+      assertEquals(args[args.indexOf(`dist/bundle/${file}`) - 1], "--include");
+    }
   }
   assertEquals(Object.keys(TARGETS).length, 5);
 });
