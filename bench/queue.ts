@@ -53,7 +53,7 @@ async function makeTranscripts(root: string): Promise<string[]> {
 }
 
 async function recordAsSent(workspace: Workspace, server: string, paths: string[]): Promise<void> {
-  const ledger = new UploadLedger(workspace, server);
+  using ledger = new UploadLedger(workspace, server);
   for (const path of paths) {
     const info = Deno.statSync(path);
     await ledger.record(path, info.size, info.mtime?.getTime() ?? 0);

@@ -26,11 +26,112 @@ export interface AppendLinesOptions {
 }
 
 /**
+ * A file of ours opened for appending rows, for a writer that appends many
+ * times (a push records each upload at once): the checks, and the torn-row
+ * check, are made once at open, and each append is then one write. The
+ * caller serializes writers (a lock), and closes it.
+ *
+ * @example
+ * ```ts
+ * import { AppendFile } from "./_append_lines.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const path = await Deno.makeTempFile();
+ * await Deno.writeTextFile(path, "torn");
+ * {
+ *   using file = AppendFile.open(path);
+ *   file.append(["a"]);
+ *   file.append(["b", "c"]);
+ *   file.sync();
+ * }
+ * deepStrictEqual(await Deno.readTextFile(path), "torn\na\nb\nc\n");
+ * await Deno.remove(path);
+ * ```
+ */
+export class AppendFile implements Disposable {
+  /** The file's path. */
+  readonly path: string;
+  #file: Deno.FsFile;
+  #size: number;
+  #startLine: boolean;
+  #created: boolean;
+
+  private constructor(path: string, file: Deno.FsFile, size: number, created: boolean) {
+    this.path = path;
+    this.#file = file;
+    this.#size = size;
+    this.#startLine = size > 0 && !endsWithNewline(file);
+    this.#created = created;
+  }
+
+  /**
+   * Opens `path` for appending, creating it.
+   *
+   * @throws {RefusedFileError} when `path` is not a regular file.
+   */
+  static open(
+    path: string,
+    options: Pick<AppendLinesOptions, "restartOverBytes"> = {},
+  ): AppendFile {
+    const existed = assertRegularOrMissing(path, "append to");
+    const file = Deno.openSync(path, { read: true, append: true, create: true });
+    try {
+      // Made a symbolic link between the check and the open? Then refuse.
+      assertRegular(Deno.lstatSync(path), path, "append to");
+      let { size } = file.statSync();
+      if (options.restartOverBytes !== undefined && size > options.restartOverBytes) {
+        file.truncateSync(0);
+        size = 0;
+      }
+      return new AppendFile(path, file, size, !existed);
+    } catch (error) {
+      file.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Appends `lines` (each without its `\n`), starting a new line first when
+   * the file ended in a torn row, and with `sync` syncs the data. A write or
+   * sync that fails is undone: the file is truncated back, or removed when
+   * this handle created it and nothing was appended yet.
+   */
+  append(lines: readonly string[], sync = false): void {
+    if (lines.length === 0) return;
+    const bytes = encoder.encode((this.#startLine ? "\n" : "") + lines.join("\n") + "\n");
+    try {
+      writeRows(this.#file, this.path, bytes);
+      if (sync) syncData(this.#file, this.path);
+    } catch (error) {
+      undoAppend(this.#file, this.path, this.#size, !this.#created || this.#size > 0);
+      throw error;
+    }
+    this.#size += bytes.length;
+    this.#startLine = false;
+  }
+
+  /** Syncs the appended data to disk. */
+  sync(): void {
+    syncData(this.#file, this.path);
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#file.close();
+  }
+
+  /** Same as {@linkcode AppendFile.close}. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+/**
  * Appends `lines` (each given without its `\n`) to `path`, creating it, and
  * syncs the data before returning. When the file does not end in `\n` (a torn
  * final row), a new line is started first so the rows never merge; when the
- * write fails, the file is truncated back to its old length, or removed when
- * this append created it (no empty file is left behind).
+ * write or the sync fails, the file is truncated back to its old length, or
+ * removed when this append created it (no empty file is left behind).
  *
  * The caller serializes concurrent appenders (the queue lock).
  *
@@ -54,26 +155,11 @@ export function appendLines(
   options: AppendLinesOptions = {},
 ): Promise<void> {
   if (lines.length === 0) return Promise.resolve();
-  const existed = assertRegularOrMissing(path, "append to");
-  const file = Deno.openSync(path, { read: true, append: true, create: true });
   try {
-    // Made a symbolic link between the check and the open? Then refuse.
-    assertRegular(Deno.lstatSync(path), path, "append to");
-    let { size } = file.statSync();
-    if (options.restartOverBytes !== undefined && size > options.restartOverBytes) {
-      file.truncateSync(0);
-      size = 0;
-    }
-    const text = (size > 0 && !endsWithNewline(file) ? "\n" : "") + lines.join("\n") + "\n";
-    try {
-      writeRows(file, path, encoder.encode(text));
-      if (options.sync !== false) syncData(file, path);
-    } catch (error) {
-      undoAppend(file, path, size, existed);
-      throw error;
-    }
-  } finally {
-    file.close();
+    using file = AppendFile.open(path, options);
+    file.append(lines, options.sync !== false);
+  } catch (error) {
+    return Promise.reject(error);
   }
   return Promise.resolve();
 }

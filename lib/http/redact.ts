@@ -89,8 +89,8 @@ export function redactJwtBytes(
     parts.push(data.subarray(emitted, start), REPLACEMENT_BYTES);
     emitted = search = end;
   }
+  if (parts.length === 0) return { output: data, rest }; // nothing to redact: no copy
   if (emitted < data.length) parts.push(data.subarray(emitted));
-  if (parts.length === 1 && parts[0] === data) return { output: data, rest };
   const output = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {

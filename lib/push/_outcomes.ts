@@ -7,7 +7,7 @@
  */
 
 import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/_timestamp.ts";
-import { appendLog } from "../store/_log_file.ts";
+import { openLog } from "../store/_log_file.ts";
 import { uploadedLogRows } from "../store/_uploaded_log.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
@@ -106,7 +106,8 @@ async function recordUpload(
   await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
   const extra = [String(outcome.size), String(outcome.mtimeMs)];
   const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
-  await appendLog(run.options.workspace, "uploadedLog", rows, { sync: false });
+  run.uploadedLog ??= openLog(run.options.workspace, "uploadedLog");
+  (await run.uploadedLog).append(rows); // synced by the record step
   run.report.sessions++; // counted once recorded: an upload it fails to record is requeued instead
   crashPoint("after-upload");
 }

@@ -16,7 +16,6 @@ import { appendLog } from "../store/_log_file.ts";
 import { privateSkippedLogRows } from "../store/_private_skipped_log.ts";
 import { requeueEntries } from "../store/queue.ts";
 import { discardSnapshot } from "../store/snapshot.ts";
-import { syncFile } from "../fs/_sync_file.ts";
 import type { Batch } from "./_collect.ts";
 import { crashPoint } from "./_crash_point.ts";
 import type { PushRun } from "./_run.ts";
@@ -51,8 +50,9 @@ import type { PushRun } from "./_run.ts";
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
   const uploadedLog = workspace.file("uploadedLog");
+  const openedLog = run.uploadedLog;
   await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
-  await durably(`sync the uploaded log "${uploadedLog}"`, () => syncFile(uploadedLog));
+  await durably(`sync the uploaded log "${uploadedLog}"`, async () => (await openedLog)?.sync());
   const skipped = workspace.file("privateSkippedLog");
   await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
   const failed = workspace.file("failedLog");

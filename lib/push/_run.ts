@@ -12,6 +12,7 @@ import type { PrivateSkippedRow } from "../store/_private_skipped_log.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { removeStaleTemps } from "../store/_stale_temps.ts";
+import type { AppendFile } from "../fs/_append_lines.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { PushOptions } from "./options.ts";
 import { UploadPathChecker } from "./path_safety.ts";
@@ -43,6 +44,8 @@ export interface PushRun {
   readonly requeue: QueueEntry[];
   /** Why entries were requeued. */
   readonly requeueReasons: Set<string>;
+  /** The uploaded log, opened at the first upload and kept open for the run. */
+  uploadedLog: Promise<AppendFile> | undefined;
 }
 
 /**
@@ -88,5 +91,28 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
     privateSkips: [],
     requeue: [],
     requeueReasons: new Set(),
+    uploadedLog: undefined,
   };
+}
+
+/**
+ * Ends a run, however it went: closes the files it keeps open (the uploaded
+ * log, the ledger's shards). Nothing is synced here: the record step did that.
+ *
+ * @example
+ * ```ts
+ * import { endRun, startRun } from "./_run.ts";
+ * import { AgnesClient } from "../http/client.ts";
+ * import { Workspace } from "../store/workspace.ts";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
+ * await endRun(await startRun({ workspace, client, allowedRoots: [] }));
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function endRun(run: PushRun): Promise<void> {
+  run.ledger.close();
+  const log = await run.uploadedLog?.catch(() => undefined);
+  log?.close();
 }

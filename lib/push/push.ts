@@ -22,7 +22,7 @@ import { findLocalMd, pushLocalMd } from "./local_md.ts";
 import type { PushOptions } from "./options.ts";
 import { recordOutcomes } from "./_record.ts";
 import { emptyReport, type PushReport } from "./report.ts";
-import { startRun } from "./_run.ts";
+import { endRun, type PushRun, startRun } from "./_run.ts";
 import { sendEntries } from "./_send.ts";
 
 /** The workspace's push lock, without waiting; `undefined` when held or not takeable. */
@@ -75,14 +75,23 @@ export async function push(options: PushOptions): Promise<PushReport | null> {
   if (lock === undefined) return null;
   try {
     const run = await startRun(options);
-    const batch = await collectEntries(run);
-    await connect(run, batch.size, localMd !== undefined);
-    await sendEntries(run, batch.entries, batch.size);
-    await recordOutcomes(run, batch);
-    const stopped = run.report.stopped !== null || run.breaker.open;
-    if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);
-    return run.report;
+    try {
+      return await pushRun(run, localMd);
+    } finally {
+      await endRun(run);
+    }
   } finally {
     await lock.release();
   }
+}
+
+/** The steps of a push, on a run started under the push lock. */
+async function pushRun(run: PushRun, localMd: string | undefined): Promise<PushReport> {
+  const batch = await collectEntries(run);
+  await connect(run, batch.size, localMd !== undefined);
+  await sendEntries(run, batch.entries, batch.size);
+  await recordOutcomes(run, batch);
+  const stopped = run.report.stopped !== null || run.breaker.open;
+  if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);
+  return run.report;
 }

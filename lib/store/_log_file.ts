@@ -6,7 +6,7 @@
  * @module
  */
 
-import { appendLines, type AppendLinesOptions } from "../fs/_append_lines.ts";
+import { AppendFile, appendLines, type AppendLinesOptions } from "../fs/_append_lines.ts";
 import { retryOnContention } from "../fs/_retry_on_contention.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -56,4 +56,33 @@ export async function appendLog(
   await workspace.ensureStateDir();
   await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
   await appendLines(workspace.file(log), rows, options);
+}
+
+/**
+ * Opens one of the logs for many appends (a push's uploads), creating
+ * `.claude/` as needed and rotating a log over {@linkcode LOG_ROTATE_BYTES}
+ * first; the caller syncs and closes it.
+ *
+ * @throws {RefusedFileError} when the log is not a regular file.
+ *
+ * @example
+ * ```ts
+ * import { openLog } from "./_log_file.ts";
+ * import { Workspace } from "./workspace.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const workspace = new Workspace(await Deno.makeTempDir());
+ * {
+ *   using log = await openLog(workspace, "uploadedLog");
+ *   log.append(["2026-01-01T00:00:00Z\t/t/a.jsonl"]);
+ *   log.append(["2026-01-01T00:00:01Z\t/t/b.jsonl"]);
+ * }
+ * deepStrictEqual((await Deno.readTextFile(workspace.file("uploadedLog"))).split("\n").length, 3);
+ * await Deno.remove(workspace.root, { recursive: true });
+ * ```
+ */
+export async function openLog(workspace: Workspace, log: AuditLog): Promise<AppendFile> {
+  await workspace.ensureStateDir();
+  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
+  return AppendFile.open(workspace.file(log));
 }

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { appendLines } from "../fs/_append_lines.ts";
+import { AppendFile } from "../fs/_append_lines.ts";
 import { readLineBatchesSync, readLines } from "../fs/_read_lines.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import { formatRow } from "../format/_row.ts";
@@ -25,6 +25,9 @@ import type { Workspace } from "./workspace.ts";
 
 /** The ledger's folder in `W/.claude/`. */
 export const LEDGER_DIR = "agnes-sessions-ledger";
+
+/** At most this many shards are kept open for appending at once. */
+const OPEN_SHARDS = 32;
 
 /** A shard is compacted when read with more rows than this and twice its paths. */
 const COMPACT_MIN_ROWS = 64;
@@ -72,7 +75,7 @@ function versionOf(size: number, mtimeMs: number): string {
  *
  * const workspace = new Workspace(await Deno.makeTempDir());
  * await workspace.ensureStateDir();
- * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
+ * using ledger = new UploadLedger(workspace, "https://agnes.example.com");
  * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), false);
  * await ledger.record("/t/s1.jsonl", 10, 99);
  * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), true);
@@ -80,11 +83,13 @@ function versionOf(size: number, mtimeMs: number): string {
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export class UploadLedger {
+export class UploadLedger implements Disposable {
   /** This server's folder. */
   readonly dir: string;
   #shards = new Map<string, Map<string, string>>();
   #overgrown = new Set<string>();
+  /** Shards open for appending, the most recently opened last (at most {@linkcode OPEN_SHARDS}). */
+  #open = new Map<string, AppendFile>();
   #dirMade = false;
 
   /**
@@ -152,7 +157,7 @@ export class UploadLedger {
    *
    * const workspace = new Workspace(await Deno.makeTempDir());
    * await workspace.ensureStateDir();
-   * const ledger = new UploadLedger(workspace, "https://agnes.example.com");
+   * using ledger = new UploadLedger(workspace, "https://agnes.example.com");
    * await ledger.record("/t/s1.jsonl", 10, 99);
    * deepStrictEqual(ledger.has("/t/s1.jsonl", 12, 100), false); // it grew: send it again
    * await Deno.remove(workspace.root, { recursive: true });
@@ -175,8 +180,37 @@ export class UploadLedger {
     const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
     if (!this.#dirMade) await Deno.mkdir(this.dir, { recursive: true });
     this.#dirMade = true;
-    await appendLines(file, [row], { sync: false });
+    this.#appender(file).append([row]);
     versions.set(path, versionOf(size, mtimeMs));
+  }
+
+  /** The shard `file` open for appending (opened now, closing the oldest open one past the cap). */
+  #appender(file: string): AppendFile {
+    let appender = this.#open.get(file);
+    if (appender === undefined) {
+      if (this.#open.size >= OPEN_SHARDS) {
+        const [oldest, handle] = this.#open.entries().next().value!;
+        handle.close();
+        this.#open.delete(oldest);
+      }
+      appender = AppendFile.open(file);
+      this.#open.set(file, appender);
+    }
+    return appender;
+  }
+
+  /**
+   * Closes the shards kept open for appending (a push's uploads append to a
+   * few of them over and over).
+   */
+  close(): void {
+    for (const appender of this.#open.values()) appender.close();
+    this.#open.clear();
+  }
+
+  /** Same as {@linkcode UploadLedger.close}. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
@@ -188,7 +222,11 @@ export class UploadLedger {
    * is cheaper than a disk flush for each of up to 256 shards at every push.
    */
   async compact(): Promise<void> {
-    for (const file of this.#overgrown) await this.#compact(file, this.#shard(file));
+    for (const file of this.#overgrown) {
+      this.#open.get(file)?.close(); // an append after this goes to the new file
+      this.#open.delete(file);
+      await this.#compact(file, this.#shard(file));
+    }
     this.#overgrown.clear();
   }
 

@@ -5,7 +5,7 @@ import { UploadLedger } from "../../lib/store/upload_ledger.ts";
 Deno.test("UploadLedger keeps one version per path and server, and a grown or shrunk file counts as new once", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
-  const ledger = new UploadLedger(workspace, "https://a.example");
+  using ledger = new UploadLedger(workspace, "https://a.example");
   await ledger.record("/t/s.jsonl", 100, 1);
   await ledger.record("/t/s.jsonl", 50, 2); // it shrank and was sent once more
   await ledger.compact();
@@ -21,7 +21,7 @@ Deno.test("UploadLedger keeps one version per path and server, and a grown or sh
 Deno.test("UploadLedger compacts a shard read with twice as many rows as paths when asked to compact", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
-  const ledger = new UploadLedger(workspace, "https://a.example");
+  using ledger = new UploadLedger(workspace, "https://a.example");
   for (let version = 0; version < 200; version++) {
     await ledger.record("/t/busy.jsonl", version, version);
   }
