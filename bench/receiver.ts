@@ -114,7 +114,7 @@ async function measure(names: Names, dir: string | undefined, where: string): Pr
         `64 KiB transcripts, ${UPLOADS} uploads per round, ${ROUNDS} interleaved rounds, median)`,
     );
     report({
-      label: `serve vs a bare Deno.serve writing the body`,
+      label: `serve vs bare Deno.serve, ${names}, ${where.split(" ").at(-1)}`,
       value: `${figure.toFixed(0)}/s`,
       baseline: `${base.toFixed(0)}/s`,
       ratio: figure / base,
@@ -129,7 +129,7 @@ async function measure(names: Names, dir: string | undefined, where: string): Pr
 function dataDirs(): [string | undefined, string][] {
   const chosen = Deno.env.get("BENCH_DIR");
   if (chosen !== undefined) return [[chosen, chosen]];
-  const dirs: [string | undefined, string][] = [[undefined, "the system temp folder"]];
+  const dirs: [string | undefined, string][] = [[undefined, "the system temp folder (tmp)"]];
   try {
     if (Deno.statSync("/dev/shm").isDirectory) dirs.push(["/dev/shm", "a tmpfs (/dev/shm)"]);
   } catch {
