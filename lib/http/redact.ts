@@ -42,10 +42,17 @@ function tokenEnd(data: Uint8Array, start: number, final: boolean): number {
   return index;
 }
 
+/**
+ * Where the next token may start at or after `from`: an `eyJ`, else an `e` in
+ * the last two bytes (maybe the start of a token the next chunk finishes), else
+ * -1. It looks for the `J`, far rarer in a transcript than an `e`.
+ */
 function findTokenStart(data: Uint8Array, from: number): number {
-  for (let index = data.indexOf(0x65, from); index !== -1; index = data.indexOf(0x65, index + 1)) {
-    if (index + 2 >= data.length) return index; // "e" or "ey" at the end: maybe a token
-    if (data[index + 1] === 0x79 && data[index + 2] === 0x4a) return index;
+  for (let j = data.indexOf(0x4a, from + 2); j !== -1; j = data.indexOf(0x4a, j + 1)) {
+    if (data[j - 1] === 0x79 && data[j - 2] === 0x65) return j - 2;
+  }
+  for (let index = Math.max(from, data.length - 2); index < data.length; index++) {
+    if (data[index] === 0x65) return index;
   }
   return -1;
 }

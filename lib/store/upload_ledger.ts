@@ -27,7 +27,7 @@ import type { Workspace } from "./workspace.ts";
 export const LEDGER_DIR = "agnes-sessions-ledger";
 
 /** At most this many shards are kept open for appending at once. */
-const OPEN_SHARDS = 32;
+const OPEN_SHARDS = 64;
 
 /** A shard is compacted when read with more rows than this and twice its paths. */
 const COMPACT_MIN_ROWS = 64;
