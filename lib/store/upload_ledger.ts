@@ -59,9 +59,9 @@ export function serverKey(server: string): string {
   return `${origin.replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 80)}-${fnv1a(server)}`;
 }
 
-/** `size:mtime`, the version of a file that was sent. */
+/** `size<TAB>mtime`, the version of a file that was sent, as its row holds it. */
 function versionOf(size: number, mtimeMs: number): string {
-  return `${size}:${mtimeMs}`;
+  return `${size}\t${mtimeMs}`;
 }
 
 /**
@@ -128,9 +128,10 @@ export class UploadLedger implements Disposable {
     for (const batch of readLineBatchesSync(file)) { // a shard is small: one await less per shard
       for (const row of batch) {
         if (!row.ok) continue;
-        const [size, mtime, path] = row.text.split("\t");
-        if (path === undefined || path === "") continue;
-        versions.set(path, `${size}:${mtime}`);
+        const text = row.text; // size, mtime, path: sliced in place (a shard may hold thousands)
+        const second = text.indexOf("\t", text.indexOf("\t") + 1);
+        if (second === -1 || second === text.length - 1) continue;
+        versions.set(text.slice(second + 1), text.slice(0, second));
         rows++;
       }
     }
@@ -140,8 +141,7 @@ export class UploadLedger implements Disposable {
   }
 
   async #compact(file: string, versions: Map<string, string>): Promise<void> {
-    const text = [...versions].map(([path, version]) => `${version.replace(":", "\t")}\t${path}\n`)
-      .join("");
+    const text = [...versions].map(([path, version]) => `${version}\t${path}\n`).join("");
     await writeFileAtomic(file, text);
   }
 
