@@ -14,6 +14,7 @@ import { resolvePath } from "../fs/_path.ts";
 import { AgnesClient } from "../http/client.ts";
 import { planPush } from "../push/plan.ts";
 import { push } from "../push/push.ts";
+import { emptyReport } from "../push/report.ts";
 import { planJson, planLines, printWarnings, reportJson, reportLines } from "./_push_output.ts";
 import { Workspace } from "../store/workspace.ts";
 
@@ -94,6 +95,38 @@ function progressLine(done: number, total: number): void {
   Deno.stderr.writeSync(encoder.encode(text));
 }
 
+/** Where a push goes and with what. */
+interface PushTarget {
+  workspace: Workspace;
+  server: string;
+  token: string;
+}
+
+/** The workspace, server and token of a push; throws when one is missing or unsafe. */
+function resolveTarget(
+  values: { workspace?: string; server?: string; "allow-insecure"?: boolean },
+): PushTarget {
+  const workspace = Workspace.resolve(values.workspace);
+  const server = resolveServer(values.server);
+  const token = resolveToken();
+  if (token === undefined) {
+    throw new ConfigurationError(
+      `Cannot push: no token is configured. Run "agnes-sessions login --server ${server}" (or set AGNES_TOKEN)`,
+    );
+  }
+  assertSafeServer(server, values["allow-insecure"] ?? false);
+  return { workspace, server, token };
+}
+
+/**
+ * Prints the report of a push stopped before it began, for `--json`, which
+ * promises one object with the same keys on every path.
+ */
+function printStopped(error: unknown): void {
+  const stopped = error instanceof Error ? error.message : String(error);
+  console.log(JSON.stringify(reportJson({ ...emptyReport(), stopped })));
+}
+
 /** Runs `push`. */
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -106,19 +139,19 @@ export async function run(args: string[]): Promise<void> {
     spawnDetached(["push", ...args.filter((arg) => arg !== "--detach")]);
     return;
   }
-  const workspace = Workspace.resolve(values.workspace);
   const allowedRoots = [projectsRoot(), ...(values["allow-path"] ?? []).map(resolvePath)];
-  if (values["dry-run"]) return await dryRun(workspace, values, allowedRoots);
-
-  const server = resolveServer(values.server);
-  const token = resolveToken();
-  if (token === undefined) {
-    throw new ConfigurationError(
-      `Cannot push: no token is configured. Run "agnes-sessions login --server ${server}" (or set AGNES_TOKEN)`,
-    );
+  if (values["dry-run"]) {
+    return await dryRun(Workspace.resolve(values.workspace), values, allowedRoots);
   }
-  assertSafeServer(server, values["allow-insecure"] ?? false);
-
+  let target: PushTarget;
+  try {
+    target = resolveTarget(values);
+  } catch (error) {
+    // --json promises one object with the same keys on every path, a stop included.
+    if (values.json) printStopped(error);
+    throw error;
+  }
+  const { workspace, server, token } = target;
   const quiet = values.quiet ?? false;
   const json = values.json ?? false;
   const progress = !quiet && !json && Deno.stderr.isTerminal();

@@ -125,12 +125,19 @@ Deno.test("push --quiet prints only the warnings", async () => {
   assertStringIncludes(result.stderr, `warn: ${path}: HTTP 400`);
 });
 
-Deno.test("push without a token exits 1 naming login; plain http to a remote host is refused", async () => {
+Deno.test("push without a token exits 1 naming login (with --json, a report saying why it stopped); plain http to a remote host is refused", async () => {
   await using s = await setup();
   const { AGNES_TOKEN: _token, ...env } = s.env;
   const noToken = await runCli(["push", "--workspace", s.workspace.root], { env });
   assertEquals(noToken.code, 1);
   assertStringIncludes(noToken.stderr, "login");
+  const json = await runCli(["push", "--json", "--workspace", s.workspace.root], { env });
+  assertEquals(json.code, 1);
+  const report = JSON.parse(json.stdout);
+  assertEquals([report.sessions, report.local_md, report.errors], [0, false, []]);
+  assertStringIncludes(report.stopped, "no token is configured");
+  const pushed = JSON.parse((await s.cli(["--json"])).stdout);
+  assertEquals(Object.keys(report), Object.keys(pushed));
   for (const server of ["http://agnes.example.com", "http://agnes.localhost:8000"]) {
     const insecure = await s.cli(["--server", server]);
     assertEquals(insecure.code, 1, server);
