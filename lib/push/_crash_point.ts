@@ -18,15 +18,19 @@ export type CrashPoint =
   | "after-logs"
   | "after-requeue";
 
+const VARIABLE = "AGNES_SESSIONS_TEST_CRASH_AT";
+
 let target: { point: string; count: number } | null | undefined;
 const reached = new Map<string, number>();
 
 function parseTarget(): { point: string; count: number } | null {
   let text: string | undefined;
   try {
-    text = Deno.env.get("AGNES_SESSIONS_TEST_CRASH_AT");
+    // Asked first, so a library user who grants no env access is never prompted for a test variable.
+    const access = Deno.permissions.querySync({ name: "env", variable: VARIABLE });
+    text = access.state === "granted" ? Deno.env.get(VARIABLE) : undefined;
   } catch {
-    return null; // no env permission: no crash points
+    return null; // no permission API or no access: no crash points
   }
   if (!text) return null;
   const [point = "", count = "1"] = text.split(":");
