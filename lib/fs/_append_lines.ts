@@ -93,8 +93,8 @@ export class AppendFile implements Disposable {
   /**
    * Appends `lines` (each without its `\n`), starting a new line first when
    * the file ended in a torn row, and with `sync` syncs the data. A write or
-   * sync that fails is undone: the file is truncated back, or removed when
-   * this handle created it and nothing was appended yet.
+   * sync that fails is undone: the file is truncated back to its old length
+   * and stays in place, so the handle can go on appending to it.
    */
   append(lines: readonly string[], sync = false): void {
     if (lines.length === 0) return;
@@ -103,11 +103,25 @@ export class AppendFile implements Disposable {
       writeRows(this.#file, this.path, bytes);
       if (sync) syncData(this.#file, this.path);
     } catch (error) {
-      undoAppend(this.#file, this.path, this.#size, !this.#created || this.#size > 0);
+      undoAppend(this.#file, this.path, this.#size);
       throw error;
     }
     this.#size += bytes.length;
     this.#startLine = false;
+  }
+
+  /**
+   * Removes the file when this handle created it and nothing was appended
+   * (after a failed first append: no empty file is left behind). For a
+   * handle about to be closed; one kept open would append to a removed file.
+   */
+  removeIfUnused(): void {
+    if (!this.#created || this.#size > 0) return;
+    try {
+      if (this.#file.statSync().size === 0) Deno.removeSync(this.path);
+    } catch {
+      // Left in place: an empty file is harmless.
+    }
   }
 
   /** Syncs the appended data to disk. */
@@ -157,7 +171,12 @@ export function appendLines(
   if (lines.length === 0) return Promise.resolve();
   try {
     using file = AppendFile.open(path, options);
-    file.append(lines, options.sync !== false);
+    try {
+      file.append(lines, options.sync !== false);
+    } catch (error) {
+      file.removeIfUnused();
+      throw error;
+    }
   } catch (error) {
     return Promise.reject(error);
   }
@@ -181,12 +200,11 @@ function syncData(file: Deno.FsFile, path: string): void {
   file.syncDataSync();
 }
 
-/** Truncates a failed append back to `size`, removing the file when the append created it. */
-function undoAppend(file: Deno.FsFile, path: string, size: number, existed: boolean): void {
+/** Truncates a failed append back to `size`. */
+function undoAppend(file: Deno.FsFile, path: string, size: number): void {
   try {
     injectFault("truncate", path);
     file.truncateSync(size);
-    if (!existed && file.statSync().size === 0) Deno.removeSync(path);
   } catch {
     // The original error is the one to report.
   }

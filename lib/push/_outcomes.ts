@@ -97,17 +97,21 @@ export async function applyOutcome(
   await flushFullBuffers(run);
 }
 
-/** An upload, into the ledger and the uploaded log. */
+/**
+ * An upload, into the uploaded log and then the ledger. In that order every
+ * upload gets its log row: when the log write fails, the ledger does not
+ * know the file either, so the requeued entry is sent and logged again.
+ */
 async function recordUpload(
   run: PushRun,
   entry: QueueEntry,
   outcome: Extract<EntryOutcome, { kind: "uploaded" }>,
 ): Promise<void> {
-  await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
   const extra = [String(outcome.size), String(outcome.mtimeMs)];
   const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
   run.uploadedLog ??= openLog(run.options.workspace, "uploadedLog");
   (await run.uploadedLog).append(rows); // synced by the record step
+  await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
   run.report.sessions++; // counted once recorded: an upload it fails to record is requeued instead
   crashPoint("after-upload");
 }

@@ -47,3 +47,23 @@ Deno.test("appendLines() with restartOverBytes empties a file only when it is ov
   await appendLines(path, ["fresh"], { restartOverBytes: 9 });
   assertEquals(await Deno.readTextFile(path), "fresh\n");
 });
+
+Deno.test("AppendFile kept open goes on appending to the file at its path after its first append fails", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions-uploaded.txt`;
+  const module = new URL("../../lib/fs/_append_lines.ts", import.meta.url).href;
+  const code = `import { AppendFile } from "${module}";
+    using file = AppendFile.open(Deno.args[0]);
+    try { file.append(["first"]); } catch (error) { console.log("failed: " + error.message); }
+    file.append(["second"], true);`;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code, path],
+    env: { AGNES_SESSIONS_TEST_FS_FAULT: "append:agnes-sessions-uploaded.txt:1:ENOSPC" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const said = new TextDecoder().decode(output.stdout);
+  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
+  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  assertEquals(await Deno.readTextFile(path), "second\n");
+});

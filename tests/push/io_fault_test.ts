@@ -99,7 +99,7 @@ Deno.test("push whose uploaded log fsync fails (EIO) exits 1 and keeps its snaps
   assertEquals(sent(s, "one.jsonl"), 1);
 });
 
-Deno.test("push with a full disk on the uploaded log after an upload requeues the entry; the ledger stops a second send", async () => {
+Deno.test("push with a full disk on the uploaded log after an upload requeues the entry; the next push sends and logs it (every upload gets its row)", async () => {
   await using s = await setup();
   const [one, two] = [await s.transcript("one"), await s.transcript("two")];
   await s.queue(["one", one], ["two", two]);
@@ -112,7 +112,9 @@ Deno.test("push with a full disk on the uploaded log after an upload requeues th
   assertMatch(requeued?.stamp ?? "", STAMP);
   assertEquals(await listSnapshots(s.workspace), []);
   await cleanPush(s);
-  assertEquals([sent(s, "one.jsonl"), sent(s, "two.jsonl")], [1, 1]);
+  assertEquals([sent(s, "one.jsonl"), sent(s, "two.jsonl")], [2, 1]); // the server replaces it
+  const logged = (await readRows(s.workspace.file("uploadedLog"))).map((row) => row[1]).sort();
+  assertEquals(logged, [one, two].sort());
 });
 
 Deno.test("push with a full disk on the ledger after an upload requeues the entry: the next push sends it again (a possible duplicate), loses nothing", async () => {
@@ -122,11 +124,11 @@ Deno.test("push with a full disk on the ledger after an upload requeues the entr
   const result = await faultyPush(s, "append:agnes-sessions-ledger:ENOSPC", ["--json"]);
   assertEquals(result.code, 0, result.stderr);
   assertEquals(JSON.parse(result.stdout).requeued, 1);
-  assertEquals(await readRows(s.workspace.file("uploadedLog")), []);
+  assertEquals((await readRows(s.workspace.file("uploadedLog"))).map((row) => row[1]), [one]);
   assertEquals((await readQueueFile(s.workspace.file("queue"))).entries.map((e) => e.path), [one]);
   await cleanPush(s);
   assertEquals(sent(s, "one.jsonl"), 2); // the server replaces it: harmless
-  assertEquals((await readRows(s.workspace.file("uploadedLog"))).map((row) => row[1]), [one]);
+  assertEquals((await readRows(s.workspace.file("uploadedLog"))).map((row) => row[1]), [one, one]);
 });
 
 Deno.test("push --retry-failed whose retry snapshot cannot be written exits 1 and leaves the failed log as it was", async () => {
