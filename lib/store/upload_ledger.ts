@@ -9,28 +9,29 @@
  * Each server has a folder named after it; in it, a transcript's row lives in
  * one of 256 shard files picked by a hash of its path, so a lookup reads one
  * small file however large the ledger grows. Rows are
- * `<size>\t<mtime_ms>\t<transcript_path>`; the last row for a path wins, and a
- * shard holding twice as many rows as paths is compacted when read.
+ * `<size>\t<mtime_ms>\t<transcript_path>`; the last row for a path wins. A
+ * lookup searches its shard's text, or, once a run asks a shard about many
+ * paths, an index of it (`_ledger_shard.ts`). A shard holding more than 64
+ * rows and twice as many rows as paths is compacted at the end of a push that
+ * indexed it or recorded a path it already held.
  *
  * @module
  */
 
 import { AppendFile } from "../fs/_append_lines.ts";
-import { readLineBatchesSync, readLines } from "../fs/_read_lines.ts";
+import { readLines } from "../fs/_read_lines.ts";
 import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
 import { formatRow } from "../format/_row.ts";
 import { formatTimestamp } from "../format/_timestamp.ts";
 import { joinPath } from "../fs/_path.ts";
 import type { Workspace } from "./workspace.ts";
+import { LedgerShard } from "./_ledger_shard.ts";
 
 /** The ledger's folder in `W/.claude/`. */
 export const LEDGER_DIR = "agnes-sessions-ledger";
 
 /** At most this many shards are kept open for appending at once. */
 const OPEN_SHARDS = 64;
-
-/** A shard is compacted when read with more rows than this and twice its paths. */
-const COMPACT_MIN_ROWS = 64;
 
 /** 32-bit FNV-1a of `text`, as 8 hex digits. */
 function fnv1a(text: string): string {
@@ -86,8 +87,7 @@ function versionOf(size: number, mtimeMs: number): string {
 export class UploadLedger implements Disposable {
   /** This server's folder. */
   readonly dir: string;
-  #shards = new Map<string, Map<string, string>>();
-  #overgrown = new Set<string>();
+  #shards = new Map<string, LedgerShard>();
   /** Shards open for appending, the most recently opened last (at most {@linkcode OPEN_SHARDS}). */
   #open = new Map<string, AppendFile>();
   #dirMade = false;
@@ -119,25 +119,14 @@ export class UploadLedger implements Disposable {
     return joinPath(this.dir, `${fnv1a(path).slice(0, 2)}.txt`);
   }
 
-  /** The latest version of each path in a shard; one that has grown is compacted by the next compact(). */
-  #shard(file: string): Map<string, string> {
-    let versions = this.#shards.get(file);
-    if (versions !== undefined) return versions;
-    versions = new Map();
-    let rows = 0;
-    for (const batch of readLineBatchesSync(file)) { // a shard is small: one await less per shard
-      for (const row of batch) {
-        if (!row.ok) continue;
-        const text = row.text; // size, mtime, path: sliced in place (a shard may hold thousands)
-        const second = text.indexOf("\t", text.indexOf("\t") + 1);
-        if (second === -1 || second === text.length - 1) continue;
-        versions.set(text.slice(second + 1), text.slice(0, second));
-        rows++;
-      }
+  /** The shard `file`, as this run has read it so far. */
+  #shard(file: string): LedgerShard {
+    let shard = this.#shards.get(file);
+    if (shard === undefined) {
+      shard = new LedgerShard(file);
+      this.#shards.set(file, shard);
     }
-    this.#shards.set(file, versions);
-    if (rows > COMPACT_MIN_ROWS && rows > 2 * versions.size) this.#overgrown.add(file);
-    return versions;
+    return shard;
   }
 
   async #compact(file: string, versions: Map<string, string>): Promise<void> {
@@ -146,8 +135,8 @@ export class UploadLedger implements Disposable {
   }
 
   /**
-   * Whether this version of `path` is the one last sent to this server (a
-   * shard of the ledger is read, synchronously, the first time it is asked).
+   * Whether this version of `path` is the one last sent to this server (its
+   * shard of the ledger is read synchronously).
    *
    * @example
    * ```ts
@@ -164,8 +153,7 @@ export class UploadLedger implements Disposable {
    * ```
    */
   has(path: string, size: number, mtimeMs: number): boolean {
-    const versions = this.#shard(this.shardPath(path));
-    return versions.get(path) === versionOf(size, mtimeMs);
+    return this.#shard(this.shardPath(path)).version(path) === versionOf(size, mtimeMs);
   }
 
   /**
@@ -176,12 +164,13 @@ export class UploadLedger implements Disposable {
    */
   async record(path: string, size: number, mtimeMs: number): Promise<void> {
     const file = this.shardPath(path);
-    const versions = this.#shard(file);
+    const shard = this.#shard(file);
+    const held = shard.version(path) !== undefined;
     const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
     if (!this.#dirMade) await Deno.mkdir(this.dir, { recursive: true });
     this.#dirMade = true;
     this.#appender(file).append([row]);
-    versions.set(path, versionOf(size, mtimeMs));
+    shard.recorded(path, versionOf(size, mtimeMs), held);
   }
 
   /** The shard `file` open for appending (opened now, closing the oldest open one past the cap). */
@@ -214,20 +203,22 @@ export class UploadLedger implements Disposable {
   }
 
   /**
-   * Rewrites each shard read with more than twice as many rows as paths
-   * (atomically: its latest versions, this run's included). The shards'
+   * Rewrites each shard that grew past twice as many rows as paths (more
+   * than 64) atomically, with its latest versions, this run's included. Only
+   * shards this run indexed or recorded a repeat in are checked. The shards'
    * appends are not synced to disk: a push killed leaves them in the page
    * cache, and a power loss that drops the last rows only means those files
    * are sent once more (the server replaces a file of the same name), which
    * is cheaper than a disk flush for each of up to 256 shards at every push.
    */
   async compact(): Promise<void> {
-    for (const file of this.#overgrown) {
+    for (const [file, shard] of this.#shards) {
+      if (!shard.mayBeOvergrown) continue;
       this.#open.get(file)?.close(); // an append after this goes to the new file
       this.#open.delete(file);
-      await this.#compact(file, this.#shard(file));
+      const index = shard.overgrownIndex();
+      if (index !== undefined) await this.#compact(file, index.versions);
     }
-    this.#overgrown.clear();
   }
 
   /**

@@ -1,4 +1,4 @@
-import { assertEquals } from "../_assert.ts";
+import { assert, assertEquals } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
 import { UploadLedger } from "../../lib/store/upload_ledger.ts";
 
@@ -18,20 +18,105 @@ Deno.test("UploadLedger keeps one version per path and server, and a grown or sh
   );
 });
 
-Deno.test("UploadLedger compacts a shard read with twice as many rows as paths when asked to compact", async () => {
+Deno.test("UploadLedger compacts a shard at the end of a push that recorded a path it already held, once past 64 rows and twice its paths", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   using ledger = new UploadLedger(workspace, "https://a.example");
   for (let version = 0; version < 200; version++) {
     await ledger.record("/t/busy.jsonl", version, version);
   }
-  await ledger.compact();
-  const shard = [...Deno.readDirSync(ledger.dir)].find((entry) => entry.name.endsWith(".txt"))!;
-  const path = `${ledger.dir}/${shard.name}`;
+  const path = ledger.shardPath("/t/busy.jsonl");
   assertEquals((await Deno.readTextFile(path)).split("\n").length - 1, 200);
-  const reader = new UploadLedger(workspace, "https://a.example");
-  assertEquals(reader.has("/t/busy.jsonl", 199, 199), true);
-  assertEquals((await Deno.readTextFile(path)).split("\n").length - 1, 200); // reading writes nothing
-  await reader.compact();
+  await ledger.compact();
   assertEquals(await Deno.readTextFile(path), "199\t199\t/t/busy.jsonl\n");
+  await ledger.record("/t/busy.jsonl", 200, 200); // an append after compact() goes to the new file
+  assertEquals(await Deno.readTextFile(path), "199\t199\t/t/busy.jsonl\n200\t200\t/t/busy.jsonl\n");
+  await ledger.compact(); // 2 rows: not worth a rewrite
+  assertEquals((await Deno.readTextFile(path)).split("\n").length - 1, 2);
+});
+
+/** `count` paths that share one shard of `ledger`. */
+function pathsInOneShard(ledger: UploadLedger, count: number): string[] {
+  const shard = ledger.shardPath("/t/0.jsonl");
+  const paths: string[] = [];
+  for (let i = 0; paths.length < count; i++) {
+    if (ledger.shardPath(`/t/${i}.jsonl`) === shard) paths.push(`/t/${i}.jsonl`);
+  }
+  return paths;
+}
+
+Deno.test("UploadLedger answers a few lookups by searching a shard, many from its index, the same either way, writing nothing", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const writer = new UploadLedger(workspace, "https://a.example");
+  const paths = pathsInOneShard(writer, 12);
+  await Deno.mkdir(writer.dir, { recursive: true });
+  // Over 64 KiB of other rows first, so the shard is large enough to be searched before indexed.
+  const rows = Array.from(
+    { length: 1500 },
+    (_, i) => `5\t5\t/t/other/${i}-${"x".repeat(40)}.jsonl`,
+  );
+  rows.push(...paths.flatMap((path, i) => [`1\t1\t${path}`, `${i}\t7\t${path}`]));
+  // Rows a reader must pass over: one column short, a path that only ends like ours, a torn last row.
+  rows.push(`9\t${paths[0]}`, `2\t2\t/x${paths[1]}`, `3\t3\t${paths[2]}`);
+  const shard = writer.shardPath(paths[0]!);
+  await Deno.writeTextFile(shard, rows.join("\n")); // no final newline: a torn last row
+  const before = await Deno.readTextFile(shard);
+  using reader = new UploadLedger(workspace, "https://a.example");
+  for (let round = 0; round < 2; round++) { // the first lookups search, the later ones use the index
+    for (const [i, path] of paths.entries()) {
+      const version = i === 2 ? [3, 3] : [i, 7];
+      assertEquals(reader.has(path, version[0]!, version[1]!), true, `${path} in round ${round}`);
+      assertEquals(reader.has(path, 1, 1), false);
+    }
+  }
+  assertEquals(reader.has("/t/elsewhere.jsonl", 1, 1), false);
+  assertEquals(await Deno.readTextFile(shard), before);
+  await reader.compact(); // fewer than twice as many rows as paths: not worth a rewrite
+  assertEquals(await Deno.readTextFile(shard), before);
+  assert(before.length > 64 * 1024);
+});
+
+Deno.test("UploadLedger compacts an overgrown shard a push indexed, without a new record", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const writer = new UploadLedger(workspace, "https://a.example");
+  const paths = pathsInOneShard(writer, 6);
+  await Deno.mkdir(writer.dir, { recursive: true });
+  const shard = writer.shardPath(paths[0]!);
+  const rows = paths.flatMap((path) => Array.from({ length: 30 }, (_, v) => `${v}\t0\t${path}\n`));
+  await Deno.writeTextFile(shard, rows.join(""));
+  using reader = new UploadLedger(workspace, "https://a.example");
+  for (const path of paths) assertEquals(reader.has(path, 29, 0), true); // enough lookups to index
+  await reader.compact();
+  assertEquals(await Deno.readTextFile(shard), paths.map((path) => `29\t0\t${path}\n`).join(""));
+});
+
+Deno.test("UploadLedger searching a large shard sees the rows it records between lookups", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  using ledger = new UploadLedger(workspace, "https://a.example");
+  const [a, b, c] = pathsInOneShard(ledger, 3);
+  await Deno.mkdir(ledger.dir, { recursive: true });
+  const filler = Array.from(
+    { length: 1500 },
+    (_, i) => `5\t5\t/t/other/${i}-${"x".repeat(40)}.jsonl\n`,
+  );
+  await Deno.writeTextFile(ledger.shardPath(a!), filler.join("") + `1\t1\t${a}\n`);
+  assertEquals([ledger.has(a!, 1, 1), ledger.has(b!, 2, 2)], [true, false]);
+  await ledger.record(b!, 2, 2);
+  assertEquals([ledger.has(c!, 3, 3), ledger.has(b!, 2, 2), ledger.has(a!, 1, 1)], [
+    false,
+    true,
+    true,
+  ]);
+  await ledger.record(a!, 4, 4); // a path the shard held: compact() looks, and finds 1503 rows for 1502 paths
+  assertEquals([ledger.has(a!, 4, 4), ledger.has(a!, 1, 1)], [true, false]);
+  await ledger.compact();
+  const again = new UploadLedger(workspace, "https://a.example");
+  assertEquals([again.has(a!, 4, 4), again.has(b!, 2, 2), again.has(c!, 3, 3)], [
+    true,
+    true,
+    false,
+  ]);
 });
