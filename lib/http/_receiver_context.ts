@@ -6,7 +6,6 @@
  * @module
  */
 
-import { VERSION } from "../version.ts";
 import type { ByteSource } from "./_byte_source.ts";
 import { GZIP_CAPABILITY } from "./_wire.ts";
 
@@ -24,8 +23,13 @@ export interface ReceiverOptions {
   maxDecompressedBytes?: number;
   /** Capabilities sent as `X-Agnes-Accepts`. Default `["session-gzip"]`. */
   accepts?: readonly string[];
-  /** Sent as `X-Agnes-Min-Version` on every response, when set. */
+  /** Sent as `X-Agnes-Min-Version` on every response, when set: a Python CLI version. */
   minVersion?: string;
+  /**
+   * Sent as `X-Agnes-Latest-Version` on every response, when set: a Python CLI
+   * version (this receiver has no Python CLI to speak of, so none by default).
+   */
+  latestVersion?: string;
   /**
    * Test hook: consulted once an upload's file name is known (without `.gz`);
    * a response it returns is sent instead of storing the file (the body is
@@ -145,7 +149,9 @@ export function createReceiverContext(options: ReceiverOptions): ReceiverContext
     }MB)`,
     headers: {
       "x-agnes-accepts": (options.accepts ?? [GZIP_CAPABILITY]).join(","),
-      "x-agnes-latest-version": VERSION,
+      ...(options.latestVersion === undefined
+        ? {}
+        : { "x-agnes-latest-version": options.latestVersion }),
       ...(options.minVersion === undefined ? {} : { "x-agnes-min-version": options.minVersion }),
     },
     scripted: options.scripted,

@@ -125,7 +125,7 @@ function logExchange(
  *
  * @throws {Error} `Cannot listen on <host>:<port>: <problem>` when it cannot bind.
  * @throws {TypeError} for a user id that is not a safe folder name, or a
- * `minVersion` or `accepts` entry that is not a valid header value.
+ * `minVersion`, `latestVersion` or `accepts` entry that is not a valid header value.
  * @throws {RangeError} for a time-out or cap that is not a positive number.
  *
  * @example

@@ -23,13 +23,19 @@ async function upload(
   return [response.status, await response.json()];
 }
 
-Deno.test("receiver health advertises session-gzip and the version headers", async () => {
+Deno.test("receiver health advertises session-gzip, and Python CLI versions only when given them", async () => {
   await using receiver = await startReceiver();
   const response = await fetch(`${receiver.url}/api/health`);
   assertEquals(response.status, 200);
   assertEquals(response.headers.get("x-agnes-accepts"), "session-gzip");
-  assert(response.headers.get("x-agnes-latest-version") !== null);
+  assertEquals(response.headers.get("x-agnes-latest-version"), null);
+  assertEquals(response.headers.get("x-agnes-min-version"), null);
   await response.body?.cancel();
+  await using versioned = await startReceiver({ latestVersion: "1.4.0", minVersion: "1.0.0" });
+  const answer = await fetch(`${versioned.url}/api/health`);
+  assertEquals(answer.headers.get("x-agnes-latest-version"), "1.4.0");
+  assertEquals(answer.headers.get("x-agnes-min-version"), "1.0.0");
+  await answer.body?.cancel();
 });
 
 Deno.test("receiver stores a plain upload under user_sessions/<user>/<name>", async () => {
