@@ -32,7 +32,8 @@ Entries of other tools (the Python agnes tool's included) are kept. Running it
 again changes nothing; --uninstall takes out exactly what it added.
 
 Options:
-  --workspace DIR     Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR, cwd)
+  --workspace DIR     Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
+                      the nearest folder up with our files in .claude/, the current folder)
   --command STRING    How hooks run this tool: a program and its arguments
                       (default: ${DEFAULT_COMMAND}, the binary on PATH)
   --shared            Write .claude/settings.json (committed, for everyone)

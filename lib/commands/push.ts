@@ -25,8 +25,11 @@ export const help = `Usage: agnes-sessions push [options]
 
 Uploads the transcripts queued in .claude/agnes-sessions.txt (and any left by
 an interrupted push) to the Agnes server, skipping private sessions, then
-uploads .claude/CLAUDE.local.md when it changed. Exits 1 only when no token is
-configured or the server says to stop (it moved).
+uploads .claude/CLAUDE.local.md when it changed. Failed uploads are requeued or
+logged, and the push still exits 0. It exits 1 when it cannot start or must
+stop: no token, a server it may not send the token to, the server moved (3xx),
+a workspace file it refuses to read (the queue, the private list), or an
+outcome it cannot record (the snapshot then stays for the next push).
 
 The token comes from $AGNES_TOKEN, else token.json in the configuration
 folder (\${AGNES_CONFIG_DIR:-~/.config/agnes}, written by login): the
