@@ -7,7 +7,6 @@
  */
 
 import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/_timestamp.ts";
-import { openLog } from "../store/_log_file.ts";
 import { uploadedLogRows } from "../store/_uploaded_log.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
@@ -109,8 +108,10 @@ async function recordUpload(
 ): Promise<void> {
   const extra = [String(outcome.size), String(outcome.mtimeMs)];
   const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
-  run.uploadedLog ??= openLog(run.options.workspace, "uploadedLog");
-  (await run.uploadedLog).append(rows); // synced by the record step
+  if (run.uploadedLog === undefined) {
+    throw new Error("Cannot record an upload: the uploaded log is not open"); // opened by the send step
+  }
+  run.uploadedLog.append(rows); // synced by the record step
   await run.ledger.record(entry.path, outcome.size, outcome.mtimeMs);
   run.report.sessions++; // counted once recorded: an upload it fails to record is requeued instead
   crashPoint("after-upload");

@@ -50,9 +50,11 @@ import type { PushRun } from "./_run.ts";
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
   const uploadedLog = workspace.file("uploadedLog");
-  const openedLog = run.uploadedLog;
   await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
-  await durably(`sync the uploaded log "${uploadedLog}"`, async () => (await openedLog)?.sync());
+  await durably(`sync the uploaded log "${uploadedLog}"`, () => {
+    run.uploadedLog?.sync();
+    return Promise.resolve();
+  });
   const skipped = workspace.file("privateSkippedLog");
   await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
   const failed = workspace.file("failedLog");

@@ -44,8 +44,8 @@ export interface PushRun {
   readonly requeue: QueueEntry[];
   /** Why entries were requeued. */
   readonly requeueReasons: Set<string>;
-  /** The uploaded log, opened at the first upload and kept open for the run. */
-  uploadedLog: Promise<AppendFile> | undefined;
+  /** The uploaded log, opened before the first upload and kept open for the run. */
+  uploadedLog: AppendFile | undefined;
 }
 
 /**
@@ -111,8 +111,8 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function endRun(run: PushRun): Promise<void> {
+export function endRun(run: PushRun): Promise<void> {
   run.ledger.close();
-  const log = await run.uploadedLog?.catch(() => undefined);
-  log?.close();
+  run.uploadedLog?.close();
+  return Promise.resolve();
 }

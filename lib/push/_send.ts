@@ -11,6 +11,7 @@ import type { QueueEntry } from "../store/queue_entry.ts";
 import { decideEntry, heldReason, type Upload } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
 import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
+import { openLog } from "../store/_log_file.ts";
 import type { PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -101,6 +102,27 @@ async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promi
   }
 }
 
+/**
+ * Opens the uploaded log before the first upload. A push that could not
+ * record its uploads would send them again at every run, so it stops here,
+ * having sent nothing, and its snapshots stay for the next push.
+ */
+async function openUploadedLog(run: PushRun): Promise<void> {
+  if (run.uploadedLog !== undefined) return;
+  const { workspace } = run.options;
+  try {
+    run.uploadedLog = await openLog(workspace, "uploadedLog");
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Cannot open the uploaded log "${
+        workspace.file("uploadedLog")
+      }": ${message}; nothing was uploaded, and the next push finishes this one`,
+      { cause: error },
+    );
+  }
+}
+
 /** Uploads in flight, at most `limit` at once. */
 class Lanes {
   readonly #running = new Set<Promise<void>>();
@@ -154,6 +176,7 @@ export async function sendEntries(
     for (const entry of batch) {
       const decision = decideEntry(run, entry);
       if (decision.kind === "upload") {
+        await openUploadedLog(run);
         await lanes.start(() => sendEntry(run, entry, decision).then(progress));
         continue;
       }

@@ -254,3 +254,24 @@ Deno.test("push with a push lock that is a symbolic link ends at once, silent, f
   assertEquals(await Deno.readTextFile(s.workspace.file("queue")), `s1\t${path}\n`);
   assertEquals(s.seen, []);
 });
+
+Deno.test("push whose uploaded log cannot be opened (a folder) exits 1 before any upload, keeps its snapshot, and the next push sends each transcript once", async () => {
+  await using s = await setup();
+  const [a, b] = [await s.transcript("a"), await s.transcript("b")];
+  await s.queue(["a", a], ["b", b]);
+  await Deno.mkdir(s.workspace.file("uploadedLog"));
+  const refused = await s.cli([]);
+  assertEquals(refused.code, 1);
+  assertStringIncludes(
+    refused.stderr,
+    `Cannot open the uploaded log "${s.workspace.file("uploadedLog")}"`,
+  );
+  assertStringIncludes(refused.stderr, "nothing was uploaded");
+  assertEquals(s.seen.length, 0, "nothing was sent");
+  assertEquals((await listSnapshots(s.workspace)).length, 1);
+  await Deno.remove(s.workspace.file("uploadedLog"));
+  const clean = await s.cli([]);
+  assertEquals([clean.code, clean.stdout], [0, "Uploaded 2 sessions\n"]);
+  assertEquals(s.seen.map(([name]) => name).sort(), ["a.jsonl", "b.jsonl"]);
+  assertEquals(await listSnapshots(s.workspace), []);
+});

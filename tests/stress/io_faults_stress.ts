@@ -641,7 +641,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
       await cleanPush(h, paths, tally, "nobody, unreadable transcript");
     }
     {
-      // A ledger push may not write: the uploads are requeued (and sent again later).
+      // A ledger push may not write: the uploads are logged, requeued (and sent again later).
       await using h = await pushHarness();
       await openTo(h);
       const first = await transcripts(h, "denied-ledger-root", 1);
@@ -651,6 +651,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
       await lockFilesOpen(h);
       await Deno.chmod(h.workspace.stateDir, 0o777);
       await Deno.chmod(h.workspace.file("queue"), 0o666);
+      await Deno.chmod(h.workspace.file("uploadedLog"), 0o666); // the ledger alone is denied
       const storesBefore = new Map(h.stores);
       const result = await asNobody(denoDir, ["push", "--json"], h.env);
       cases++;
@@ -660,6 +661,28 @@ async function permissionRounds(tally: Tally): Promise<number> {
       }
       await afterFault(h, paths, storesBefore, tally, "nobody, ledger");
       await cleanPush(h, paths, tally, "nobody, ledger");
+    }
+    {
+      // A push that may not open the uploaded log: it stops before the first upload.
+      await using h = await pushHarness();
+      await openTo(h);
+      const first = await transcripts(h, "denied-upload-log-root", 1);
+      const primed = await runCliMeasured(["push"], { env: h.env, deadlineMs: 60_000 });
+      assertEquals(primed.code, 0, primed.stderr); // root creates the uploaded log
+      const paths = [...first, ...await transcripts(h, "denied-upload-log", 3)];
+      await lockFilesOpen(h);
+      await Deno.chmod(h.workspace.stateDir, 0o777);
+      await Deno.chmod(h.workspace.file("queue"), 0o666);
+      const storesBefore = new Map(h.stores);
+      const result = await asNobody(denoDir, ["push", "--json"], h.env);
+      cases++;
+      tally.faulted++;
+      const sent = [...h.stores].some(([name, count]) => count > (storesBefore.get(name) ?? 0));
+      if (result.code !== 1 || sent) {
+        tally.problems.push(`nobody, uploaded log: push exit ${result.code}, sent ${sent}`);
+      }
+      await afterFault(h, paths, storesBefore, tally, "nobody, uploaded log");
+      await cleanPush(h, paths, tally, "nobody, uploaded log");
     }
   } finally {
     await Deno.remove(denoDir, { recursive: true });
