@@ -5,7 +5,7 @@
  */
 
 import { projectsRoot } from "../claude/projects.ts";
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/_args.ts";
 import { spawnDetached } from "../cli/_detach.ts";
 import { ConfigurationError } from "../config/configuration_error.ts";
 import { assertSafeServer, resolveServer } from "../config/server.ts";
@@ -14,7 +14,7 @@ import { resolvePath } from "../fs/_path.ts";
 import { AgnesClient } from "../http/client.ts";
 import { planPush } from "../push/plan.ts";
 import { push } from "../push/push.ts";
-import { emptyReport } from "../push/report.ts";
+import { emptyReport, type PushReport } from "../push/report.ts";
 import { planJson, planLines, printWarnings, reportJson, reportLines } from "./_push_output.ts";
 import { Workspace } from "../store/workspace.ts";
 
@@ -122,12 +122,44 @@ function resolveTarget(
 }
 
 /**
- * Prints the report of a push stopped before it began, for `--json`, which
- * promises one object with the same keys on every path.
+ * Prints the report of a push that stopped on an error, for `--json`, which
+ * promises one object with the same keys on every path (but that of a held
+ * push lock, which prints nothing at all).
  */
 function printStopped(error: unknown): void {
   const stopped = error instanceof Error ? error.message : String(error);
   console.log(JSON.stringify(reportJson({ ...emptyReport(), stopped })));
+}
+
+/** The options of `push`, as read from its arguments. */
+type PushValues = ParsedArgs<typeof OPTIONS>["values"];
+
+/** What `push` was asked, once its arguments are read. */
+interface PushRequest {
+  values: PushValues;
+  allowedRoots: string[];
+  concurrency: number;
+  progress: boolean;
+}
+
+/** Pushes to the target the options name; `null` report when another push holds the lock. */
+async function pushToTarget(
+  request: PushRequest,
+): Promise<{ report: PushReport | null; server: string }> {
+  const { values, allowedRoots, concurrency, progress } = request;
+  const { workspace, server, token } = resolveTarget(values);
+  using client = new AgnesClient({ server, token });
+  const report = await push({
+    workspace,
+    client,
+    allowedRoots,
+    concurrency,
+    gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
+    retryFailed: values["retry-failed"] ?? false,
+    scan: values.scan ?? false,
+    ...(progress ? { onProgress: progressLine } : {}),
+  });
+  return { report, server };
 }
 
 /** Runs `push`. */
@@ -146,29 +178,17 @@ export async function run(args: string[]): Promise<void> {
   if (values["dry-run"]) {
     return await dryRun(Workspace.resolve(values.workspace), values, allowedRoots);
   }
-  let target: PushTarget;
-  try {
-    target = resolveTarget(values);
-  } catch (error) {
-    // --json promises one object with the same keys on every path, a stop included.
-    if (values.json) printStopped(error);
-    throw error;
-  }
-  const { workspace, server, token } = target;
   const quiet = values.quiet ?? false;
   const json = values.json ?? false;
   const progress = !quiet && !json && Deno.stderr.isTerminal();
-  using client = new AgnesClient({ server, token });
-  const report = await push({
-    workspace,
-    client,
-    allowedRoots,
-    concurrency,
-    gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
-    retryFailed: values["retry-failed"] ?? false,
-    scan: values.scan ?? false,
-    ...(progress ? { onProgress: progressLine } : {}),
-  });
+  let pushed: Awaited<ReturnType<typeof pushToTarget>>;
+  try {
+    pushed = await pushToTarget({ values, allowedRoots, concurrency, progress });
+  } catch (error) {
+    if (json) printStopped(error);
+    throw error;
+  }
+  const { report, server } = pushed;
   if (report === null) {
     if (!quiet && !json && Deno.stderr.isTerminal()) {
       console.error("agnes-sessions push: another push is running in this workspace");

@@ -94,7 +94,9 @@ export class AppendFile implements Disposable {
    * Appends `lines` (each without its `\n`), starting a new line first when
    * the file ended in a torn row, and with `sync` syncs the data. A write or
    * sync that fails is undone: the file is truncated back to its old length
-   * and stays in place, so the handle can go on appending to it.
+   * and stays in place, so the handle can go on appending to it. Should the
+   * undo fail too, the handle takes the file as it is, a torn row at its
+   * end, and the next append starts a new line.
    */
   append(lines: readonly string[], sync = false): void {
     if (lines.length === 0) return;
@@ -104,6 +106,7 @@ export class AppendFile implements Disposable {
       if (sync) syncData(this.#file, this.path);
     } catch (error) {
       undoAppend(this.#file, this.path, this.#size);
+      this.#resync();
       throw error;
     }
     this.#size += bytes.length;
@@ -121,6 +124,18 @@ export class AppendFile implements Disposable {
       if (this.#file.statSync().size === 0) Deno.removeSync(this.path);
     } catch {
       // Left in place: an empty file is harmless.
+    }
+  }
+
+  /** Takes the file's length and last byte as they are now (after an undo that may have failed). */
+  #resync(): void {
+    try {
+      const size = this.#file.statSync().size;
+      if (size === this.#size) return;
+      this.#size = size;
+      this.#startLine = size > 0 && !endsWithNewline(this.#file);
+    } catch {
+      this.#startLine = true; // unknown: a blank line is better than rows run together
     }
   }
 

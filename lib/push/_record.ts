@@ -50,11 +50,12 @@ import type { PushRun } from "./_run.ts";
 export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
   const { workspace } = run.options;
   const uploadedLog = workspace.file("uploadedLog");
-  await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
+  // The log first: a compaction makes this run's ledger rows durable, and each must have its log row.
   await durably(`sync the uploaded log "${uploadedLog}"`, () => {
     run.uploadedLog?.sync();
     return Promise.resolve();
   });
+  await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
   const skipped = workspace.file("privateSkippedLog");
   await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
   const failed = workspace.file("failedLog");

@@ -71,8 +71,8 @@ export function indexShard(file: string): ShardIndex {
 }
 
 /**
- * Indexes a shard's `text` (whole rows, each ending in `\n`), as
- * {@linkcode indexShard} indexes its file.
+ * Indexes a shard's `text` (whole rows, each ending in `\n`, holding no CR,
+ * NUL or replacement character), as {@linkcode indexShard} indexes its file.
  *
  * @example
  * ```ts
@@ -86,11 +86,10 @@ export function indexShard(file: string): ShardIndex {
 export function indexText(text: string): ShardIndex {
   const versions = new Map<string, string>();
   let rows = 0;
-  let nul = text.indexOf("\0"); // a row holding NUL is skipped, as the line reader does
   for (let start = 0, end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
-    if (nul !== -1 && nul < start) nul = text.indexOf("\0", start);
-    const second = text.indexOf("\t", text.indexOf("\t", start) + 1);
-    if (second !== -1 && second < end - 1 && (nul === -1 || nul > end)) {
+    const first = text.indexOf("\t", start);
+    const second = first === -1 || first > end ? -1 : text.indexOf("\t", first + 1);
+    if (second !== -1 && second < end - 1) {
       versions.set(text.slice(second + 1, end), text.slice(start, second));
       rows++;
     }
@@ -100,8 +99,9 @@ export function indexText(text: string): ShardIndex {
 }
 
 /**
- * The version the last well-formed row for `path` in `text` holds, or
- * `undefined`. A well-formed row has exactly two tabs before its path.
+ * The version the last row for `path` in `text` holds, or `undefined`: the
+ * row's text before its second tab, as {@linkcode indexText} takes it (the
+ * sides may be empty; a row with one tab only holds no path).
  *
  * @example
  * ```ts
@@ -112,16 +112,15 @@ export function indexText(text: string): ShardIndex {
  * deepStrictEqual(findVersion(text, "/t/a.jsonl"), "3\t4");
  * deepStrictEqual(findVersion("9\t/t/a.jsonl\n", "/t/a.jsonl"), undefined); // one column short
  * deepStrictEqual(findVersion(text, "/t/c.jsonl"), undefined);
+ * deepStrictEqual(findVersion(text + "\t4\t/t/a.jsonl\n", "/t/a.jsonl"), "\t4"); // the last row wins
  * ```
  */
 export function findVersion(text: string, path: string): string | undefined {
   const needle = `\t${path}\n`;
-  for (let at = text.lastIndexOf(needle); at > 0; at = text.lastIndexOf(needle, at - 1)) {
+  for (let at = text.lastIndexOf(needle); at !== -1; at = text.lastIndexOf(needle, at - 1)) {
     const version = text.slice(text.lastIndexOf("\n", at - 1) + 1, at);
     const tab = version.indexOf("\t");
-    if (tab > 0 && tab < version.length - 1 && version.indexOf("\t", tab + 1) === -1) {
-      return version;
-    }
+    if (tab !== -1 && version.indexOf("\t", tab + 1) === -1) return version;
   }
   return undefined;
 }
@@ -221,9 +220,9 @@ export class LedgerShard {
 
 /**
  * The shard file's text, ending in `\n` (a torn last row completed); empty
- * when it is missing, `undefined` when it is too large to read whole or not a
- * regular file (indexing it as a stream copes with the one, says why for the
- * other).
+ * when it is missing. `undefined` when it is too large to read whole, not a
+ * regular file, or holds a CR, NUL or bytes that are not UTF-8: the line
+ * reader indexes those as a stream, copes with such rows, or says why.
  */
 function readShardText(file: string): string | undefined {
   let bytes: Uint8Array | undefined;
@@ -235,6 +234,7 @@ function readShardText(file: string): string | undefined {
   }
   if (bytes === undefined) return "";
   const text = decoder.decode(bytes);
+  if (/[\r\0\uFFFD]/.test(text)) return undefined;
   return text === "" || text.endsWith("\n") ? text : text + "\n";
 }
 

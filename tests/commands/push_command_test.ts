@@ -255,7 +255,7 @@ Deno.test("push with a push lock that is a symbolic link ends at once, silent, f
   assertEquals(s.seen, []);
 });
 
-Deno.test("push whose uploaded log cannot be opened (a folder) exits 1 before any upload, keeps its snapshot, and the next push sends each transcript once", async () => {
+Deno.test("push whose uploaded log cannot be opened (a folder) exits 1 before any upload (with --json, a report saying why), keeps its snapshot, and the next push sends each transcript once", async () => {
   await using s = await setup();
   const [a, b] = [await s.transcript("a"), await s.transcript("b")];
   await s.queue(["a", a], ["b", b]);
@@ -269,6 +269,10 @@ Deno.test("push whose uploaded log cannot be opened (a folder) exits 1 before an
   assertStringIncludes(refused.stderr, "nothing was uploaded");
   assertEquals(s.seen.length, 0, "nothing was sent");
   assertEquals((await listSnapshots(s.workspace)).length, 1);
+  const json = await s.cli(["--json"]); // the same stop, as the report object --json promises
+  assertEquals(json.code, 1);
+  assertStringIncludes(JSON.parse(json.stdout).stopped, "Cannot open the uploaded log");
+  assertEquals(JSON.parse(json.stdout).sessions, 0);
   await Deno.remove(s.workspace.file("uploadedLog"));
   const clean = await s.cli([]);
   assertEquals([clean.code, clean.stdout], [0, "Uploaded 2 sessions\n"]);

@@ -67,3 +67,23 @@ Deno.test("AppendFile kept open goes on appending to the file at its path after 
   assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
   assertEquals(await Deno.readTextFile(path), "second\n");
 });
+
+Deno.test("AppendFile whose half-written row cannot be undone starts its next row on a new line", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions-uploaded.txt`;
+  await Deno.writeTextFile(path, "r0\n");
+  const module = new URL("../../lib/fs/_append_lines.ts", import.meta.url).href;
+  const code = `import { AppendFile } from "${module}";
+    using file = AppendFile.open(Deno.args[0]);
+    try { file.append(["first-row"]); } catch (error) { console.log("failed: " + error.message); }
+    file.append(["second"], true);`;
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--quiet", code, path],
+    env: { AGNES_SESSIONS_TEST_FS_FAULT: "write-half:uploaded,truncate:uploaded" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const said = new TextDecoder().decode(output.stdout);
+  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
+  assertEquals(await Deno.readTextFile(path), "r0\nfirst\nsecond\n"); // the torn half, then a row of its own
+});

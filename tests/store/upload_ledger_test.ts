@@ -120,3 +120,19 @@ Deno.test("UploadLedger searching a large shard sees the rows it records between
     false,
   ]);
 });
+
+Deno.test("UploadLedger reads a large shard holding CRLF rows as the line reader does: the last row wins", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  using ledger = new UploadLedger(workspace, "https://a.example");
+  await Deno.mkdir(ledger.dir, { recursive: true });
+  const filler = Array.from(
+    { length: 1500 },
+    (_, i) => `5\t5\t/t/other/${i}-${"x".repeat(40)}.jsonl\n`,
+  );
+  await Deno.writeTextFile(
+    ledger.shardPath("/t/p.jsonl"),
+    filler.join("") + "1\t2\t/t/p.jsonl\n3\t4\t/t/p.jsonl\r\n",
+  );
+  assertEquals([ledger.has("/t/p.jsonl", 3, 4), ledger.has("/t/p.jsonl", 1, 2)], [true, false]);
+});
