@@ -33,15 +33,18 @@ export const LEDGER_DIR = "agnes-sessions-ledger";
 /** At most this many shards are kept open for appending at once. */
 const OPEN_SHARDS = 64;
 
-/** 32-bit FNV-1a of `text`, as 8 hex digits. */
-function fnv1a(text: string): string {
+/** 32-bit FNV-1a of `text`. */
+function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash.toString(16).padStart(8, "0");
+  return hash;
 }
+
+/** `value` as `digits` hex digits. */
+const hex = (value: number, digits: number) => value.toString(16).padStart(digits, "0");
 
 /**
  * The folder name for a server: its origin made safe for a file name, plus a
@@ -57,7 +60,7 @@ function fnv1a(text: string): string {
  */
 export function serverKey(server: string): string {
   const origin = server.replace(/^(\w+):\/\//, "$1_").replace(/\/.*$/, "");
-  return `${origin.replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 80)}-${fnv1a(server)}`;
+  return `${origin.replace(/[^A-Za-z0-9.-]/g, "_").slice(0, 80)}-${hex(fnv1a(server), 8)}`;
 }
 
 /** `size<TAB>mtime`, the version of a file that was sent, as its row holds it. */
@@ -87,7 +90,8 @@ function versionOf(size: number, mtimeMs: number): string {
 export class UploadLedger implements Disposable {
   /** This server's folder. */
   readonly dir: string;
-  #shards = new Map<string, LedgerShard>();
+  /** The shards this run asked, by the first byte of their paths' hashes (the file's name). */
+  #shards: (LedgerShard | undefined)[] = [];
   /** Shards open for appending, the most recently opened last (at most {@linkcode OPEN_SHARDS}). */
   #open = new Map<string, AppendFile>();
   #dirMade = false;
@@ -116,17 +120,13 @@ export class UploadLedger implements Disposable {
    * ```
    */
   shardPath(path: string): string {
-    return joinPath(this.dir, `${fnv1a(path).slice(0, 2)}.txt`);
+    return this.#shard(path).file;
   }
 
-  /** The shard `file`, as this run has read it so far. */
-  #shard(file: string): LedgerShard {
-    let shard = this.#shards.get(file);
-    if (shard === undefined) {
-      shard = new LedgerShard(file);
-      this.#shards.set(file, shard);
-    }
-    return shard;
+  /** The shard that holds `path`'s row, as this run has read it so far. */
+  #shard(path: string): LedgerShard {
+    const byte = fnv1a(path) >>> 24; // the first two of the hash's eight hex digits
+    return this.#shards[byte] ??= new LedgerShard(joinPath(this.dir, `${hex(byte, 2)}.txt`));
   }
 
   async #compact(file: string, versions: Map<string, string>): Promise<void> {
@@ -153,7 +153,7 @@ export class UploadLedger implements Disposable {
    * ```
    */
   has(path: string, size: number, mtimeMs: number): boolean {
-    return this.#shard(this.shardPath(path)).version(path) === versionOf(size, mtimeMs);
+    return this.#shard(path).version(path) === versionOf(size, mtimeMs);
   }
 
   /**
@@ -163,8 +163,8 @@ export class UploadLedger implements Disposable {
    * @throws {TypeError} when the path contains TAB, CR, LF or NUL.
    */
   async record(path: string, size: number, mtimeMs: number): Promise<void> {
-    const file = this.shardPath(path);
-    const shard = this.#shard(file);
+    const shard = this.#shard(path);
+    const file = shard.file;
     const held = shard.version(path) !== undefined;
     const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
     if (!this.#dirMade) await Deno.mkdir(this.dir, { recursive: true });
@@ -212,8 +212,9 @@ export class UploadLedger implements Disposable {
    * is cheaper than a disk flush for each of up to 256 shards at every push.
    */
   async compact(): Promise<void> {
-    for (const [file, shard] of this.#shards) {
-      if (!shard.mayBeOvergrown) continue;
+    for (const shard of this.#shards) {
+      if (shard === undefined || !shard.mayBeOvergrown) continue;
+      const file = shard.file;
       this.#open.get(file)?.close(); // an append after this goes to the new file
       this.#open.delete(file);
       const index = shard.overgrownIndex();

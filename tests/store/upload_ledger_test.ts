@@ -1,6 +1,7 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
 import { UploadLedger } from "../../lib/store/upload_ledger.ts";
+import { Workspace } from "../../lib/store/workspace.ts";
 
 Deno.test("UploadLedger keeps one version per path and server, and a grown or shrunk file counts as new once", async () => {
   await using workspace = await tempWorkspace();
@@ -135,4 +136,11 @@ Deno.test("UploadLedger reads a large shard holding CRLF rows as the line reader
     filler.join("") + "1\t2\t/t/p.jsonl\n3\t4\t/t/p.jsonl\r\n",
   );
   assertEquals([ledger.has("/t/p.jsonl", 3, 4), ledger.has("/t/p.jsonl", 1, 2)], [true, false]);
+});
+
+Deno.test("UploadLedger names a shard by the first two hex digits of the path's FNV-1a hash, as earlier versions wrote it", () => {
+  const ledger = new UploadLedger(new Workspace("/w"), "https://a.example");
+  const names = ["/t/s1.jsonl", "/home/ana/.claude/projects/-w/x.jsonl", "", "/t/0.jsonl"]
+    .map((path) => ledger.shardPath(path).slice(-6));
+  assertEquals(names, ["c5.txt", "c6.txt", "81.txt", "8b.txt"]);
 });
