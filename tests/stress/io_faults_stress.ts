@@ -539,6 +539,42 @@ async function openTo(h: PushHarness) {
   }
 }
 
+/** Writes and queues `count` transcripts named `<prefix>-<i>`; their paths. */
+async function queueTranscripts(h: PushHarness, prefix: string, count: number): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = await h.transcript(`${prefix}-${i}`, `{"i":${i}}\n`);
+    paths.push(path);
+    await h.queue({ sessionId: `${prefix}-${i}`, path, stamp: "" });
+  }
+  return paths;
+}
+
+/** Creates the lock files (as root) and opens them to `nobody`. */
+async function lockFilesOpen(h: PushHarness): Promise<void> {
+  for (const lock of ["queueLock", "pushLock"] as const) {
+    await (await acquireLock(h.workspace.file(lock))).release();
+    await Deno.chmod(h.workspace.file(lock), 0o666);
+  }
+}
+
+/**
+ * A workspace that root pushed once (its uploaded log and ledger are root's),
+ * with four transcripts queued and the queue, `.claude/` and the locks open to
+ * `nobody`; the paths of those transcripts.
+ */
+async function pushedByRoot(h: PushHarness, name: string): Promise<string[]> {
+  await openTo(h);
+  const first = await queueTranscripts(h, `${name}-root`, 1);
+  const primed = await runCliMeasured(["push"], { env: h.env, deadlineMs: 60_000 });
+  assertEquals(primed.code, 0, primed.stderr);
+  const paths = [...first, ...await queueTranscripts(h, name, 3)];
+  await lockFilesOpen(h);
+  await Deno.chmod(h.workspace.stateDir, 0o777);
+  await Deno.chmod(h.workspace.file("queue"), 0o666);
+  return paths;
+}
+
 /** Permission denied: capture and push as `nobody`, against files root owns. */
 async function permissionRounds(tally: Tally): Promise<number> {
   const denoDir = await Deno.makeTempDir({ prefix: "agnes-nobody-" });
@@ -547,27 +583,12 @@ async function permissionRounds(tally: Tally): Promise<number> {
   try {
     const warm = await asNobody(denoDir, ["--version"], {});
     if (warm.code !== 0) return 0; // cannot run as nobody here
-    const transcripts = async (h: PushHarness, prefix: string, count: number) => {
-      const paths: string[] = [];
-      for (let i = 0; i < count; i++) {
-        const path = await h.transcript(`${prefix}-${i}`, `{"i":${i}}\n`);
-        paths.push(path);
-        await h.queue({ sessionId: `${prefix}-${i}`, path, stamp: "" });
-      }
-      return paths;
-    };
-    const lockFilesOpen = async (h: PushHarness) => {
-      for (const lock of ["queueLock", "pushLock"] as const) {
-        await (await acquireLock(h.workspace.file(lock))).release();
-        await Deno.chmod(h.workspace.file(lock), 0o666);
-      }
-    };
 
     {
       // A capture that may not write the queue: write_error, exit 0, the queue as it was.
       await using h = await pushHarness();
       await openTo(h);
-      const paths = await transcripts(h, "denied-capture", 1);
+      const paths = await queueTranscripts(h, "denied-capture", 1);
       await lockFilesOpen(h);
       await Deno.writeTextFile(h.workspace.file("captureLog"), "");
       await Deno.chmod(h.workspace.file("captureLog"), 0o666);
@@ -599,7 +620,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
       // A push that may not write the failed log: it stops before deleting its snapshot.
       await using h = await pushHarness();
       await openTo(h);
-      const paths = await transcripts(h, "denied-log", 4);
+      const paths = await queueTranscripts(h, "denied-log", 4);
       h.statuses.set("denied-log-1.jsonl", 409);
       await lockFilesOpen(h);
       await Deno.chmod(h.workspace.stateDir, 0o777);
@@ -617,7 +638,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
       // A transcript push may not read: requeued with a stamp, the others go.
       await using h = await pushHarness();
       await openTo(h);
-      const paths = await transcripts(h, "denied-read", 3);
+      const paths = await queueTranscripts(h, "denied-read", 3);
       await Deno.chmod(paths[1]!, 0o600);
       await lockFilesOpen(h);
       await Deno.chmod(h.workspace.stateDir, 0o777);
@@ -643,14 +664,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
     {
       // A ledger push may not write: the uploads are logged, requeued (and sent again later).
       await using h = await pushHarness();
-      await openTo(h);
-      const first = await transcripts(h, "denied-ledger-root", 1);
-      const primed = await runCliMeasured(["push"], { env: h.env, deadlineMs: 60_000 });
-      assertEquals(primed.code, 0, primed.stderr); // root creates the ledger folder
-      const paths = [...first, ...await transcripts(h, "denied-ledger", 3)];
-      await lockFilesOpen(h);
-      await Deno.chmod(h.workspace.stateDir, 0o777);
-      await Deno.chmod(h.workspace.file("queue"), 0o666);
+      const paths = await pushedByRoot(h, "denied-ledger");
       await Deno.chmod(h.workspace.file("uploadedLog"), 0o666); // the ledger alone is denied
       const storesBefore = new Map(h.stores);
       const result = await asNobody(denoDir, ["push", "--json"], h.env);
@@ -665,14 +679,7 @@ async function permissionRounds(tally: Tally): Promise<number> {
     {
       // A push that may not open the uploaded log: it stops before the first upload.
       await using h = await pushHarness();
-      await openTo(h);
-      const first = await transcripts(h, "denied-upload-log-root", 1);
-      const primed = await runCliMeasured(["push"], { env: h.env, deadlineMs: 60_000 });
-      assertEquals(primed.code, 0, primed.stderr); // root creates the uploaded log
-      const paths = [...first, ...await transcripts(h, "denied-upload-log", 3)];
-      await lockFilesOpen(h);
-      await Deno.chmod(h.workspace.stateDir, 0o777);
-      await Deno.chmod(h.workspace.file("queue"), 0o666);
+      const paths = await pushedByRoot(h, "denied-upload-log");
       const storesBefore = new Map(h.stores);
       const result = await asNobody(denoDir, ["push", "--json"], h.env);
       cases++;
