@@ -45,14 +45,8 @@ export async function* readLineBatches(
   path: string,
   maxLineBytes: number = MAX_LINE_BYTES,
 ): AsyncGenerator<LineRecord[]> {
-  assertRegularOrMissing(path, "read");
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
-  }
+  const file = openToRead(path);
+  if (file === undefined) return;
   try {
     const chunk = new Uint8Array(chunkSize(await file.stat()));
     const carry: Carry = { pending: new Uint8Array(0), overlong: false };
@@ -62,9 +56,8 @@ export async function* readLineBatches(
       const batch = splitChunk(chunk.subarray(0, count), carry, maxLineBytes);
       if (batch.length > 0) yield batch;
     }
-    if (carry.pending.length > 0 || carry.overlong) {
-      yield [recordOf(carry.pending, carry.overlong)];
-    }
+    const last = unfinishedRow(carry);
+    if (last !== undefined) yield [last];
   } finally {
     file.close();
   }
@@ -118,14 +111,8 @@ export function* readLineBatchesSync(
   path: string,
   maxLineBytes: number = MAX_LINE_BYTES,
 ): Generator<LineRecord[]> {
-  assertRegularOrMissing(path, "read");
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
-  }
+  const file = openToRead(path);
+  if (file === undefined) return;
   try {
     const chunk = new Uint8Array(chunkSize(file.statSync()));
     const carry: Carry = { pending: new Uint8Array(0), overlong: false };
@@ -133,9 +120,8 @@ export function* readLineBatchesSync(
       const batch = splitChunk(chunk.subarray(0, count), carry, maxLineBytes);
       if (batch.length > 0) yield batch;
     }
-    if (carry.pending.length > 0 || carry.overlong) {
-      yield [recordOf(carry.pending, carry.overlong)];
-    }
+    const last = unfinishedRow(carry);
+    if (last !== undefined) yield [last];
   } finally {
     file.close();
   }
@@ -159,14 +145,8 @@ export function* readLineBatchesSync(
  * ```
  */
 export function countRows(path: string): number {
-  assertRegularOrMissing(path, "read");
-  let file: Deno.FsFile;
-  try {
-    file = Deno.openSync(path, { read: true });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return 0;
-    throw error;
-  }
+  const file = openToRead(path);
+  if (file === undefined) return 0;
   try {
     const chunk = new Uint8Array(64 * 1024);
     let [rows, last] = [0, 0x0a];
@@ -179,6 +159,24 @@ export function countRows(path: string): number {
   } finally {
     file.close();
   }
+}
+
+/** `path` open for reading, or `undefined` when it is missing; refused when it is not a regular file. */
+function openToRead(path: string): Deno.FsFile | undefined {
+  assertRegularOrMissing(path, "read");
+  try {
+    return Deno.openSync(path, { read: true });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** The row a file ended without a line end, held in `carry`, if any. */
+function unfinishedRow(carry: Carry): LineRecord | undefined {
+  return carry.pending.length > 0 || carry.overlong
+    ? recordOf(carry.pending, carry.overlong)
+    : undefined;
 }
 
 /** 16 KiB, or less for a smaller file (a little more than its size, so one read finds its end). */
