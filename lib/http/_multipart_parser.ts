@@ -13,7 +13,13 @@
  */
 
 import type { ByteSource } from "./_byte_source.ts";
-import { concatBytes } from "./_bytes.ts";
+import {
+  type ByteSearch,
+  byteSearch,
+  concatBytes,
+  indexOfBytes,
+  indexOfSequence,
+} from "./_bytes.ts";
 
 /** The headers of one part, by lower-cased name. */
 export type PartHeaders = Map<string, string>;
@@ -46,46 +52,6 @@ export const MULTIPART_LIMITS = {
 
 const CRLF = new Uint8Array([13, 10]);
 const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
-
-function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
-  const first = needle[0]!;
-  for (let i = haystack.indexOf(first, from); i !== -1; i = haystack.indexOf(first, i + 1)) {
-    if (i + needle.length > haystack.length) return -1;
-    let match = true;
-    for (let j = 1; j < needle.length; j++) {
-      if (haystack[i + j] !== needle[j]) {
-        match = false;
-        break;
-      }
-    }
-    if (match) return i;
-  }
-  return -1;
-}
-
-/** A Boyer-Moore-Horspool search for the delimiter: it looks at about one byte in its length. */
-interface DelimiterSearch {
-  readonly bytes: Uint8Array;
-  /** How far the window may move when its last byte is a given value. */
-  readonly skip: Int32Array;
-}
-
-function delimiterSearch(bytes: Uint8Array): DelimiterSearch {
-  const skip = new Int32Array(256).fill(bytes.length);
-  for (let i = 0; i < bytes.length - 1; i++) skip[bytes[i]!] = bytes.length - 1 - i;
-  return { bytes, skip };
-}
-
-function indexOfDelimiter(haystack: Uint8Array, search: DelimiterSearch): number {
-  const { bytes, skip } = search;
-  const last = bytes.length - 1;
-  for (let end = last; end < haystack.length; end += skip[haystack[end]!]!) {
-    let j = last;
-    while (j >= 0 && haystack[end - last + j] === bytes[j]) j--;
-    if (j < 0) return end - last;
-  }
-  return -1;
-}
 
 /**
  * Thrown for a body that is not the multipart it claims to be.
@@ -132,7 +98,7 @@ type Stage = "start" | "preamble" | "after-boundary" | "headers" | "body" | "end
 /** The parser's state, passed to each step. */
 interface ParserState {
   /** `\r\n--<boundary>`, and how to search for it. */
-  readonly delimiter: DelimiterSearch;
+  readonly delimiter: ByteSearch;
   /** Called with each part's headers; returns where its content goes. */
   readonly onPart: (headers: PartHeaders) => PartSink | Promise<PartSink>;
   /** Bytes received and not yet consumed. */
@@ -176,7 +142,7 @@ function stepStart(state: ParserState): boolean {
 /** Skips the preamble up to the first delimiter, keeping only a tail that may start one. */
 function stepPreamble(state: ParserState): boolean {
   const { buffer, delimiter: { bytes: delimiter } } = state;
-  const at = indexOfDelimiter(buffer, state.delimiter);
+  const at = indexOfBytes(buffer, state.delimiter);
   const skipped = at === -1 ? Math.max(0, buffer.length - (delimiter.length - 1)) : at;
   state.preamble += skipped;
   if (state.preamble > MULTIPART_LIMITS.preambleBytes) { // bytes sent before the first `--<boundary>`
@@ -263,7 +229,7 @@ function heldBack(buffer: Uint8Array, delimiter: Uint8Array): number {
 /** Hands part content on up to the next delimiter, holding back only what may start one. */
 async function stepBody(state: ParserState, final: boolean): Promise<boolean> {
   const { buffer, delimiter: { bytes: delimiter } } = state;
-  const at = indexOfDelimiter(buffer, state.delimiter);
+  const at = indexOfBytes(buffer, state.delimiter);
   if (at === -1) {
     const safe = buffer.length - (final ? 0 : heldBack(buffer, delimiter));
     if (safe > 0) {
@@ -338,7 +304,7 @@ export async function parseMultipart(
   cap: BodyCap = { maxBytes: Infinity, tooLarge: () => new RangeError("too large") },
 ): Promise<void> {
   const state: ParserState = {
-    delimiter: delimiterSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
+    delimiter: byteSearch(new TextEncoder().encode(`\r\n--${boundary}`)),
     onPart,
     buffer: new Uint8Array(0),
     searched: 0,
