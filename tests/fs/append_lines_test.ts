@@ -48,23 +48,33 @@ Deno.test("appendLines() with restartOverBytes empties a file only when it is ov
   assertEquals(await Deno.readTextFile(path), "fresh\n");
 });
 
-Deno.test("AppendFile kept open goes on appending to the file at its path after its first append fails", async () => {
-  await using workspace = await tempWorkspace();
-  const path = `${workspace.root}/agnes-sessions-uploaded.txt`;
+/**
+ * In a process of its own (the fault seam reads its variable once), opens an
+ * AppendFile at `path`, appends `first` under `fault`, then `second` with a
+ * sync; asserts that the first append failed and the process ended well.
+ */
+async function appendTwiceUnderFault(path: string, fault: string, first: string): Promise<void> {
   const module = new URL("../../lib/fs/_append_lines.ts", import.meta.url).href;
   const code = `import { AppendFile } from "${module}";
     using file = AppendFile.open(Deno.args[0]);
-    try { file.append(["first"]); } catch (error) { console.log("failed: " + error.message); }
+    try { file.append([Deno.args[1]]); } catch (error) { console.log("failed: " + error.message); }
     file.append(["second"], true);`;
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", code, path],
-    env: { AGNES_SESSIONS_TEST_FS_FAULT: "append:agnes-sessions-uploaded.txt:1:ENOSPC" },
+    args: ["eval", "--quiet", code, path, first],
+    env: { AGNES_SESSIONS_TEST_FS_FAULT: fault },
     stdout: "piped",
     stderr: "piped",
   }).output();
   const said = new TextDecoder().decode(output.stdout);
-  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
-  assertEquals(output.code, 0, new TextDecoder().decode(output.stderr));
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert(said.startsWith("failed:"), said + stderr);
+  assertEquals(output.code, 0, stderr);
+}
+
+Deno.test("AppendFile kept open goes on appending to the file at its path after its first append fails", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions-uploaded.txt`;
+  await appendTwiceUnderFault(path, "append:agnes-sessions-uploaded.txt:1:ENOSPC", "first");
   assertEquals(await Deno.readTextFile(path), "second\n");
 });
 
@@ -72,18 +82,6 @@ Deno.test("AppendFile whose half-written row cannot be undone starts its next ro
   await using workspace = await tempWorkspace();
   const path = `${workspace.root}/agnes-sessions-uploaded.txt`;
   await Deno.writeTextFile(path, "r0\n");
-  const module = new URL("../../lib/fs/_append_lines.ts", import.meta.url).href;
-  const code = `import { AppendFile } from "${module}";
-    using file = AppendFile.open(Deno.args[0]);
-    try { file.append(["first-row"]); } catch (error) { console.log("failed: " + error.message); }
-    file.append(["second"], true);`;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--quiet", code, path],
-    env: { AGNES_SESSIONS_TEST_FS_FAULT: "write-half:uploaded,truncate:uploaded" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const said = new TextDecoder().decode(output.stdout);
-  assert(said.startsWith("failed:"), said + new TextDecoder().decode(output.stderr));
+  await appendTwiceUnderFault(path, "write-half:uploaded,truncate:uploaded", "first-row");
   assertEquals(await Deno.readTextFile(path), "r0\nfirst\nsecond\n"); // the torn half, then a row of its own
 });
