@@ -14,9 +14,9 @@
  * @module
  */
 
-import { EXIT_CODES } from "./lib/cli/_exit_code.ts";
-import { type CommandModule, runCommand } from "./lib/cli/_run_command.ts";
-import { closest } from "./lib/cli/_suggest.ts";
+import { EXIT_CODES } from "./lib/cli/exit_code.ts";
+import { type CommandModule, runCommand } from "./lib/cli/run_command.ts";
+import { closest } from "./lib/cli/suggest.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A command: what it does, and how to load it. */
@@ -47,7 +47,7 @@ const COMMANDS: Record<string, Command> = {
   "statusline": {
     summary: "statusLine command: show a lock when this session is private",
     hook: true,
-    load: () => import("./lib/commands/statusline.ts"),
+    load: () => import("./lib/commands/status_line.ts"),
   },
   "push": {
     summary: "Upload queued transcripts and CLAUDE.local.md to the Agnes server",

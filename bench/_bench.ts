@@ -7,7 +7,7 @@
  * @module
  */
 
-import { RUN_FLAGS } from "../lib/cli/_detach.ts";
+import { RUN_FLAGS } from "../lib/cli/detach.ts";
 import type { UploadLedger } from "../lib/store/upload_ledger.ts";
 
 /** The repository's root, ending in `/`. */

@@ -9,7 +9,7 @@ import {
   type PushReport,
   type Workspace,
 } from "../mod.ts";
-import { formatTimestamp } from "../lib/format/_timestamp.ts";
+import { formatTimestamp } from "../lib/format/timestamp.ts";
 
 /** A workspace, a Claude projects folder with transcripts, and a receiver. */
 export interface Setup extends AsyncDisposable {

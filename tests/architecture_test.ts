@@ -119,10 +119,10 @@ function loadedBy(entry: string, dynamic: boolean): Set<string> {
 }
 
 Deno.test("the hook commands load only what they use: no push, http, config or node: modules", () => {
-  for (const hook of ["lib/commands/capture_session.ts", "lib/commands/statusline.ts"]) {
+  for (const hook of ["lib/commands/capture_session.ts", "lib/commands/status_line.ts"]) {
     const loaded = [...loadedBy(hook, true)];
     const heavy = loaded.filter((file) =>
-      /^lib\/(push|http|config|claude|commands\/(?!capture_session|statusline))/.test(file) ||
+      /^lib\/(push|http|config|claude|commands\/(?!capture_session|status_line))/.test(file) ||
       file.startsWith("node:") || file.startsWith("npm:") || file.endsWith("mod.ts")
     );
     assertEquals(heavy, [], `${hook} loads ${heavy.join(", ")}`);
@@ -130,10 +130,10 @@ Deno.test("the hook commands load only what they use: no push, http, config or n
   // cli.ts itself loads the commands lazily: statically it needs almost nothing.
   assertEquals([...loadedBy("cli.ts", false)].sort(), [
     "cli.ts",
-    "lib/cli/_args.ts",
-    "lib/cli/_exit_code.ts",
-    "lib/cli/_run_command.ts",
-    "lib/cli/_suggest.ts",
+    "lib/cli/args.ts",
+    "lib/cli/exit_code.ts",
+    "lib/cli/run_command.ts",
+    "lib/cli/suggest.ts",
     "lib/version.ts",
   ]);
 });

@@ -21,7 +21,7 @@ export const ENTRY = "main.js";
 export const BUNDLES: Record<string, string> = {
   "cli.js": "cli.ts",
   "capture_session.js": "lib/commands/capture_session.ts",
-  "statusline.js": "lib/commands/statusline.ts",
+  "statusline.js": "lib/commands/status_line.ts",
 };
 
 /**

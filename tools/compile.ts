@@ -16,7 +16,7 @@
  * @module
  */
 
-import { RUN_FLAGS } from "../lib/cli/_detach.ts";
+import { RUN_FLAGS } from "../lib/cli/detach.ts";
 import { BUNDLES, ENTRY } from "./build.ts";
 
 /** The entry of the bundle `deno task build` writes: what every binary is compiled from. */

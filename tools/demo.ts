@@ -10,7 +10,7 @@
  */
 
 import { serveReceiver } from "../mod.ts";
-import { RUN_FLAGS } from "../lib/cli/_detach.ts";
+import { RUN_FLAGS } from "../lib/cli/detach.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const root = await Deno.makeTempDir({ prefix: "agnes-demo-" });

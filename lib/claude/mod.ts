@@ -1,6 +1,6 @@
 /**
  * Facts about Claude Code that this tool depends on: where transcripts live
- * (`projects.ts`) and how a workspace's are found there (`transcripts.ts`),
+ * and how a workspace's are found there (`transcripts.ts`),
  * and where Claude Code reads its settings levels and slash
  * commands, and how a settings file is read (`settings.ts`).
  *
@@ -20,12 +20,12 @@
  * @module
  */
 
-export { projectsRoot } from "./projects.ts";
 export {
   belongsTo,
   encodeProjectFolder,
   findTranscripts,
   type FoundTranscript,
+  projectsRoot,
   recordedCwd,
 } from "./transcripts.ts";
 export {

@@ -8,8 +8,8 @@
  * @module
  */
 
-import { homeDir, joinPath } from "../fs/_path.ts";
-import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+import { homeDir, joinPath } from "../fs/path.ts";
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 
 /** A settings level of Claude Code, from the lowest precedence to the highest. */
 export type SettingsLevel = "user" | "project" | "local";

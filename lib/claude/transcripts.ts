@@ -1,6 +1,6 @@
 /**
- * Finding a workspace's transcripts where Claude Code wrote them, for
- * `push --scan`: `<projects_root>/<encoded cwd>/<session_id>.jsonl`.
+ * Where Claude Code keeps transcripts, `<projects_root>/<encoded cwd>/<session_id>.jsonl`,
+ * and how a workspace's are found there (`push --scan`).
  *
  * The folder name encodes the working directory: every UTF-16 code unit
  * outside `[A-Za-z0-9]` becomes `-` (runs are not collapsed; one trailing
@@ -12,7 +12,24 @@
  * @module
  */
 
-import { joinPath } from "../fs/_path.ts";
+import { joinPath } from "../fs/path.ts";
+import { claudeConfigDir } from "./settings.ts";
+
+/**
+ * Claude Code's transcript folder: `$CLAUDE_CONFIG_DIR/projects`, else
+ * `~/.claude/projects` (home from `HOME`, else `USERPROFILE`).
+ *
+ * @example
+ * ```ts
+ * import { projectsRoot } from "@agnes/sessions";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok(projectsRoot().endsWith("projects")); // e.g. /home/me/.claude/projects
+ * ```
+ */
+export function projectsRoot(): string {
+  return joinPath(claudeConfigDir(), "projects");
+}
 
 /** Longest folder name Claude Code writes before cutting it and adding a hash. */
 const MAX_FOLDER_NAME = 200;

@@ -9,7 +9,7 @@
  *
  * @example Parse a command line
  * ```ts
- * import { parseCommandArgs } from "./_args.ts";
+ * import { parseCommandArgs } from "./args.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const { values } = parseCommandArgs(["--json"], { json: "boolean" });

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { colourFor, counted, paint } from "../cli/_style.ts";
+import { colourFor, counted, paint } from "../cli/style.ts";
 import type { PushPlan } from "../push/plan.ts";
 import type { PushError, PushReport } from "../push/report.ts";
 

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { parseCommandArgs } from "../cli/_args.ts";
-import { runCommand } from "../cli/_run_command.ts";
-import { spawnDetached } from "../cli/_detach.ts";
-import { readStdinBounded } from "../cli/_stdin.ts";
+import { parseCommandArgs } from "../cli/args.ts";
+import { runCommand } from "../cli/run_command.ts";
+import { spawnDetached } from "../cli/detach.ts";
+import { readStdinBounded } from "../cli/stdin.ts";
 import { captureHookInput, type CaptureResult } from "../hook/capture.ts";
-import { appendBreadcrumb } from "../store/_breadcrumb.ts";
+import { appendBreadcrumb } from "../store/capture_log.ts";
 import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */

@@ -5,15 +5,15 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
-import { applyChanges } from "../install/_apply.ts";
-import { DEFAULT_COMMAND, portableCommand } from "../install/_commands.ts";
-import { formatDiff } from "../install/_diff.ts";
-import type { FileChange } from "../install/_files.ts";
-import { planInstall } from "../install/_plan_install.ts";
-import { planUninstall } from "../install/_plan_uninstall.ts";
-import { describeInstall, describeUninstall } from "../install/_report.ts";
-import type { StatusLineMode } from "../install/_status_line.ts";
+import { parseCommandArgs, UsageError } from "../cli/args.ts";
+import { applyChanges } from "../install/apply.ts";
+import { DEFAULT_COMMAND, portableCommand } from "../install/commands.ts";
+import { formatDiff } from "../install/diff.ts";
+import type { FileChange } from "../install/files.ts";
+import { planInstall } from "../install/plan_install.ts";
+import { planUninstall } from "../install/plan_uninstall.ts";
+import { describeInstall, describeUninstall } from "../install/report.ts";
+import type { StatusLineMode } from "../install/status_line.ts";
 import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */

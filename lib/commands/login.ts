@@ -5,11 +5,11 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
-import { readSecret } from "../cli/_prompt.ts";
-import { readStdinBounded } from "../cli/_stdin.ts";
-import { configFile } from "../config/_config_dir.ts";
-import { saveLogin } from "../config/_save_login.ts";
+import { parseCommandArgs, UsageError } from "../cli/args.ts";
+import { readSecret } from "../cli/prompt.ts";
+import { readStdinBounded } from "../cli/stdin.ts";
+import { configFile } from "../config/config_dir.ts";
+import { saveLogin } from "../config/save_login.ts";
 import { assertSafeServer } from "../config/server.ts";
 import { AgnesClient } from "../http/client.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
+import { parseCommandArgs, UsageError } from "../cli/args.ts";
 import { addPrivateSession, removePrivateSession } from "../store/mark_private.ts";
 import { Workspace } from "../store/workspace.ts";
 

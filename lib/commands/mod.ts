@@ -1,7 +1,7 @@
 /**
  * One file per command of `agnes-sessions`, each exporting its `help` text
  * and `run(args)`. `cli.ts` loads a command's file only when that command
- * runs, so the hook commands (`capture_session.ts`, `statusline.ts`) load
+ * runs, so the hook commands (`capture_session.ts`, `status_line.ts`) load
  * nothing they do not use. A command parses its arguments, does the process
  * I/O (stdin, stdout, stderr) and calls the library below it; it never
  * exits: errors go back to `cli.ts`, which decides the exit code.
@@ -11,7 +11,7 @@
  *
  * @example Every command has help and a runner
  * ```ts
- * import * as statusline from "./statusline.ts";
+ * import * as statusline from "./status_line.ts";
  * import { ok } from "node:assert/strict";
  *
  * ok(statusline.help.startsWith("Usage: agnes-sessions statusline"));

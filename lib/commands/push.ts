@@ -4,13 +4,13 @@
  * @module
  */
 
-import { projectsRoot } from "../claude/projects.ts";
-import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/_args.ts";
-import { spawnDetached } from "../cli/_detach.ts";
+import { projectsRoot } from "../claude/transcripts.ts";
+import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/args.ts";
+import { spawnDetached } from "../cli/detach.ts";
 import { ConfigurationError } from "../config/configuration_error.ts";
 import { assertSafeServer, resolveServer } from "../config/server.ts";
 import { resolveToken } from "../config/token.ts";
-import { resolvePath } from "../fs/_path.ts";
+import { resolvePath } from "../fs/path.ts";
 import { AgnesClient } from "../http/client.ts";
 import { planPush } from "../push/plan.ts";
 import { push } from "../push/push.ts";

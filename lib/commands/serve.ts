@@ -4,16 +4,16 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
-import { resolvePath } from "../fs/_path.ts";
-import { writeAll } from "../fs/_write_all.ts";
+import { parseCommandArgs, UsageError } from "../cli/args.ts";
+import { resolvePath } from "../fs/path.ts";
+import { writeAll } from "../fs/write_all.ts";
 import {
   addToken,
   addTokensFromEnv,
   addTokensFromFile,
   parseTokenPair,
   type TokenMap,
-} from "../http/_receiver_tokens.ts";
+} from "../http/receiver_tokens.ts";
 import { serveReceiver } from "../http/serve_receiver.ts";
 
 const encoder = new TextEncoder();

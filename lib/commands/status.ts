@@ -4,8 +4,8 @@
  * @module
  */
 
-import { parseCommandArgs, UsageError } from "../cli/_args.ts";
-import { ReportedFailure } from "../cli/_exit_code.ts";
+import { parseCommandArgs, UsageError } from "../cli/args.ts";
+import { ReportedFailure } from "../cli/exit_code.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import { collectStatus } from "../status/collect_status.ts";
 import type { LogSummary, StatusReport } from "../status/status_report.ts";

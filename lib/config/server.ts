@@ -4,7 +4,7 @@
  * @module
  */
 
-import { configFile, readConfigText } from "./_config_dir.ts";
+import { configFile, readConfigText } from "./config_dir.ts";
 import { ConfigurationError } from "./configuration_error.ts";
 
 /** The server used when nothing else names one. */

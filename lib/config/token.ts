@@ -9,7 +9,7 @@
  * @module
  */
 
-import { configFile, readConfigText } from "./_config_dir.ts";
+import { configFile, readConfigText } from "./config_dir.ts";
 import { ConfigurationError } from "./configuration_error.ts";
 
 /** A token and where it was found. */

@@ -7,8 +7,8 @@
  *
  * @example A stamped row
  * ```ts
- * import { formatRow } from "./_row.ts";
- * import { formatTimestamp } from "./_timestamp.ts";
+ * import { formatRow } from "./row.ts";
+ * import { formatTimestamp } from "./timestamp.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const row = formatRow({ stamp: formatTimestamp(new Date(0)), id: "s1" });

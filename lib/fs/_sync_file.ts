@@ -4,14 +4,14 @@
  * @module
  */
 
-import { injectFault } from "./_fault.ts";
+import { injectFault } from "./fault.ts";
 
 /**
  * Syncs a file's data to disk (after unsynced appends); a missing file is fine.
  *
  * @example
  * ```ts
- * import { appendLines } from "./_append_lines.ts";
+ * import { appendLines } from "./append_lines.ts";
  * import { syncFile } from "./_sync_file.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { baseName, dirName } from "./_path.ts";
+import { baseName, dirName } from "./path.ts";
 
 /**
  * Thrown when a path that must be a regular file of ours is something else

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { isAbsolutePath } from "../fs/_path.ts";
-import { isRowField } from "../format/_row.ts";
+import { isAbsolutePath } from "../fs/path.ts";
+import { isRowField } from "../format/row.ts";
 import { LockTimeoutError } from "../lock/acquire_lock.ts";
 import { isPrivateSession } from "../store/private_list.ts";
 import { appendToQueue, CAPTURE_LOCK_TIMEOUT_MS } from "../store/queue.ts";

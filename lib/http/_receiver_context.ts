@@ -7,7 +7,7 @@
  */
 
 import type { ByteSource } from "./_byte_source.ts";
-import { GZIP_CAPABILITY } from "./_wire.ts";
+import { GZIP_CAPABILITY } from "./wire.ts";
 
 const MIB = 1024 * 1024;
 

@@ -19,7 +19,7 @@ import {
 } from "./_receiver_context.ts";
 import { storeLocalMd } from "./_store_local_md.ts";
 import { storeSession } from "./_store_session.ts";
-import { ENDPOINTS } from "./_wire.ts";
+import { ENDPOINTS } from "./wire.ts";
 
 /** An upload route: stores what `user` sent, or throws an {@linkcode UploadRejection}. */
 type Route = (

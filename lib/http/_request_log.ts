@@ -13,7 +13,7 @@
  * @module
  */
 
-import { formatTimestamp } from "../format/_timestamp.ts";
+import { formatTimestamp } from "../format/timestamp.ts";
 
 /** What one log line says. */
 export interface RequestLogEntry {

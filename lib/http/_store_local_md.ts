@@ -5,7 +5,7 @@
  * @module
  */
 
-import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 import {
   type JsonAnswer,
   readLimited,

@@ -16,7 +16,7 @@ import {
   UploadRejection,
 } from "./_receiver_context.ts";
 import { AtomicFileWriter } from "./_stream_to_file.ts";
-import { UPLOAD_NAME } from "./_wire.ts";
+import { UPLOAD_NAME } from "./wire.ts";
 
 /** What a multipart body may hold besides its file part: headers, boundaries, small fields. */
 const MULTIPART_ALLOWANCE = 1024 * 1024;

@@ -7,12 +7,12 @@
  * @module
  */
 
-import { baseName } from "../fs/_path.ts";
+import { baseName } from "../fs/path.ts";
 import { VERSION } from "../version.ts";
 import { multipartBlob, multipartStream } from "./_multipart_body.ts";
 import { preparedBytes, preparedStream, SMALL_UPLOAD_BYTES } from "./_upload_content.ts";
 import { describeNetworkError } from "./_network_error.ts";
-import { ENDPOINTS } from "./_wire.ts";
+import { ENDPOINTS } from "./wire.ts";
 
 /** What `GET /api/health` told us. */
 export interface ServerInfo {

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { dirName, isAbsolutePath, joinPath, resolvePath } from "../fs/_path.ts";
-import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+import { dirName, isAbsolutePath, joinPath, resolvePath } from "../fs/path.ts";
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 
 /** Where a path of the workspace is excluded from git. */
 export type GitExcludeTarget =

@@ -10,7 +10,7 @@
  */
 
 import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../claude/settings.ts";
-import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./_commands.ts";
+import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { sameJson } from "./_json.ts";
 
 /** One hook install wants: the event, the command, and its time-out in seconds, if any. */
@@ -45,7 +45,7 @@ export interface HooksResult {
  * @example
  * ```ts
  * import { ourHookSpecs } from "./_hooks.ts";
- * import { ourCommands } from "./_commands.ts";
+ * import { ourCommands } from "./commands.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * deepStrictEqual(ourHookSpecs(ourCommands("agnes-sessions"))[1], {

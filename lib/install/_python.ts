@@ -9,9 +9,9 @@
  */
 
 import { SESSION_HOOK_EVENTS, type SettingsLevel } from "../claude/settings.ts";
-import { pythonSubcommand } from "./_commands.ts";
+import { pythonSubcommand } from "./commands.ts";
 import { eventCommands } from "./_hooks.ts";
-import { type LevelSettings, statusLineCommand } from "./_status_line.ts";
+import { type LevelSettings, statusLineCommand } from "./status_line.ts";
 
 /** The Python tool's parts found in one settings file. */
 export interface PythonPart {

@@ -10,7 +10,7 @@
  */
 
 import { isJsonObject } from "../claude/settings.ts";
-import { joinPath } from "../fs/_path.ts";
+import { joinPath } from "../fs/path.ts";
 import { formatJson } from "./_json.ts";
 
 /** The record's file name in `W/.claude/`. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type OurCommands, pythonSubcommand } from "./_commands.ts";
+import { type OurCommands, pythonSubcommand } from "./commands.ts";
 
 /** The slash command's name: `/agnes-private`. */
 export const SLASH_COMMAND_NAME = "agnes-private";
@@ -34,7 +34,7 @@ function yamlScalar(text: string): string {
  * @example
  * ```ts
  * import { slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./_commands.ts";
+ * import { ourCommands } from "./commands.ts";
  * import { ok } from "node:assert/strict";
  *
  * const text = slashCommandText(ourCommands("agnes-sessions"));
@@ -63,7 +63,7 @@ says so (or what went wrong), and do nothing else.
  * @example
  * ```ts
  * import { slashCommandOwner, slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./_commands.ts";
+ * import { ourCommands } from "./commands.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const ours = [ourCommands("agnes-sessions")];

@@ -17,12 +17,12 @@ import {
   slashCommandPath,
 } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { ourCommands, pythonSubcommand, recognisedPrefixes } from "./_commands.ts";
-import { readSmallFile, shortProblem, textOf } from "./_files.ts";
+import { ourCommands, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import { readSmallFile, shortProblem, textOf } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
 import { installRecordPath, parseInstallRecord } from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
-import { statusLineCommand, statusLineOwner } from "./_status_line.ts";
+import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 
 /** A hook found in a settings file. */
 export interface InstalledHook {

@@ -17,9 +17,9 @@
  * @module
  */
 
-import { retryOnContention } from "../fs/_retry_on_contention.ts";
-import { sameFile } from "../fs/_same_file.ts";
-import { writeAll } from "../fs/_write_all.ts";
+import { retryOnContention } from "../fs/retry_on_contention.ts";
+import { sameFile } from "../fs/same_file.ts";
+import { writeAll } from "../fs/write_all.ts";
 import { HeldLock } from "./held_lock.ts";
 import { newLockOwner } from "./owner_record.ts";
 

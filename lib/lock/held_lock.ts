@@ -4,7 +4,7 @@
  * @module
  */
 
-import { sameFile } from "../fs/_same_file.ts";
+import { sameFile } from "../fs/same_file.ts";
 import type { LockOwner } from "./owner_record.ts";
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { sameFile } from "../fs/_same_file.ts";
+import { sameFile } from "../fs/same_file.ts";
 import { type LockOwner, parseLockOwner, readOwnerRecord } from "./owner_record.ts";
 
 /** What sits at a lock path. */

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { formatTimestamp } from "../format/_timestamp.ts";
-import { readTextFileBounded } from "../fs/_read_bounded.ts";
+import { formatTimestamp } from "../format/timestamp.ts";
+import { readTextFileBounded } from "../fs/read_bounded.ts";
 
 /** Who holds a lock, as written in the lock file. */
 export interface LockOwner {

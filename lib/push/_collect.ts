@@ -18,10 +18,10 @@
  * @module
  */
 
-import { failedLogRows, malformedFailures } from "../store/_failed_log.ts";
-import { readFailedForRetry, rewriteFailedLog } from "../store/_failed_log.ts";
-import { EntryIndex, expectedEntries } from "../store/_entry_index.ts";
-import { appendLog } from "../store/_log_file.ts";
+import { failedLogRows, malformedFailures } from "../store/failed_log.ts";
+import { readFailedForRetry, rewriteFailedLog } from "../store/failed_log.ts";
+import { EntryIndex, expectedEntries } from "../store/entry_index.ts";
+import { appendLog } from "../store/log_file.ts";
 import { type MalformedRow, readQueueRows } from "../store/queue_reader.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { listSnapshots, rewriteSnapshot, snapshotQueue, writeSnapshot } from "../store/snapshot.ts";

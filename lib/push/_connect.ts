@@ -5,7 +5,7 @@
  * @module
  */
 
-import { GZIP_CAPABILITY } from "../http/_wire.ts";
+import { GZIP_CAPABILITY } from "../http/wire.ts";
 import type { PushRun } from "./_run.ts";
 
 /**

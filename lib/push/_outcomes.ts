@@ -6,8 +6,8 @@
  * @module
  */
 
-import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/_timestamp.ts";
-import { uploadedLogRows } from "../store/_uploaded_log.ts";
+import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/timestamp.ts";
+import { uploadedLogRows } from "../store/log_file.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
 import { flushFullBuffers } from "./_record.ts";

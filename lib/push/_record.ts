@@ -11,9 +11,8 @@
  * @module
  */
 
-import { failedLogRows } from "../store/_failed_log.ts";
-import { appendLog } from "../store/_log_file.ts";
-import { privateSkippedLogRows } from "../store/_private_skipped_log.ts";
+import { failedLogRows } from "../store/failed_log.ts";
+import { appendLog, privateSkippedLogRows } from "../store/log_file.ts";
 import { requeueEntries } from "../store/queue.ts";
 import { discardSnapshot } from "../store/snapshot.ts";
 import type { Batch } from "./_collect.ts";

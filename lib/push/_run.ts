@@ -7,12 +7,12 @@
 
 import { ConfigurationError } from "../config/configuration_error.ts";
 import { CircuitBreaker } from "../http/outcome.ts";
-import type { FailedRow } from "../store/_failed_log.ts";
-import type { PrivateSkippedRow } from "../store/_private_skipped_log.ts";
+import type { FailedRow } from "../store/failed_log.ts";
+import type { PrivateSkippedRow } from "../store/log_file.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import { removeStaleTemps } from "../store/_stale_temps.ts";
-import type { AppendFile } from "../fs/_append_lines.ts";
+import { removeStaleTemps } from "../store/stale_temps.ts";
+import type { AppendFile } from "../fs/append_lines.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { PushOptions } from "./options.ts";
 import { UploadPathChecker } from "./path_safety.ts";

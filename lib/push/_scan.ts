@@ -8,9 +8,13 @@
  * @module
  */
 
-import { projectsRoot } from "../claude/projects.ts";
-import { belongsTo, findTranscripts, type FoundTranscript } from "../claude/transcripts.ts";
-import { UPLOAD_NAME } from "../http/_wire.ts";
+import {
+  belongsTo,
+  findTranscripts,
+  type FoundTranscript,
+  projectsRoot,
+} from "../claude/transcripts.ts";
+import { UPLOAD_NAME } from "../http/wire.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import type { PushRun } from "./_run.ts";
 

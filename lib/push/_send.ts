@@ -11,7 +11,7 @@ import type { QueueEntry } from "../store/queue_entry.ts";
 import { decideEntry, heldReason, type Upload } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
 import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
-import { openLog } from "../store/_log_file.ts";
+import { openLog } from "../store/log_file.ts";
 import type { PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 import { mayExist } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
 import { redactJwtBytes } from "../http/redact.ts";

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { baseName, dirName, isAbsolutePath } from "../fs/_path.ts";
-import { UPLOAD_NAME } from "../http/_wire.ts";
+import { baseName, dirName, isAbsolutePath } from "../fs/path.ts";
+import { UPLOAD_NAME } from "../http/wire.ts";
 
 /** Why a path may not be uploaded, or `"missing"` when it does not exist (yet). */
 export type PathVerdict =

@@ -8,9 +8,8 @@
  * @module
  */
 
-import { projectsRoot } from "../claude/projects.ts";
-import { belongsTo, findTranscripts } from "../claude/transcripts.ts";
-import { EntryIndex, expectedEntries } from "../store/_entry_index.ts";
+import { belongsTo, findTranscripts, projectsRoot } from "../claude/transcripts.ts";
+import { EntryIndex, expectedEntries } from "../store/entry_index.ts";
 import { readQueueRows } from "../store/queue_reader.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { readPrivateList } from "../store/private_list.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { readLines } from "../fs/_read_lines.ts";
+import { readLines } from "../fs/read_lines.ts";
 
 /** A log's row count and its last rows, split into fields. */
 export interface LogTail {

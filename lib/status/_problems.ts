@@ -5,8 +5,8 @@
  * @module
  */
 
-import { counted } from "../cli/_style.ts";
-import { parseTimestamp } from "../format/_timestamp.ts";
+import { counted } from "../cli/style.ts";
+import { parseTimestamp } from "../format/timestamp.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import type { Problem, StatusReport } from "./status_report.ts";
 

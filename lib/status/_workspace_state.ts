@@ -5,7 +5,7 @@
  * @module
  */
 
-import { formatTimestamp } from "../format/_timestamp.ts";
+import { formatTimestamp } from "../format/timestamp.ts";
 import { inspectLock } from "../lock/inspect_lock.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import { readQueueFile } from "../store/queue_reader.ts";

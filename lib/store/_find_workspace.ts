@@ -7,8 +7,8 @@
  * @module
  */
 
-import { readTextFileBounded } from "../fs/_read_bounded.ts";
-import { dirName, homeDir, joinPath, resolvePath } from "../fs/_path.ts";
+import { readTextFileBounded } from "../fs/read_bounded.ts";
+import { dirName, homeDir, joinPath, resolvePath } from "../fs/path.ts";
 
 /** Files whose presence in `.claude/` marks a workspace of ours (shared with the Python tool). */
 const MARKERS = new Set([

@@ -11,8 +11,8 @@
  * @module
  */
 
-import { readFileBounded } from "../fs/_read_bounded.ts";
-import { readLineBatchesSync } from "../fs/_read_lines.ts";
+import { readFileBounded } from "../fs/read_bounded.ts";
+import { readLineBatchesSync } from "../fs/read_lines.ts";
 import { RefusedFileError } from "../fs/regular_file.ts";
 
 /** A shard asked about more paths than this in one run is indexed. */

@@ -8,9 +8,9 @@
  */
 
 import { withLock } from "../lock/acquire_lock.ts";
-import { assertRowField } from "../format/_row.ts";
-import { appendLines } from "../fs/_append_lines.ts";
-import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
+import { assertRowField } from "../format/row.ts";
+import { appendLines } from "../fs/append_lines.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 import { readPrivateList } from "./private_list.ts";
 import type { Workspace } from "./workspace.ts";
 

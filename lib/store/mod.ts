@@ -4,7 +4,7 @@
  * (written by `queue.ts`, read by `queue_reader.ts`, rows in `queue_entry.ts`)
  * and its snapshots (`snapshot.ts`), the private list (read by
  * `private_list.ts`, changed by `mark_private.ts`), the capture breadcrumb
- * (`_breadcrumb.ts`), and the push's audit logs: uploaded, failed and
+ * (`capture_log.ts`), and the push's audit logs: uploaded, failed and
  * private-skipped (`_uploaded_log.ts`, `_failed_log.ts`,
  * `_private_skipped_log.ts`), and the upload ledger: what was sent to which
  * server (`upload_ledger.ts`).

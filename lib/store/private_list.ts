@@ -7,7 +7,7 @@
  * @module
  */
 
-import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/_read_bounded.ts";
+import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 import { mayExist } from "../fs/regular_file.ts";
 import type { Workspace } from "./workspace.ts";
 

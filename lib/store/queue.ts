@@ -9,7 +9,7 @@
  */
 
 import { withLock } from "../lock/acquire_lock.ts";
-import { appendLines } from "../fs/_append_lines.ts";
+import { appendLines } from "../fs/append_lines.ts";
 import { formatQueueRow, type QueueEntry } from "./queue_entry.ts";
 import type { Workspace } from "./workspace.ts";
 

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { formatRow } from "../format/_row.ts";
-import { parseTimestamp } from "../format/_timestamp.ts";
+import { formatRow } from "../format/row.ts";
+import { parseTimestamp } from "../format/timestamp.ts";
 
 /** One queued transcript. */
 export interface QueueEntry {

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type LineRecord, readLineBatchesSync } from "../fs/_read_lines.ts";
+import { type LineRecord, readLineBatchesSync } from "../fs/read_lines.ts";
 import { dedupeEntries, parseQueueLine, type QueueEntry } from "./queue_entry.ts";
 
 /** A row that could not be parsed: reported in the failed log, never silently dropped. */

@@ -9,9 +9,9 @@
 
 import { withLock } from "../lock/acquire_lock.ts";
 import { assertRegular } from "../fs/regular_file.ts";
-import { injectFault } from "../fs/_fault.ts";
-import { retryOnContention } from "../fs/_retry_on_contention.ts";
-import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
+import { injectFault } from "../fs/fault.ts";
+import { retryOnContention } from "../fs/retry_on_contention.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 import type { QueueWriteOptions } from "./queue.ts";
 import { formatQueueRow, type QueueEntry } from "./queue_entry.ts";
 import type { Workspace } from "./workspace.ts";

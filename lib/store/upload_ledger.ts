@@ -18,12 +18,12 @@
  * @module
  */
 
-import { AppendFile } from "../fs/_append_lines.ts";
-import { readLines } from "../fs/_read_lines.ts";
-import { writeFileAtomic } from "../fs/_write_file_atomic.ts";
-import { formatRow } from "../format/_row.ts";
-import { formatTimestamp } from "../format/_timestamp.ts";
-import { joinPath } from "../fs/_path.ts";
+import { AppendFile } from "../fs/append_lines.ts";
+import { readLines } from "../fs/read_lines.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
+import { formatRow } from "../format/row.ts";
+import { formatTimestamp } from "../format/timestamp.ts";
+import { joinPath } from "../fs/path.ts";
 import type { Workspace } from "./workspace.ts";
 import { LedgerShard } from "./_ledger_shard.ts";
 

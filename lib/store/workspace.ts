@@ -5,7 +5,7 @@
  * @module
  */
 
-import { joinPath, resolvePath } from "../fs/_path.ts";
+import { joinPath, resolvePath } from "../fs/path.ts";
 import { findWorkspaceFrom } from "./_find_workspace.ts";
 
 /**

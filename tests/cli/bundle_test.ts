@@ -7,7 +7,7 @@
 import { assertEquals, assertStringIncludes } from "../_assert.ts";
 import { readRows, type RunOptions, type RunResult, runScript } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
-import { RUN_FLAGS } from "../../lib/cli/_detach.ts";
+import { RUN_FLAGS } from "../../lib/cli/detach.ts";
 import { VERSION } from "../../lib/version.ts";
 import { BUNDLE, compileArgs, TARGETS } from "../../tools/compile.ts";
 import { BUNDLES, ENTRY } from "../../tools/build.ts";

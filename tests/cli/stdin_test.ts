@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { readStdinBounded } from "../../lib/cli/_stdin.ts";
+import { readStdinBounded } from "../../lib/cli/stdin.ts";
 
 /** A stdin whose reads hand out `chunks` in turn, then end (or never end). */
 function fakeStdin(chunks: string[], options: { end?: boolean } = {}) {
@@ -65,7 +65,7 @@ Deno.test("readStdinBounded() turns a failing read into an error result, not a t
 Deno.test("readStdinBounded()'s pending time-out does not keep the process alive", async () => {
   // Were the 60 s time-out holding the event loop, this would take a minute.
   const script = `import { readStdinBounded } from "${new URL(
-    "../../lib/cli/_stdin.ts",
+    "../../lib/cli/stdin.ts",
     import.meta.url,
   )}";
     const result = await readStdinBounded({ timeoutMs: 60_000 });

@@ -1,6 +1,6 @@
 /**
  * capture-session under I/O faults injected through the file layer's seam
- * (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/_fault.ts`): a full disk, a
+ * (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/fault.ts`): a full disk, a
  * failing fsync, a write cut off half-way. The hook exits 0, prints nothing
  * on stdout, says `write_error`, and leaves no torn row.
  */

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../_assert.ts";
-import { formatTimestamp, isRetryExpired, RETRY_WINDOW_MS } from "../../lib/format/_timestamp.ts";
+import { formatTimestamp, isRetryExpired, RETRY_WINDOW_MS } from "../../lib/format/timestamp.ts";
 
 Deno.test("isRetryExpired() keeps exactly 30 days, expires older, and never expires an empty or garbage stamp", () => {
   const now = new Date(Date.UTC(2026, 10, 24, 12));

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { FIXTURES, tempWorkspace } from "../_helpers.ts";
-import { appendLines } from "../../lib/fs/_append_lines.ts";
+import { appendLines } from "../../lib/fs/append_lines.ts";
 
 Deno.test("appendLines() truncates a failed append back: the file is as it was", async () => {
   await using workspace = await tempWorkspace();
@@ -54,7 +54,7 @@ Deno.test("appendLines() with restartOverBytes empties a file only when it is ov
  * sync; asserts that the first append failed and the process ended well.
  */
 async function appendTwiceUnderFault(path: string, fault: string, first: string): Promise<void> {
-  const module = new URL("../../lib/fs/_append_lines.ts", import.meta.url).href;
+  const module = new URL("../../lib/fs/append_lines.ts", import.meta.url).href;
   const code = `import { AppendFile } from "${module}";
     using file = AppendFile.open(Deno.args[0]);
     try { file.append([Deno.args[1]]); } catch (error) { console.log("failed: " + error.message); }

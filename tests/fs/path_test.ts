@@ -1,5 +1,5 @@
 import { assertEquals } from "../_assert.ts";
-import { dirName } from "../../lib/fs/_path.ts";
+import { dirName } from "../../lib/fs/path.ts";
 
 Deno.test("dirName() gives the folder part and keeps roots", () => {
   assertEquals(dirName("/w/.claude/agnes-sessions.txt"), "/w/.claude");

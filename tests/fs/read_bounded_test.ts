@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
-import { readFileBounded } from "../../lib/fs/_read_bounded.ts";
+import { readFileBounded } from "../../lib/fs/read_bounded.ts";
 import { RefusedFileError } from "../../lib/fs/regular_file.ts";
 
 Deno.test("readFileBounded() refuses a FIFO, a device, a folder and any symbolic link without reading them", async () => {

@@ -6,7 +6,7 @@ import {
   readLineBatches,
   readLineBatchesSync,
   readLines,
-} from "../../lib/fs/_read_lines.ts";
+} from "../../lib/fs/read_lines.ts";
 
 Deno.test("readLines() reads CRLF and a final line without \\n; a missing file is empty", async () => {
   await using workspace = await tempWorkspace();

@@ -1,6 +1,6 @@
 import { assertEquals } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
-import { writeFileAtomic } from "../../lib/fs/_write_file_atomic.ts";
+import { writeFileAtomic } from "../../lib/fs/write_file_atomic.ts";
 
 Deno.test("writeFileAtomic() sets the mode and leaves no temp file", async () => {
   await using workspace = await tempWorkspace();

@@ -4,7 +4,7 @@ import {
   ourSubcommand,
   portableCommand,
   pythonSubcommand,
-} from "../../lib/install/_commands.ts";
+} from "../../lib/install/commands.ts";
 
 Deno.test("portableCommand() accepts a program and arguments, quoted arguments included", () => {
   for (

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "../_assert.ts";
-import { ourCommands } from "../../lib/install/_commands.ts";
+import { ourCommands } from "../../lib/install/commands.ts";
 import {
   findOurHooks,
   mergeOurHooks,

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { ourCommands } from "../../lib/install/_commands.ts";
-import { formatDiff } from "../../lib/install/_diff.ts";
+import { ourCommands } from "../../lib/install/commands.ts";
+import { formatDiff } from "../../lib/install/diff.ts";
 import { formatInstallRecord, parseInstallRecord } from "../../lib/install/_record.ts";
 import { slashCommandOwner, slashCommandText } from "../../lib/install/_slash_command.ts";
 

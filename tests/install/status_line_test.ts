@@ -4,7 +4,7 @@ import {
   decideStatusLine,
   type LevelSettings,
   removeOurStatusLine,
-} from "../../lib/install/_status_line.ts";
+} from "../../lib/install/status_line.ts";
 
 const PREFIXES = ["agnes-sessions"];
 const line = (command: string) => ({ type: "command", command });

@@ -1,6 +1,6 @@
 /**
  * push under I/O faults injected through the file layer's seam
- * (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/_fault.ts`), each aimed at one
+ * (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/fault.ts`), each aimed at one
  * write of the durability order: the snapshot rename, the ledger and the
  * uploaded log, the failed log's fsync, the requeue. Whatever fails, the
  * push deletes nothing it has not recorded, and a clean push afterwards

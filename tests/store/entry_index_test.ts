@@ -1,5 +1,5 @@
 import { assertEquals } from "../_assert.ts";
-import { EntryIndex } from "../../lib/store/_entry_index.ts";
+import { EntryIndex } from "../../lib/store/entry_index.ts";
 import { dedupeEntries, type QueueEntry } from "../../lib/store/queue_entry.ts";
 
 /** `count` rows over `distinct` keys, some stamped, in a scrambled order. */

@@ -1,10 +1,8 @@
 import { assertEquals, assertMatch, assertRejects } from "../_assert.ts";
 import { readRows, STAMP, tempWorkspace } from "../_helpers.ts";
 import { appendToQueue, readQueueFile, RefusedFileError, snapshotQueue } from "../../mod.ts";
-import { appendLog } from "../../lib/store/_log_file.ts";
-import { failedLogRows } from "../../lib/store/_failed_log.ts";
-import { privateSkippedLogRows } from "../../lib/store/_private_skipped_log.ts";
-import { uploadedLogRows } from "../../lib/store/_uploaded_log.ts";
+import { appendLog, privateSkippedLogRows, uploadedLogRows } from "../../lib/store/log_file.ts";
+import { failedLogRows } from "../../lib/store/failed_log.ts";
 
 const entry = (sessionId: string, path: string, stamp = "") => ({ sessionId, path, stamp });
 

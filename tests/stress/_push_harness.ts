@@ -7,7 +7,7 @@
 
 import { tempWorkspace } from "../_helpers.ts";
 import { appendToQueue, createReceiver, type QueueEntry, type Workspace } from "../../mod.ts";
-import { readLines } from "../../lib/fs/_read_lines.ts";
+import { readLines } from "../../lib/fs/read_lines.ts";
 import { LEDGER_DIR } from "../../lib/store/upload_ledger.ts";
 
 export const TOKEN = "stress-token-0123456789";

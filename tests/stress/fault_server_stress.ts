@@ -34,7 +34,7 @@ import {
   type PushReport,
   readQueueFile,
 } from "../../mod.ts";
-import { formatTimestamp, isRetryExpired, parseTimestamp } from "../../lib/format/_timestamp.ts";
+import { formatTimestamp, isRetryExpired, parseTimestamp } from "../../lib/format/timestamp.ts";
 import { tempFiles } from "./_checks.ts";
 import { type Exchange, type Fault, startFaultServer } from "./_fault_server.ts";
 import { runCliMeasured } from "./_proc.ts";

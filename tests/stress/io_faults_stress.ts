@@ -7,7 +7,7 @@
  *   refuses part-way); limits and file sizes are drawn at random, so each
  *   round fails a different write;
  * - random faults through the file layer's seam
- *   (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/_fault.ts`): one or two of an
+ *   (`AGNES_SESSIONS_TEST_FS_FAULT`, `lib/fs/fault.ts`): one or two of an
  *   append, a half write, a temp file's write, a sync or a rename, on a file
  *   the push writes, the n-th time, with ENOSPC, EIO, EDQUOT or EROFS — the
  *   failures `ulimit -f` cannot make (an fsync, a rename, a chosen write);

@@ -11,7 +11,7 @@
  */
 
 import { assert, assertEquals } from "../_assert.ts";
-import { appendLog } from "../../lib/store/_log_file.ts";
+import { appendLog } from "../../lib/store/log_file.ts";
 import { listSnapshots } from "../../mod.ts";
 import { tempFiles } from "./_checks.ts";
 import { runCliMeasured, tryKill } from "./_proc.ts";

@@ -1,0 +1,66 @@
+/**
+ * Carrying out a planned install or uninstall: each file is replaced
+ * atomically (`writeFileAtomic`: a temp file in the same folder, synced, then
+ * renamed), removed, or first kept as a backup.
+ *
+ * @module
+ */
+
+import { dirName } from "../fs/path.ts";
+import { retryOnContention } from "../fs/retry_on_contention.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
+import type { FileChange } from "./files.ts";
+
+/**
+ * Keeps the current bytes of `path` as `backup`, which must not exist yet:
+ * a hard link where the file system has them, else a copy.
+ */
+async function keepBackup(path: string, backup: string): Promise<void> {
+  try {
+    await Deno.link(path, backup);
+    return;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) {
+      throw new Error(
+        `Cannot back up "${path}": "${backup}" already exists; try again in a second`,
+      );
+    }
+  }
+  await Deno.writeFile(backup, await Deno.readFile(path), { createNew: true });
+}
+
+async function removeFile(path: string, removeEmptyFolder: boolean): Promise<void> {
+  try {
+    await retryOnContention(() => Deno.remove(path));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  if (removeEmptyFolder) await Deno.remove(dirName(path)).catch(() => {}); // fails unless empty
+}
+
+/**
+ * Applies `changes` in order: backups first, then each file written
+ * atomically (its folder created when missing) or removed.
+ *
+ * @example
+ * ```ts
+ * import { applyChanges } from "./apply.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await applyChanges([{ path: `${dir}/.claude/settings.local.json`, before: undefined, after: "{}\n" }]);
+ * deepStrictEqual(await Deno.readTextFile(`${dir}/.claude/settings.local.json`), "{}\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function applyChanges(changes: readonly FileChange[]): Promise<void> {
+  for (const change of changes) {
+    if (change.backupPath !== undefined) await keepBackup(change.path, change.backupPath);
+    if (change.after === undefined) {
+      await removeFile(change.path, change.removeEmptyFolder ?? false);
+      continue;
+    }
+    await Deno.mkdir(dirName(change.path), { recursive: true });
+    await writeFileAtomic(change.path, change.after);
+  }
+}

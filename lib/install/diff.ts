@@ -1,0 +1,127 @@
+/**
+ * A readable line diff of one file, for `install --dry-run`: unified-diff
+ * style hunks with two lines of context.
+ *
+ * @module
+ */
+
+/** Largest table the line matcher fills (lines before × lines after); past it, all lines change. */
+const MAX_CELLS = 4_000_000;
+const CONTEXT = 2;
+
+interface Op {
+  kind: " " | "-" | "+";
+  text: string;
+}
+
+function linesOf(text: string | undefined): string[] {
+  if (text === undefined || text === "") return [];
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+/** The edit script from `a` to `b` by longest common subsequence. */
+function editScript(a: readonly string[], b: readonly string[]): Op[] {
+  if (a.length * b.length > MAX_CELLS) {
+    return [
+      ...a.map((text) => ({ kind: "-" as const, text })),
+      ...b.map((text) => ({ kind: "+" as const, text })),
+    ];
+  }
+  const width = b.length + 1;
+  const table = new Uint32Array((a.length + 1) * width);
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      table[i * width + j] = a[i] === b[j]
+        ? table[(i + 1) * width + j + 1]! + 1
+        : Math.max(table[(i + 1) * width + j]!, table[i * width + j + 1]!);
+    }
+  }
+  const ops: Op[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      ops.push({ kind: " ", text: a[i++]! });
+      j++;
+    } else if (
+      j < b.length && (i === a.length || table[i * width + j + 1]! > table[(i + 1) * width + j]!)
+    ) {
+      ops.push({ kind: "+", text: b[j++]! });
+    } else {
+      ops.push({ kind: "-", text: a[i++]! });
+    }
+  }
+  return ops;
+}
+
+/** Groups the script into hunks: changed lines with their context. */
+function hunks(ops: readonly Op[]): string[] {
+  const keep = ops.map(() => false);
+  ops.forEach((op, index) => {
+    if (op.kind === " ") return;
+    for (
+      let k = Math.max(0, index - CONTEXT);
+      k <= Math.min(ops.length - 1, index + CONTEXT);
+      k++
+    ) {
+      keep[k] = true;
+    }
+  });
+  const out: string[] = [];
+  let aLine = 1, bLine = 1;
+  for (let index = 0; index < ops.length;) {
+    if (!keep[index]) {
+      if (ops[index]!.kind !== "+") aLine++;
+      if (ops[index]!.kind !== "-") bLine++;
+      index++;
+      continue;
+    }
+    const start = index;
+    while (index < ops.length && keep[index]) index++;
+    const hunk = ops.slice(start, index);
+    const aCount = hunk.filter((op) => op.kind !== "+").length;
+    const bCount = hunk.filter((op) => op.kind !== "-").length;
+    // As in unified diffs, an empty side names the line before it.
+    out.push(
+      `@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${
+        bCount === 0 ? bLine - 1 : bLine
+      },${bCount} @@`,
+    );
+    out.push(...hunk.map((op) => `${op.kind}${op.text}`));
+    aLine += aCount;
+    bLine += bCount;
+  }
+  return out;
+}
+
+/**
+ * The diff of the file at `path` from `before` to `after` (`undefined`: the
+ * file does not exist), headed by its path.
+ *
+ * @example
+ * ```ts
+ * import { formatDiff } from "./diff.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(formatDiff("/w/a.json", "{\n}\n", '{\n  "a": 1\n}\n'), [
+ *   "--- /w/a.json",
+ *   "+++ /w/a.json",
+ *   "@@ -1,2 +1,3 @@",
+ *   " {",
+ *   '+  "a": 1',
+ *   " }",
+ * ].join("\n"));
+ * ```
+ */
+export function formatDiff(
+  path: string,
+  before: string | undefined,
+  after: string | undefined,
+): string {
+  const header = [
+    `--- ${before === undefined ? "(no file)" : path}`,
+    `+++ ${after === undefined ? "(removed)" : path}`,
+  ];
+  return [...header, ...hunks(editScript(linesOf(before), linesOf(after)))].join("\n");
+}

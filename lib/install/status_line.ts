@@ -1,0 +1,207 @@
+/**
+ * Whether install sets our status line, as a pure decision over what each
+ * settings level holds. Claude Code shows one status line, the one of the
+ * highest level that sets one (local over project over user), so ours is set
+ * only when no level sets another; `--statusline replace` replaces the one in
+ * the file install writes and keeps it for `--uninstall` to restore.
+ *
+ * @module
+ */
+
+import { isJsonObject, type SettingsFile, type SettingsLevel } from "../claude/settings.ts";
+import { ourSubcommand, pythonSubcommand } from "./commands.ts";
+
+/** Whose a status line is. */
+export type StatusLineOwner = "ours" | "python" | "foreign";
+
+/** What install does with the status line of the file it writes. */
+export type StatusLineMode = "keep" | "replace";
+
+/** One settings level as read, for the decision. */
+export interface LevelSettings {
+  /** The level. */
+  level: SettingsLevel;
+  /** Its file. */
+  path: string;
+  /** What was read. */
+  file: SettingsFile;
+}
+
+/** The decision for the file install writes. */
+export type StatusLineDecision =
+  /**
+   * Write ours (new, or refreshed); `shadowedBy` is a higher level that still
+   * wins, `overrides` a lower level whose own status line ours now hides
+   * (`--statusline replace` only).
+   */
+  | { action: "set"; shadowedBy?: LevelSettings; overrides?: LevelSettings }
+  /** Write ours over a status line of another tool, which is kept as a backup. */
+  | { action: "replace"; previous: unknown; shadowedBy?: LevelSettings }
+  /** Leave it: `level` sets a status line that is not ours (or cannot be read). */
+  | { action: "keep"; level: LevelSettings; owner: StatusLineOwner | "unknown"; value: unknown };
+
+/**
+ * The command of a `statusLine` value, when it has one.
+ *
+ * @example
+ * ```ts
+ * import { statusLineCommand } from "./status_line.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(statusLineCommand({ type: "command", command: "~/bin/status" }), "~/bin/status");
+ * deepStrictEqual(statusLineCommand("odd"), undefined);
+ * ```
+ */
+export function statusLineCommand(value: unknown): string | undefined {
+  return isJsonObject(value) && typeof value.command === "string" ? value.command : undefined;
+}
+
+/**
+ * Whose `value` (a `statusLine` setting) is; `undefined` when it sets none
+ * (missing or `null`).
+ *
+ * @example
+ * ```ts
+ * import { statusLineOwner } from "./status_line.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const line = (command: string) => ({ type: "command", command });
+ * deepStrictEqual(statusLineOwner(line("agnes-sessions statusline"), ["agnes-sessions"]), "ours");
+ * deepStrictEqual(statusLineOwner(line("agnes statusline"), ["agnes-sessions"]), "python");
+ * deepStrictEqual(statusLineOwner(line("~/bin/status"), ["agnes-sessions"]), "foreign");
+ * deepStrictEqual(statusLineOwner(null, ["agnes-sessions"]), undefined);
+ * ```
+ */
+export function statusLineOwner(
+  value: unknown,
+  prefixes: readonly string[],
+): StatusLineOwner | undefined {
+  if (value === undefined || value === null) return undefined;
+  const command = statusLineCommand(value) ?? "";
+  if (ourSubcommand(command, prefixes) === "statusline") return "ours";
+  if (pythonSubcommand(command) === "statusline") return "python";
+  return "foreign";
+}
+
+/**
+ * Our `statusLine` setting for `command` (e.g. `agnes-sessions statusline`).
+ *
+ * @example
+ * ```ts
+ * import { ourStatusLine } from "./status_line.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(ourStatusLine("agnes-sessions statusline"), { type: "command", command: "agnes-sessions statusline" });
+ * ```
+ */
+export function ourStatusLine(command: string): Record<string, unknown> {
+  return { type: "command", command };
+}
+
+/** A level that sets a status line that is not ours (or may: it could not be read). */
+interface OtherStatusLine {
+  level: LevelSettings;
+  owner: StatusLineOwner | "unknown";
+  value: unknown;
+}
+
+/** The levels that set a status line that is not ours, highest first; unreadable ones count. */
+function otherStatusLines(
+  levels: readonly LevelSettings[],
+  prefixes: readonly string[],
+): OtherStatusLine[] {
+  const found = levels.flatMap((level): OtherStatusLine[] => {
+    if (level.file.state === "unreadable" || level.file.state === "invalid") {
+      return [{ level, owner: "unknown", value: undefined }];
+    }
+    if (level.file.state !== "ok") return [];
+    const value = level.file.value.statusLine;
+    const owner = statusLineOwner(value, prefixes);
+    return owner === undefined || owner === "ours" ? [] : [{ level, owner, value }];
+  });
+  return found.reverse();
+}
+
+const RANK: Record<SettingsLevel, number> = { user: 0, project: 1, local: 2 };
+
+/**
+ * Decides the status line of the file install writes, the `target` level,
+ * given every level as read (`levels`, the target's as it will be written).
+ *
+ * @example A status line at the user level is kept; without one, ours is set
+ * ```ts
+ * import { decideStatusLine, type LevelSettings } from "./status_line.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const level = (level: "user" | "local", value: Record<string, unknown>): LevelSettings => ({
+ *   level,
+ *   path: `/${level}/settings.json`,
+ *   file: { state: "ok", text: "", value },
+ * });
+ * const mine = { statusLine: { type: "command", command: "~/bin/status" } };
+ * const prefixes = ["agnes-sessions"];
+ * deepStrictEqual(decideStatusLine([level("user", {}), level("local", {})], "local", "keep", prefixes), { action: "set" });
+ * deepStrictEqual(decideStatusLine([level("user", mine), level("local", {})], "local", "keep", prefixes).action, "keep");
+ * deepStrictEqual(decideStatusLine([level("user", {}), level("local", mine)], "local", "replace", prefixes), {
+ *   action: "replace",
+ *   previous: mine.statusLine,
+ * });
+ * ```
+ */
+export function decideStatusLine(
+  levels: readonly LevelSettings[],
+  target: SettingsLevel,
+  mode: StatusLineMode,
+  prefixes: readonly string[],
+): StatusLineDecision {
+  const file = levels.find((level) => level.level === target)?.file;
+  const current = file?.state === "ok" ? file.value.statusLine : undefined;
+  const owner = statusLineOwner(current, prefixes);
+  const others = otherStatusLines(levels, prefixes);
+  const higher = others.find((other) => RANK[other.level.level] > RANK[target]);
+  const shadow = higher === undefined ? {} : { shadowedBy: higher.level };
+  if (owner === "ours") return { action: "set", ...shadow };
+  if (mode === "replace") {
+    if (owner !== undefined) return { action: "replace", previous: current, ...shadow };
+    const lower = others.find((other) => RANK[other.level.level] < RANK[target]);
+    return { action: "set", ...shadow, ...(lower === undefined ? {} : { overrides: lower.level }) };
+  }
+  const first = others[0];
+  return first === undefined ? { action: "set" } : { action: "keep", ...first };
+}
+
+/** What uninstall did with the status line of the file it writes. */
+export type StatusLineRemoval = "removed" | "restored" | "kept" | "none";
+
+/**
+ * Takes our status line out of `settings`: put back the `backup` install
+ * kept when it replaced one, else removed. A status line that is not ours is
+ * kept.
+ *
+ * @example
+ * ```ts
+ * import { removeOurStatusLine } from "./status_line.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const ours = { statusLine: { type: "command", command: "agnes-sessions statusline" } };
+ * deepStrictEqual(removeOurStatusLine(ours, ["agnes-sessions"], undefined), { settings: {}, action: "removed" });
+ * deepStrictEqual(removeOurStatusLine(ours, ["agnes-sessions"], { value: "x" }), {
+ *   settings: { statusLine: "x" },
+ *   action: "restored",
+ * });
+ * ```
+ */
+export function removeOurStatusLine(
+  settings: Record<string, unknown>,
+  prefixes: readonly string[],
+  backup: { value: unknown } | undefined,
+): { settings: Record<string, unknown>; action: StatusLineRemoval } {
+  const owner = statusLineOwner(settings.statusLine, prefixes);
+  if (owner === undefined) return { settings, action: "none" };
+  if (owner !== "ours") return { settings, action: "kept" };
+  if (backup !== undefined) {
+    return { settings: { ...settings, statusLine: backup.value }, action: "restored" };
+  }
+  const { statusLine: _ours, ...rest } = settings;
+  return { settings: rest, action: "removed" };
+}
