@@ -1,7 +1,7 @@
 /**
  * The queue benchmark's plot: time and peak memory against queue size, as a
- * small self-contained SVG (two panels, logarithmic size axis), so the README
- * can show how cost grows at a glance.
+ * small self-contained SVG (two panels, logarithmic size axis), so
+ * `docs/figures.md` can show how cost grows at a glance.
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * A large transcript goes up intact, plain and gzipped, streamed: the push's
- * peak memory stays bounded whatever the file's size (the README's push
- * table states at most 150 MB for 48 MiB).
+ * peak memory stays bounded whatever the file's size (`docs/reference.md`,
+ * Push: larger transcripts are streamed, so memory stays bounded).
  */
 
 import { assert, assertEquals } from "../_assert.ts";

@@ -2,7 +2,7 @@
  * Push against a fault-injecting server (`_fault_server.ts`): connections
  * reset mid-body, answers held past the client's time-out, 5xx bursts, 429
  * with `Retry-After`, 401 then recovery, a 3xx, permanent 4xx. Each outcome
- * must be what the README's push table states:
+ * must be what the push table of `docs/reference.md` states:
  *
  * - 2xx: the uploaded log (and the ledger).
  * - 401, 408, 429, 5xx, a network error: requeued with a first-failure stamp
@@ -115,7 +115,7 @@ function expectationOf(
   };
 }
 
-Deno.test(`push against a fault-injecting server: every outcome as the README states (deterministic phases, then ${ROUNDS} random rounds of ${PER_ROUND}), then a clean push delivers everything`, async () => {
+Deno.test(`push against a fault-injecting server: every outcome as the docs' push table states (deterministic phases, then ${ROUNDS} random rounds of ${PER_ROUND}), then a clean push delivers everything`, async () => {
   const clock = startClock();
   const random = seededRandom();
   await using workspace = await tempWorkspace();

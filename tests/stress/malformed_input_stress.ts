@@ -1,6 +1,6 @@
 /**
- * A corpus of malformed input, each item with the outcome the README
- * documents (the capture outcomes, the reliability table), reached in
+ * A corpus of malformed input, each item with the outcome the docs state
+ * (the capture outcomes, the table of `docs/reliability.md`), reached in
  * bounded time (a deadline per process) and bounded memory (the child's
  * peak `VmHWM` under 200 MB):
  *
