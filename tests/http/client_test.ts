@@ -1,5 +1,4 @@
 import { assertEquals } from "../_assert.ts";
-import { tempWorkspace } from "../_helpers.ts";
 import { AgnesClient, VERSION } from "../../mod.ts";
 
 /** A loopback server that records every request it gets, with the client's port. */
@@ -34,13 +33,15 @@ function recordingServer(respond: (request: Request) => Response) {
 
 Deno.test("AgnesClient sends the token and User-Agent with every request, over one reused connection", async () => {
   await using server = recordingServer(() => Response.json({ status: "ok" }));
-  await using workspace = await tempWorkspace();
-  const paths = [1, 2, 3].map((i) => `${workspace.root}/s${i}.jsonl`);
-  for (const path of paths) await Deno.writeTextFile(path, "{}\n");
   {
     using client = new AgnesClient({ server: server.url, token: "t0k3n" });
     await client.health();
-    for (const path of paths) assertEquals((await client.uploadSession(path)).kind, "http");
+    for (const name of ["s1.jsonl", "s2.jsonl", "s3.jsonl"]) {
+      assertEquals(
+        (await client.uploadSession(name, new TextEncoder().encode("{}\n"))).kind,
+        "http",
+      );
+    }
     await client.uploadLocalMd("# notes");
   }
   assertEquals(server.seen.map((request) => request.path), [
@@ -63,11 +64,9 @@ Deno.test("AgnesClient never follows a redirect, so the token stays with the con
       ? Response.json({})
       : new Response(null, { status: 307, headers: { location: "/elsewhere" } })
   );
-  await using workspace = await tempWorkspace();
-  await Deno.writeTextFile(`${workspace.root}/s.jsonl`, "{}\n");
   using client = new AgnesClient({ server: server.url, token: "t0k3n" });
   assertEquals(await client.health(), { accepts: new Set() });
-  assertEquals(await client.uploadSession(`${workspace.root}/s.jsonl`), {
+  assertEquals(await client.uploadSession("s.jsonl", new TextEncoder().encode("{}\n")), {
     kind: "http",
     status: 307,
     location: "/elsewhere",

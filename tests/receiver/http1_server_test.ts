@@ -4,9 +4,9 @@ import {
   type Exchange,
   type Http1Server,
   serveHttp1,
-} from "../../lib/http/_http1_server.ts";
-import { toFetchRequest } from "../../lib/http/_http1_request.ts";
-import { jsonAnswer } from "../../lib/http/_http1_response.ts";
+} from "../../lib/receiver/_http1_server.ts";
+import { toFetchRequest } from "../../lib/receiver/_http1_request.ts";
+import { jsonAnswer } from "../../lib/receiver/_http1_response.ts";
 import { RawClient } from "./_raw_http.ts";
 
 /** A server on 127.0.0.1 with a Fetch API `handler`, recording its exchanges. */

@@ -7,7 +7,7 @@
  */
 
 import type { ByteSource } from "./_byte_source.ts";
-import { GZIP_CAPABILITY } from "./wire.ts";
+import { GZIP_CAPABILITY } from "../http/wire.ts";
 
 const MIB = 1024 * 1024;
 
@@ -63,7 +63,7 @@ export interface ReceiverContext {
 /**
  * What a route reads of a request. The HTTP/1.1 server's request is one as
  * it is; a Fetch API `Request` is adapted by `receiverRequest()`
- * (`_receiver_fetch.ts`).
+ * (`receiver.ts`).
  */
 export interface ReceiverRequest {
   /** The method. */
@@ -97,15 +97,15 @@ const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
  *
  * @example
  * ```ts
- * import { userOf } from "./_receiver_context.ts";
+ * import { userForAuthorization } from "./_context.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const tokens = new Map([["t0k3n", "alice"]]);
- * deepStrictEqual(userOf(tokens, "Bearer t0k3n"), "alice");
- * deepStrictEqual([userOf(tokens, "Bearer nope"), userOf(tokens, null)], [undefined, undefined]);
+ * deepStrictEqual(userForAuthorization(tokens, "Bearer t0k3n"), "alice");
+ * deepStrictEqual([userForAuthorization(tokens, "Bearer nope"), userForAuthorization(tokens, null)], [undefined, undefined]);
  * ```
  */
-export function userOf(
+export function userForAuthorization(
   tokens: ReadonlyMap<string, string>,
   authorization: string | null,
 ): string | undefined {
@@ -120,7 +120,7 @@ export function userOf(
  *
  * @example
  * ```ts
- * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { createReceiverContext } from "./_context.ts";
  * import { deepStrictEqual, throws } from "node:assert/strict";
  *
  * const context = createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "me"]]) });
@@ -163,15 +163,15 @@ export function createReceiverContext(options: ReceiverOptions): ReceiverContext
  *
  * @example
  * ```ts
- * import { UploadRejection } from "./_receiver_context.ts";
+ * import { UploadRefusedError } from "./_context.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(new UploadRejection(413, "too large").status, 413);
+ * deepStrictEqual(new UploadRefusedError(413, "too large").status, 413);
  * ```
  */
-export class UploadRejection extends Error {
-  /** Always `"UploadRejection"`. */
-  override name = "UploadRejection";
+export class UploadRefusedError extends Error {
+  /** Always `"UploadRefusedError"`. */
+  override name = "UploadRefusedError";
 
   /**
    * @param status The HTTP status to answer with.
@@ -183,42 +183,24 @@ export class UploadRejection extends Error {
 }
 
 /**
- * A JSON response.
- *
- * @example
- * ```ts
- * import { json } from "./_receiver_context.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(await json(404, { detail: "Not Found" }).json(), { detail: "Not Found" });
- * ```
- */
-export function json(status: number, body: unknown, headers: HeadersInit = {}): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json", ...headers },
-  });
-}
-
-/**
  * Reads a body whole, failing with `rejection()` past `limit` bytes.
  *
  * @example
  * ```ts
- * import { readLimited, UploadRejection } from "./_receiver_context.ts";
+ * import { readLimited, UploadRefusedError } from "./_context.ts";
  * import { streamSource } from "./_byte_source.ts";
  * import { deepStrictEqual, rejects } from "node:assert/strict";
  *
- * const tooLarge = () => new UploadRejection(413, "too large");
+ * const tooLarge = () => new UploadRefusedError(413, "too large");
  * const body = () => streamSource(ReadableStream.from([new Uint8Array(3), new Uint8Array(7)]));
  * deepStrictEqual((await readLimited(body(), 10, tooLarge)).length, 10);
- * await rejects(readLimited(body(), 5, tooLarge), UploadRejection);
+ * await rejects(readLimited(body(), 5, tooLarge), UploadRefusedError);
  * ```
  */
 export async function readLimited(
   body: ByteSource | null,
   limit: number,
-  rejection: () => UploadRejection,
+  rejection: () => UploadRefusedError,
 ): Promise<Uint8Array> {
   if (body === null) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
@@ -243,14 +225,14 @@ export async function readLimited(
  *
  * @example
  * ```ts
- * import { drain } from "./_receiver_context.ts";
+ * import { drain } from "./_context.ts";
  * import { streamSource } from "./_byte_source.ts";
  *
- * await drain(streamSource(ReadableStream.from([new Uint8Array(10)])), 1024);
- * await drain(null, 1024);
+ * await discardRestOfBody(streamSource(ReadableStream.from([new Uint8Array(10)])), 1024);
+ * await discardRestOfBody(null, 1024);
  * ```
  */
-export async function drain(body: ByteSource | null, limit: number): Promise<void> {
+export async function discardRestOfBody(body: ByteSource | null, limit: number): Promise<void> {
   if (body === null) return;
   try {
     for (let total = 0; total <= limit;) {

@@ -1,6 +1,6 @@
 import { assertEquals, assertThrows } from "../_assert.ts";
-import { HttpError } from "../../lib/http/_http1_error.ts";
-import { findHeadEnd, MAX_HEADER_LINES, parseRequestHead } from "../../lib/http/_http1_head.ts";
+import { HttpError } from "../../lib/receiver/_http1_error.ts";
+import { findHeadEnd, MAX_HEADER_LINES, parseRequestHead } from "../../lib/receiver/_http1_head.ts";
 
 const bytes = (text: string) => Uint8Array.from(text, (char) => char.charCodeAt(0));
 

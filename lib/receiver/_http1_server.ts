@@ -36,7 +36,7 @@ import { HttpError } from "./_http1_error.ts";
 import { findHeadEnd, MAX_HEAD_BYTES, parseRequestHead, type RequestHead } from "./_http1_head.ts";
 import { Http1Request, pathOf } from "./_http1_request.ts";
 import { type Http1Answer, jsonAnswer, writeAnswer } from "./_http1_response.ts";
-import { canDrain, drainBody, openRequestBody } from "./_request_body.ts";
+import { canDrainForNextRequest, drainForNextRequest, openRequestBody } from "./_request_body.ts";
 
 export type { Http1Answer };
 
@@ -260,14 +260,15 @@ async function exchange(
   let response = await answer(state, request);
   await body.reading?.catch(() => {});
   if (body.failure !== undefined) response = errorAnswer(body.failure);
-  const keepAlive = head.keepAlive && !state.closing && canDrain(body, limits.drainBytes);
+  const keepAlive = head.keepAlive && !state.closing &&
+    canDrainForNextRequest(body, limits.drainBytes);
   const kept = await writeAnswer(connection, response, {
     minor: head.minor,
     keepAlive,
     head: head.method === "HEAD",
     idleMs: limits.bodyTimeoutMs,
   }).catch(() => undefined); // the client is gone or stopped reading: logged, then closed
-  const reusable = kept === true && await drainBody(body, limits.drainBytes);
+  const reusable = kept === true && await drainForNextRequest(body, limits.drainBytes);
   report(state, {
     method: head.method,
     path: pathOf(head.target),

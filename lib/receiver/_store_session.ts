@@ -13,10 +13,10 @@ import {
   type ReceiverContext,
   type ReceiverRequest,
   type RouteAnswer,
-  UploadRejection,
-} from "./_receiver_context.ts";
+  UploadRefusedError,
+} from "./_context.ts";
 import { AtomicFileWriter } from "./_stream_to_file.ts";
-import { UPLOAD_NAME } from "./wire.ts";
+import { UPLOAD_NAME } from "../http/wire.ts";
 
 /** What a multipart body may hold besides its file part: headers, boundaries, small fields. */
 const MULTIPART_ALLOWANCE = 1024 * 1024;
@@ -38,7 +38,7 @@ function boundaryOf(request: ReceiverRequest): string {
   const type = request.header("content-type") ?? "";
   const match = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(type);
   if (!type.toLowerCase().startsWith("multipart/form-data") || match === null) {
-    throw new UploadRejection(422, "field required: file");
+    throw new UploadRefusedError(422, "field required: file");
   }
   return match[1] ?? match[2]!;
 }
@@ -48,11 +48,11 @@ function targetName(filename: string | undefined): { target: string; gzip: boole
   const gzip = filename?.endsWith(".gz") ?? false;
   const target = gzip ? filename!.slice(0, -3) : filename ?? "";
   if (!UPLOAD_NAME.test(target) || target === "." || target === "..") {
-    throw new UploadRejection(400, "filename must match [A-Za-z0-9._-]{1,200}");
+    throw new UploadRefusedError(400, "filename must match [A-Za-z0-9._-]{1,200}");
   }
-  if (!target.endsWith(".jsonl")) throw new UploadRejection(400, "filename must end in .jsonl");
+  if (!target.endsWith(".jsonl")) throw new UploadRefusedError(400, "filename must end in .jsonl");
   if (target === ".jsonl") {
-    throw new UploadRejection(400, "filename must have a name before .jsonl");
+    throw new UploadRefusedError(400, "filename must have a name before .jsonl");
   }
   return { target, gzip };
 }
@@ -77,21 +77,21 @@ function acceptPart(
     name: target,
     maxBytes: gzip ? context.maxDecompressedBytes : context.maxUploadBytes,
     tooLarge: () =>
-      new UploadRejection(413, gzip ? context.decompressedTooLarge : context.tooLarge),
+      new UploadRefusedError(413, gzip ? context.decompressedTooLarge : context.tooLarge),
   });
   upload.stored = { filename: target, writer };
   if (!gzip) return writer;
   return new GunzipWriter(
     writer,
     context.maxUploadBytes,
-    () => new UploadRejection(413, context.tooLarge),
+    () => new UploadRefusedError(413, context.tooLarge),
   );
 }
 
 /**
  * Handles one session upload for `user`.
  *
- * @throws {UploadRejection} for a missing part (422), a bad name (400), a
+ * @throws {UploadRefusedError} for a missing part (422), a bad name (400), a
  * body over a limit (413: the file part, its gunzipped content, or the
  * whole body past the file limit plus 1 MiB) or broken gzip (400).
  * @throws {MultipartError} for a malformed multipart body.
@@ -99,7 +99,7 @@ function acceptPart(
  * @example
  * ```ts
  * import { storeSession } from "./_store_session.ts";
- * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { createReceiverContext } from "./_context.ts";
  * import { receiverRequest } from "./_receiver_fetch.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -121,7 +121,7 @@ export async function storeSession(
   user: string,
 ): Promise<RouteAnswer> {
   const boundary = boundaryOf(request);
-  if (request.body === null) throw new UploadRejection(422, "field required: file");
+  if (request.body === null) throw new UploadRefusedError(422, "field required: file");
   const upload: SessionUpload = {
     folder: `${context.dataDir}/user_sessions/${user}`,
     seenFile: false,
@@ -129,10 +129,10 @@ export async function storeSession(
   await parseMultipart(request.body, boundary, (headers) => acceptPart(context, upload, headers), {
     // The file part as sent, plus room for part headers and small other parts.
     maxBytes: context.maxUploadBytes + MULTIPART_ALLOWANCE,
-    tooLarge: () => new UploadRejection(413, context.tooLarge),
+    tooLarge: () => new UploadRefusedError(413, context.tooLarge),
   });
   if (upload.scripted !== undefined) return upload.scripted;
-  if (upload.stored === undefined) throw new UploadRejection(422, "field required: file");
+  if (upload.stored === undefined) throw new UploadRefusedError(422, "field required: file");
   const { filename, writer } = upload.stored;
   return { status: 200, body: { status: "ok", filename, size: writer.size } };
 }

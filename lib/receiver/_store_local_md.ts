@@ -11,19 +11,19 @@ import {
   readLimited,
   type ReceiverContext,
   type ReceiverRequest,
-  UploadRejection,
-} from "./_receiver_context.ts";
+  UploadRefusedError,
+} from "./_context.ts";
 
 /**
  * Handles one `CLAUDE.local.md` upload for `user`.
  *
- * @throws {UploadRejection} for a body over the limit (413) or one that is
+ * @throws {UploadRefusedError} for a body over the limit (413) or one that is
  * not JSON with a string `content` (422).
  *
  * @example
  * ```ts
  * import { storeLocalMd } from "./_store_local_md.ts";
- * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { createReceiverContext } from "./_context.ts";
  * import { receiverRequest } from "./_receiver_fetch.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -44,15 +44,15 @@ export async function storeLocalMd(
 ): Promise<JsonAnswer> {
   let payload: unknown;
   try {
-    const tooLarge = () => new UploadRejection(413, context.tooLarge);
+    const tooLarge = () => new UploadRefusedError(413, context.tooLarge);
     const bytes = await readLimited(request.body, context.maxUploadBytes, tooLarge);
     payload = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
-    if (error instanceof UploadRejection) throw error;
-    throw new UploadRejection(422, "invalid JSON body");
+    if (error instanceof UploadRefusedError) throw error;
+    throw new UploadRefusedError(422, "invalid JSON body");
   }
   const content = (payload as { content?: unknown } | null)?.content;
-  if (typeof content !== "string") throw new UploadRejection(422, "field required: content");
+  if (typeof content !== "string") throw new UploadRefusedError(422, "field required: content");
   const folder = `${context.dataDir}/local_md/${user}`;
   await Deno.mkdir(folder, { recursive: true });
   await writeFileAtomic(`${folder}/CLAUDE.local.md`, content);

@@ -1,8 +1,10 @@
 /**
  * Redaction of JWT-shaped secrets (`eyJ…` + base64url, three dot-separated
- * parts) before anything leaves the machine. It works on bytes, not text, so
- * a transcript with invalid UTF-8 elsewhere is sent exactly as it is. The
- * streaming form is {@linkcode JwtRedactionStream} (`redact_stream.ts`).
+ * parts) before anything leaves the machine: push redacts every transcript
+ * and `CLAUDE.local.md` before it is uploaded. It works on bytes, not text,
+ * so a transcript with invalid UTF-8 elsewhere is sent exactly as it is. The
+ * streaming form, {@linkcode JwtRedactionStream}, is for transcripts too large
+ * to hold whole: a token split across chunks is still found.
  *
  * @module
  */
@@ -61,9 +63,9 @@ function findTokenStart(data: Uint8Array, from: number): number {
  * Redacts every JWT in `data`. With `final` false, returns also the tail that
  * may be the start of a token continued in the next chunk.
  *
- * @example
+ * @example Redact a token in a buffer
  * ```ts
- * import { redactJwtBytes } from "./redact.ts";
+ * import { redactJwtBytes } from "@agnes/sessions";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const input = new TextEncoder().encode('{"t":"eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl"}');
@@ -105,4 +107,56 @@ export function redactJwtBytes(
     offset += part.length;
   }
   return { output, rest };
+}
+
+/** `a` followed by `b`; `b` itself when `a` is empty (no copy). */
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
+/**
+ * A byte stream transform that replaces JWT-shaped tokens with
+ * `[REDACTED-JWT]`, holding back at most one possible token between chunks.
+ * It wraps a `TransformStream` made when constructed instead of subclassing
+ * one, so loading this file does not load the Web streams (that costs a
+ * start-up a push of small files or a scan never needs).
+ *
+ * @example Redact a token split across chunks
+ * ```ts
+ * import { JwtRedactionStream } from "@agnes/sessions";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * const chunks = ["Bearer eyJhbG", "ciOi.eyJz.c2ln rest"].map((text) => new TextEncoder().encode(text));
+ * const redacted = ReadableStream.from(chunks).pipeThrough(new JwtRedactionStream());
+ * deepStrictEqual(await new Response(redacted).text(), "Bearer [REDACTED-JWT] rest");
+ * ```
+ */
+export class JwtRedactionStream implements TransformStream<Uint8Array, Uint8Array> {
+  /** The redacted bytes. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Where the bytes to redact are written. */
+  readonly writable: WritableStream<Uint8Array>;
+
+  /** Creates the transform. */
+  constructor() {
+    let carry: Uint8Array = new Uint8Array(0);
+    const transform = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const data = concatBytes(carry, chunk);
+        const { output, rest } = redactJwtBytes(data, false);
+        carry = rest;
+        if (output.length > 0) controller.enqueue(output);
+      },
+      flush(controller) {
+        const { output } = redactJwtBytes(carry, true);
+        if (output.length > 0) controller.enqueue(output);
+      },
+    });
+    this.readable = transform.readable;
+    this.writable = transform.writable;
+  }
 }

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { AtomicFileWriter, WRITE_BATCH_BYTES } from "../../lib/http/_stream_to_file.ts";
+import { AtomicFileWriter, WRITE_BATCH_BYTES } from "../../lib/receiver/_stream_to_file.ts";
 
 async function withFolder(test: (folder: string) => Promise<void>): Promise<void> {
   const folder = await Deno.makeTempDir({ prefix: "agnes-atomic-" });

@@ -9,7 +9,7 @@
  */
 
 import type { PartWriter } from "./_multipart_parser.ts";
-import { UploadRejection } from "./_receiver_context.ts";
+import { UploadRefusedError } from "./_context.ts";
 
 /**
  * Compressed bytes are handed to the decompressor this many at a time:
@@ -41,7 +41,7 @@ async function pump(readable: ReadableStream<Uint8Array>, target: PartWriter): P
  * @example
  * ```ts
  * import { GunzipWriter } from "./_gunzip_writer.ts";
- * import { UploadRejection } from "./_receiver_context.ts";
+ * import { UploadRefusedError } from "./_context.ts";
  * import { deepStrictEqual, rejects } from "node:assert/strict";
  *
  * const gzip = new Uint8Array(await new Response(
@@ -53,12 +53,12 @@ async function pump(readable: ReadableStream<Uint8Array>, target: PartWriter): P
  *   close: () => Promise.resolve(),
  *   abort: () => Promise.resolve(),
  * };
- * const writer = new GunzipWriter(target, 1024, () => new UploadRejection(413, "too large"));
+ * const writer = new GunzipWriter(target, 1024, () => new UploadRefusedError(413, "too large"));
  * await writer.write(gzip);
  * await writer.close();
  * deepStrictEqual(new TextDecoder().decode(chunks[0]), "{}\n");
- * const broken = new GunzipWriter(target, 1024, () => new UploadRejection(413, "too large"));
- * await rejects(broken.write(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).then(() => broken.close()), UploadRejection);
+ * const broken = new GunzipWriter(target, 1024, () => new UploadRefusedError(413, "too large"));
+ * await rejects(broken.write(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).then(() => broken.close()), UploadRefusedError);
  * ```
  */
 export class GunzipWriter implements PartWriter {
@@ -90,7 +90,7 @@ export class GunzipWriter implements PartWriter {
   /**
    * Decompresses `chunk` on to the target, a few KiB of it at a time.
    *
-   * @throws {UploadRejection} 400 `invalid_gzip`; the target's own error (a cap); `tooLarge()`.
+   * @throws {UploadRefusedError} 400 `invalid_gzip`; the target's own error (a cap); `tooLarge()`.
    */
   async write(chunk: Uint8Array): Promise<void> {
     this.#sent += chunk.length;
@@ -125,9 +125,11 @@ export class GunzipWriter implements PartWriter {
   /** What a failure means: the target's own error (a cap) if it failed, else broken gzip. */
   async #failure(error: unknown): Promise<unknown> {
     const targetError = await this.#output.then(() => undefined, (failure) => failure);
-    if (targetError instanceof UploadRejection) return targetError;
+    if (targetError instanceof UploadRefusedError) return targetError;
     // DecompressionStream fails with a TypeError on corrupt, truncated,
     // multi-member or trailing-data input.
-    return error instanceof UploadRejection ? error : new UploadRejection(400, "invalid_gzip");
+    return error instanceof UploadRefusedError
+      ? error
+      : new UploadRefusedError(400, "invalid_gzip");
   }
 }

@@ -4,8 +4,8 @@ import {
   MultipartError,
   parseMultipart,
   type PartHeaders,
-} from "../../lib/http/_multipart_parser.ts";
-import { streamSource } from "../../lib/http/_byte_source.ts";
+} from "../../lib/receiver/_multipart_parser.ts";
+import { streamSource } from "../../lib/receiver/_byte_source.ts";
 
 const encoder = new TextEncoder();
 const MIB = 1024 * 1024;

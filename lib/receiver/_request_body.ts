@@ -187,15 +187,15 @@ export function bodyStream(body: RequestBody): ReadableStream<Uint8Array> | null
  *
  * @example
  * ```ts
- * import { canDrain, openRequestBody } from "./_request_body.ts";
+ * import { canDrainForNextRequest, openRequestBody } from "./_request_body.ts";
  * import type { Http1Connection } from "./_http1_connection.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const body = openRequestBody({} as Http1Connection, { kind: "length", length: 10 }, false, 1000);
- * deepStrictEqual([canDrain(body, 100), canDrain(body, 5)], [true, false]);
+ * deepStrictEqual([canDrainForNextRequest(body, 100), canDrainForNextRequest(body, 5)], [true, false]);
  * ```
  */
-export function canDrain(body: RequestBody, limit: number): boolean {
+export function canDrainForNextRequest(body: RequestBody, limit: number): boolean {
   if (body.done) return true;
   return body.failure === undefined && !body.continueOwed &&
     (body.framing.kind === "chunked" || body.left <= limit);
@@ -208,17 +208,17 @@ export function canDrain(body: RequestBody, limit: number): boolean {
  *
  * @example
  * ```ts
- * import { drainBody, openRequestBody } from "./_request_body.ts";
+ * import { drainForNextRequest, openRequestBody } from "./_request_body.ts";
  * import type { Http1Connection } from "./_http1_connection.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(await drainBody(openRequestBody({} as Http1Connection, { kind: "none" }, false, 1000), 0), true);
+ * deepStrictEqual(await drainForNextRequest(openRequestBody({} as Http1Connection, { kind: "none" }, false, 1000), 0), true);
  * ```
  */
-export async function drainBody(body: RequestBody, limit: number): Promise<boolean> {
+export async function drainForNextRequest(body: RequestBody, limit: number): Promise<boolean> {
   await body.reading?.catch(() => {}); // a read the handler left running
   for (let drained = 0; !body.done;) {
-    if (!canDrain(body, limit - drained)) return false;
+    if (!canDrainForNextRequest(body, limit - drained)) return false;
     const bytes = await readBody(body).catch(() => null);
     if (bytes === null) return body.done;
     drained += bytes.length;

@@ -10,18 +10,18 @@
 import { VERSION } from "../version.ts";
 import { MultipartError } from "./_multipart_parser.ts";
 import {
-  drain,
+  discardRestOfBody,
   type ReceiverContext,
   type ReceiverRequest,
   type RouteAnswer,
-  UploadRejection,
-  userOf,
-} from "./_receiver_context.ts";
+  UploadRefusedError,
+  userForAuthorization,
+} from "./_context.ts";
 import { storeLocalMd } from "./_store_local_md.ts";
 import { storeSession } from "./_store_session.ts";
-import { ENDPOINTS } from "./wire.ts";
+import { ENDPOINTS } from "../http/wire.ts";
 
-/** An upload route: stores what `user` sent, or throws an {@linkcode UploadRejection}. */
+/** An upload route: stores what `user` sent, or throws an {@linkcode UploadRefusedError}. */
 type Route = (
   context: ReceiverContext,
   request: ReceiverRequest,
@@ -42,13 +42,13 @@ async function runRoute(
 ): Promise<RouteAnswer> {
   try {
     const answer = await route(context, request, user);
-    await drain(request.body, context.drainLimit);
+    await discardRestOfBody(request.body, context.drainLimit);
     return answer;
   } catch (error) {
     // Not what it claims to be: the rest is not worth reading (the server drains a little, or closes).
     if (error instanceof MultipartError) return { status: 400, body: { detail: error.message } };
-    await drain(request.body, context.drainLimit);
-    if (error instanceof UploadRejection) {
+    await discardRestOfBody(request.body, context.drainLimit);
+    if (error instanceof UploadRefusedError) {
       return { status: error.status, body: { detail: error.detail } };
     }
     if (request.signal.aborted) { // the client's body failed (cut off, timed out): the server answers
@@ -64,8 +64,8 @@ async function runRoute(
  *
  * @example
  * ```ts
- * import { answerRequest } from "./_receiver_routes.ts";
- * import { createReceiverContext } from "./_receiver_context.ts";
+ * import { answerRequest } from "./_routes.ts";
+ * import { createReceiverContext } from "./_context.ts";
  * import { receiverRequest } from "./_receiver_fetch.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
@@ -88,9 +88,9 @@ export async function answerRequest(
   const route = ROUTES[path];
   if (route === undefined) return { status: 404, body: { detail: "Not Found" } };
   if (method !== "POST") return { status: 405, body: { detail: "Method Not Allowed" } };
-  const user = userOf(context.tokens, request.header("authorization"));
+  const user = userForAuthorization(context.tokens, request.header("authorization"));
   if (user === undefined) {
-    await drain(request.body, context.drainLimit);
+    await discardRestOfBody(request.body, context.drainLimit);
     return { status: 401, body: { detail: "Missing or invalid Authorization header" } };
   }
   return await runRoute(context, route, request, user);

@@ -16,10 +16,10 @@ import {
   type ReceiverContext,
   type ReceiverOptions,
   type RouteAnswer,
-  userOf,
-} from "./_receiver_context.ts";
-import { answerResponse } from "./_receiver_fetch.ts";
-import { answerRequest } from "./_receiver_routes.ts";
+  userForAuthorization,
+} from "./_context.ts";
+import { answerResponse } from "./receiver.ts";
+import { answerRequest } from "./_routes.ts";
 import { formatRequestLog } from "./_request_log.ts";
 
 /** Options for {@linkcode serveReceiver}. */
@@ -114,7 +114,13 @@ function logExchange(
   exchange: Exchange,
 ): void {
   const authorization = exchange.request?.header("authorization") ?? null;
-  log(formatRequestLog({ ...exchange, time: new Date(), user: userOf(tokens, authorization) }));
+  log(
+    formatRequestLog({
+      ...exchange,
+      time: new Date(),
+      user: userForAuthorization(tokens, authorization),
+    }),
+  );
 }
 
 /**

@@ -2,11 +2,15 @@
  * What an upload sends of a transcript: its bytes with JWT-shaped secrets
  * redacted, gzipped when asked, prepared whole for a small file and as a
  * stream for a large one, so memory does not grow with a transcript's size.
+ * The client sends what it is handed; redaction is push's.
  *
  * @module
  */
 
-import { redactJwtBytes } from "./redact.ts";
+import type { HttpOutcome } from "../http/client.ts";
+import { baseName } from "../fs/path.ts";
+import type { PushClient } from "./options.ts";
+import { JwtRedactionStream, redactJwtBytes } from "./redact.ts";
 
 /**
  * Files up to this size (4 MiB) are uploaded from memory: reading, redacting
@@ -24,17 +28,6 @@ function gzipStream(): TransformStream<Uint8Array, Uint8Array> {
 /**
  * The redacted (and, with `gzip`, compressed) bytes of the file at `source`,
  * read whole: for files up to {@linkcode SMALL_UPLOAD_BYTES}.
- *
- * @example
- * ```ts
- * import { preparedBytes } from "./_upload_content.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "token eyJhbGciOi.eyJzdWIiOiIx.c2ln\n");
- * deepStrictEqual(new TextDecoder().decode(await preparedBytes(path, false)), "token [REDACTED-JWT]\n");
- * await Deno.remove(path);
- * ```
  */
 export async function preparedBytes(source: string, gzip: boolean): Promise<Uint8Array> {
   const { output } = redactJwtBytes(Deno.readFileSync(source), true); // small: one quick read
@@ -46,25 +39,44 @@ export async function preparedBytes(source: string, gzip: boolean): Promise<Uint
 /**
  * The redacted (and, with `gzip`, compressed) bytes of the file at `source`,
  * as a stream that holds at most a chunk and one possible token.
- *
- * @example
- * ```ts
- * import { preparedStream } from "./_upload_content.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "plain\n");
- * deepStrictEqual(await new Response(await preparedStream(path, false)).text(), "plain\n");
- * await Deno.remove(path);
- * ```
  */
 export async function preparedStream(
   source: string,
   gzip: boolean,
 ): Promise<ReadableStream<Uint8Array>> {
-  // Loaded on first use: the Web streams it brings cost a start-up that small uploads never need.
-  const { JwtRedactionStream } = await import("./redact_stream.ts");
   const file = await Deno.open(source, { read: true });
   const redacted = file.readable.pipeThrough(new JwtRedactionStream());
   return gzip ? redacted.pipeThrough(gzipStream()) : redacted;
+}
+
+/** Options for {@linkcode uploadTranscript}. */
+export interface TranscriptUpload {
+  /** Gzip the content (only when the server accepts it). */
+  gzip: boolean;
+  /** Read the bytes from here instead of the queued path (the resolved link target). */
+  source: string;
+  /** The file's size as just checked: it picks how the file is sent. */
+  size: number;
+}
+
+/**
+ * Uploads the transcript queued at `path`, named after it, redacted (and
+ * gzipped when asked); a file that cannot be read is a network-kind outcome
+ * (transient: it is tried again next push).
+ */
+export async function uploadTranscript(
+  client: PushClient,
+  path: string,
+  upload: TranscriptUpload,
+): Promise<HttpOutcome> {
+  const { gzip, source, size } = upload;
+  let content: Uint8Array | ReadableStream<Uint8Array>;
+  try {
+    content = size <= SMALL_UPLOAD_BYTES
+      ? await preparedBytes(source, gzip)
+      : await preparedStream(source, gzip);
+  } catch (error) {
+    return { kind: "network", error: `cannot read ${path}: ${(error as Error).message}` };
+  }
+  return await client.uploadSession(baseName(path), content, { gzip, size });
 }
