@@ -18,15 +18,6 @@ export interface ByteSource {
 
 /**
  * A {@linkcode ByteSource} reading `stream` (it stays locked to this source).
- *
- * @example
- * ```ts
- * import { streamSource } from "./_byte_source.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const source = streamSource(ReadableStream.from([new Uint8Array([1, 2])]));
- * deepStrictEqual([await source.read(), await source.read()], [new Uint8Array([1, 2]), null]);
- * ```
  */
 export function streamSource(stream: ReadableStream<Uint8Array>): ByteSource {
   const reader = stream.getReader();

@@ -1,6 +1,6 @@
 /**
- * Byte-array helpers shared by the stream transforms (redaction, the
- * receiver's multipart parser): joining, and finding a sequence of bytes.
+ * Byte-array helpers of the HTTP/1.1 server and the multipart parser:
+ * joining, and finding a sequence of bytes.
  *
  * @module
  */
@@ -17,17 +17,6 @@ export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
 /**
  * Where `needle` (not empty) first starts in `haystack` at or after `from`,
  * or -1: a short needle such as CRLF, found by the first byte's `indexOf`.
- *
- * @example
- * ```ts
- * import { indexOfSequence } from "./_bytes.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const bytes = new TextEncoder().encode("a\rb\r\nc\r\n");
- * deepStrictEqual(indexOfSequence(bytes, new Uint8Array([13, 10])), 3);
- * deepStrictEqual(indexOfSequence(bytes, new Uint8Array([13, 10]), 4), 6);
- * deepStrictEqual(indexOfSequence(bytes, new Uint8Array([10, 10])), -1);
- * ```
  */
 export function indexOfSequence(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   const first = needle[0]!;
@@ -55,17 +44,6 @@ export interface ByteSearch {
 
 /**
  * Prepares a search for `bytes` (not empty), for {@linkcode indexOfBytes}.
- *
- * @example
- * ```ts
- * import { byteSearch, indexOfBytes } from "./_bytes.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const encode = (text: string) => new TextEncoder().encode(text);
- * const delimiter = byteSearch(encode("\r\n--boundary"));
- * deepStrictEqual(indexOfBytes(encode("data\r\n--bound\r\n--boundary--"), delimiter), 13);
- * deepStrictEqual(indexOfBytes(encode("data\r\n--bounda"), delimiter), -1);
- * ```
  */
 export function byteSearch(bytes: Uint8Array): ByteSearch {
   const skip = new Int32Array(256).fill(bytes.length);
@@ -75,15 +53,6 @@ export function byteSearch(bytes: Uint8Array): ByteSearch {
 
 /**
  * Where the bytes `search` looks for first start in `haystack`, or -1.
- *
- * @example
- * ```ts
- * import { byteSearch, indexOfBytes } from "./_bytes.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const search = byteSearch(new Uint8Array([1, 2, 1]));
- * deepStrictEqual(indexOfBytes(new Uint8Array([1, 2, 2, 1, 2, 1]), search), 3);
- * ```
  */
 export function indexOfBytes(haystack: Uint8Array, search: ByteSearch): number {
   const { bytes, skip } = search;

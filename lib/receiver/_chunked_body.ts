@@ -29,14 +29,6 @@ export interface ChunkedState {
 
 /**
  * A fresh {@linkcode ChunkedState}.
- *
- * @example
- * ```ts
- * import { chunkedState } from "./_chunked_body.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(chunkedState(), { left: -1, trailer: -1, done: false });
- * ```
  */
 export function chunkedState(): ChunkedState {
   return { left: -1, trailer: -1, done: false };
@@ -113,23 +105,6 @@ async function skipTrailers(
  *
  * @throws {HttpError} 400 for a malformed body, 408 when `idleMs` passes
  * without a byte.
- *
- * @example
- * ```ts
- * import { chunkedState, readChunk } from "./_chunked_body.ts";
- * import { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const connection = new Http1Connection(await listener.accept());
- * await client.write(new TextEncoder().encode("3;x=y\r\nabc\r\n0\r\nTrailer: 1\r\n\r\n"));
- * const state = chunkedState();
- * deepStrictEqual(new TextDecoder().decode((await readChunk(connection, state, 5000))!), "abc");
- * deepStrictEqual([await readChunk(connection, state, 5000), state.done], [null, true]);
- * connection.close();
- * client.close();
- * ```
  */
 export async function readChunk(
   connection: Http1Connection,

@@ -12,22 +12,6 @@ import { Http1Connection } from "./_http1_connection.ts";
 
 /**
  * The open connections of one server, capped, with their deadlines swept.
- *
- * @example
- * ```ts
- * import { ConnectionGuard } from "./_connection_guard.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const guard = new ConnectionGuard(1, 50);
- * const clients = [await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port }), await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port })];
- * const first = guard.admit(await listener.accept());
- * const second = await listener.accept();
- * deepStrictEqual([first !== undefined, guard.admit(second)], [true, undefined]);
- * second.close();
- * guard.release(first!);
- * for (const client of clients) client.close();
- * ```
  */
 export class ConnectionGuard {
   /** The connections admitted and not yet released. */

@@ -94,16 +94,6 @@ const USER_ID = /^[A-Za-z0-9._@-]{1,200}$/;
 /**
  * The user a request's `Authorization: Bearer <token>` header stands for,
  * or `undefined`.
- *
- * @example
- * ```ts
- * import { userForAuthorization } from "./_context.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const tokens = new Map([["t0k3n", "alice"]]);
- * deepStrictEqual(userForAuthorization(tokens, "Bearer t0k3n"), "alice");
- * deepStrictEqual([userForAuthorization(tokens, "Bearer nope"), userForAuthorization(tokens, null)], [undefined, undefined]);
- * ```
  */
 export function userForAuthorization(
   tokens: ReadonlyMap<string, string>,
@@ -117,17 +107,6 @@ export function userForAuthorization(
  * Settles the receiver's options.
  *
  * @throws {TypeError} for a user id that is not a safe folder name.
- *
- * @example
- * ```ts
- * import { createReceiverContext } from "./_context.ts";
- * import { deepStrictEqual, throws } from "node:assert/strict";
- *
- * const context = createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "me"]]) });
- * deepStrictEqual(context.tooLarge, "File too large (max 50MB)");
- * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", "a/b"]]) }), TypeError);
- * throws(() => createReceiverContext({ dataDir: "/d", tokens: new Map([["t", ".."]]) }), TypeError);
- * ```
  */
 export function createReceiverContext(options: ReceiverOptions): ReceiverContext {
   for (const user of options.tokens.values()) {
@@ -160,14 +139,6 @@ export function createReceiverContext(options: ReceiverOptions): ReceiverContext
 
 /**
  * An upload refused with the status and detail the contract names.
- *
- * @example
- * ```ts
- * import { UploadRefusedError } from "./_context.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(new UploadRefusedError(413, "too large").status, 413);
- * ```
  */
 export class UploadRefusedError extends Error {
   /** Always `"UploadRefusedError"`. */
@@ -184,18 +155,6 @@ export class UploadRefusedError extends Error {
 
 /**
  * Reads a body whole, failing with `rejection()` past `limit` bytes.
- *
- * @example
- * ```ts
- * import { readLimited, UploadRefusedError } from "./_context.ts";
- * import { streamSource } from "./_byte_source.ts";
- * import { deepStrictEqual, rejects } from "node:assert/strict";
- *
- * const tooLarge = () => new UploadRefusedError(413, "too large");
- * const body = () => streamSource(ReadableStream.from([new Uint8Array(3), new Uint8Array(7)]));
- * deepStrictEqual((await readLimited(body(), 10, tooLarge)).length, 10);
- * await rejects(readLimited(body(), 5, tooLarge), UploadRefusedError);
- * ```
  */
 export async function readLimited(
   body: ByteSource | null,
@@ -222,15 +181,6 @@ export async function readLimited(
 /**
  * Reads a body to its end, discarding at most `limit` bytes (so the client
  * sees our answer instead of a reset).
- *
- * @example
- * ```ts
- * import { drain } from "./_context.ts";
- * import { streamSource } from "./_byte_source.ts";
- *
- * await discardRestOfBody(streamSource(ReadableStream.from([new Uint8Array(10)])), 1024);
- * await discardRestOfBody(null, 1024);
- * ```
  */
 export async function discardRestOfBody(body: ByteSource | null, limit: number): Promise<void> {
   if (body === null) return;

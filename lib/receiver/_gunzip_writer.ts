@@ -37,29 +37,6 @@ async function pump(readable: ReadableStream<Uint8Array>, target: PartWriter): P
 /**
  * Decompresses gzip into `target`, counting compressed bytes against
  * `maxBytes`.
- *
- * @example
- * ```ts
- * import { GunzipWriter } from "./_gunzip_writer.ts";
- * import { UploadRefusedError } from "./_context.ts";
- * import { deepStrictEqual, rejects } from "node:assert/strict";
- *
- * const gzip = new Uint8Array(await new Response(
- *   new Blob(["{}\n"]).stream().pipeThrough(new CompressionStream("gzip")),
- * ).arrayBuffer());
- * const chunks: Uint8Array[] = [];
- * const target = {
- *   write: (chunk: Uint8Array) => Promise.resolve(void chunks.push(chunk)),
- *   close: () => Promise.resolve(),
- *   abort: () => Promise.resolve(),
- * };
- * const writer = new GunzipWriter(target, 1024, () => new UploadRefusedError(413, "too large"));
- * await writer.write(gzip);
- * await writer.close();
- * deepStrictEqual(new TextDecoder().decode(chunks[0]), "{}\n");
- * const broken = new GunzipWriter(target, 1024, () => new UploadRefusedError(413, "too large"));
- * await rejects(broken.write(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9])).then(() => broken.close()), UploadRefusedError);
- * ```
  */
 export class GunzipWriter implements PartWriter {
   readonly #input: WritableStreamDefaultWriter<Uint8Array>;

@@ -29,25 +29,6 @@ const SLAB_BYTES = 4 * READ_BYTES;
 
 /**
  * A TCP connection with deadlines and put-back bytes.
- *
- * @example
- * ```ts
- * import { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const connection = new Http1Connection(await listener.accept());
- * await client.write(new TextEncoder().encode("abc"));
- * const bytes = await connection.read(performance.now() + 5000);
- * connection.unread(bytes!.subarray(1));
- * connection.recycle(); // between requests: put-back bytes survive the reuse
- * await client.write(new TextEncoder().encode("d"));
- * deepStrictEqual(await connection.read(performance.now() + 5000), new TextEncoder().encode("bc"));
- * deepStrictEqual(await connection.read(performance.now() + 5000), new TextEncoder().encode("d"));
- * connection.close();
- * client.close();
- * ```
  */
 export class Http1Connection {
   /** When it was accepted (`performance.now()`). */

@@ -8,15 +8,6 @@
 
 /**
  * A request the HTTP/1.1 server answers itself, with `status`.
- *
- * @example
- * ```ts
- * import { HttpError } from "./_http1_error.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const error = new HttpError(431, "Cannot read request head: longer than 16384 bytes");
- * deepStrictEqual([error.name, error.status], ["HttpError", 431]);
- * ```
  */
 export class HttpError extends Error {
   /** Always `"HttpError"`. */

@@ -49,16 +49,6 @@ const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /**
  * The index of the empty line (`CRLF CRLF`) that ends a head in `bytes`,
  * searching from `from`; -1 when it has not arrived yet.
- *
- * @example
- * ```ts
- * import { findHeadEnd } from "./_http1_head.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const bytes = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\nbody");
- * deepStrictEqual(findHeadEnd(bytes, 0), 23);
- * deepStrictEqual(findHeadEnd(bytes.subarray(0, 20), 0), -1);
- * ```
  */
 export function findHeadEnd(bytes: Uint8Array, from: number): number {
   for (let i = bytes.indexOf(13, from); i !== -1; i = bytes.indexOf(13, i + 1)) {
@@ -171,22 +161,6 @@ function framingOf(fields: FramingFields, minor: 0 | 1): BodyFraming {
  * expectation other than `100-continue`, 431 for too many header lines, 501
  * for a transfer coding other than `chunked`, 505 for a version other than
  * HTTP/1.0 or HTTP/1.1.
- *
- * @example
- * ```ts
- * import { parseRequestHead } from "./_http1_head.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const head = parseRequestHead(new TextEncoder().encode(
- *   "POST /api/upload/sessions HTTP/1.1\r\nHost: a\r\nContent-Length: 12",
- * ));
- * deepStrictEqual([head.method, head.target, head.body, head.keepAlive], [
- *   "POST",
- *   "/api/upload/sessions",
- *   { kind: "length", length: 12 },
- *   true,
- * ]);
- * ```
  */
 export function parseRequestHead(bytes: Uint8Array): RequestHead {
   const [requestLine = "", ...lines] = latin1(bytes).split("\r\n");

@@ -14,20 +14,6 @@ import { bodyStream, readBody, type RequestBody } from "./_request_body.ts";
 
 /**
  * One request as read from a connection.
- *
- * @example
- * ```ts
- * import { Http1Request } from "./_http1_request.ts";
- * import { parseRequestHead } from "./_http1_head.ts";
- * import { openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const head = parseRequestHead(new TextEncoder().encode("GET /a?b HTTP/1.1\r\nHost: h\r\nX-Y: 1\r\nx-y: 2"));
- * const body = openRequestBody({} as Http1Connection, head.body, false, 1000);
- * const request = new Http1Request(head, "http://h", body);
- * deepStrictEqual([request.path, request.url, request.header("X-Y"), request.body], ["/a", "http://h/a?b", "1, 2", null]);
- * ```
  */
 export class Http1Request {
   /** The method, as sent. */
@@ -84,14 +70,6 @@ export class Http1Request {
 
 /**
  * The path of a request target, without its query; `/` when empty.
- *
- * @example
- * ```ts
- * import { pathOf } from "./_http1_request.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual([pathOf("/a/b?c"), pathOf("http://h:1/x?y"), pathOf("http://h")], ["/a/b", "/x", "/"]);
- * ```
  */
 export function pathOf(target: string): string {
   const path = target.startsWith("/")
@@ -103,20 +81,6 @@ export function pathOf(target: string): string {
 
 /**
  * The Fetch API `Request` for `request`, its body streamed from the connection.
- *
- * @example
- * ```ts
- * import { Http1Request, toFetchRequest } from "./_http1_request.ts";
- * import { parseRequestHead } from "./_http1_head.ts";
- * import { openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const head = parseRequestHead(new TextEncoder().encode("GET /a HTTP/1.1\r\nHost: h"));
- * const body = openRequestBody({} as Http1Connection, head.body, false, 1000);
- * const request = toFetchRequest(new Http1Request(head, "http://h", body));
- * deepStrictEqual([request.url, request.headers.get("host")], ["http://h/a", "h"]);
- * ```
  */
 export function toFetchRequest(request: Http1Request): Request {
   return new Request(request.url, {

@@ -73,16 +73,6 @@ const JSON_LINE = "content-type: application/json\r\n";
  * A {@linkcode PlainAnswer} of JSON.
  *
  * @param headerLines More header lines, each `name: value\r\n`.
- *
- * @example
- * ```ts
- * import { jsonAnswer } from "./_http1_response.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const answer = jsonAnswer(404, { detail: "Not Found" });
- * deepStrictEqual(answer.headerLines, "content-type: application/json\r\n");
- * deepStrictEqual(new TextDecoder().decode(answer.body), '{"detail":"Not Found"}');
- * ```
  */
 export function jsonAnswer(status: number, body: unknown, headerLines = ""): PlainAnswer {
   return {
@@ -222,23 +212,6 @@ async function writePlain(
  *
  * @throws {HttpError} 408 when the client takes no byte within `idleMs`;
  * whatever the connection or the response body throws.
- *
- * @example
- * ```ts
- * import { jsonAnswer, writeAnswer } from "./_http1_response.ts";
- * import { Http1Connection } from "./_http1_connection.ts";
- * import { ok } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const connection = new Http1Connection(await listener.accept());
- * const framing = { minor: 1, keepAlive: false, head: false, idleMs: 5000 } as const;
- * await writeAnswer(connection, jsonAnswer(200, { status: "ok" }), framing);
- * connection.close();
- * const text = await new Response(client.readable).text();
- * ok(text.startsWith("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"));
- * ok(text.includes("content-length: 15\r\n") && text.endsWith('\r\n\r\n{"status":"ok"}'));
- * ```
  */
 export function writeAnswer(
   connection: Http1Connection,
@@ -256,23 +229,6 @@ export function writeAnswer(
  *
  * @throws {HttpError} 408 when the client takes no byte within `idleMs`;
  * whatever the connection or the response body throws.
- *
- * @example
- * ```ts
- * import { writeResponse } from "./_http1_response.ts";
- * import { Http1Connection } from "./_http1_connection.ts";
- * import { ok } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const connection = new Http1Connection(await listener.accept());
- * const framing = { minor: 1, keepAlive: false, head: false, idleMs: 5000 } as const;
- * await writeResponse(connection, Response.json({ status: "ok" }), framing);
- * connection.close();
- * const text = await new Response(client.readable).text();
- * ok(text.startsWith("HTTP/1.1 200 OK\r\n") && text.includes("content-length: 15\r\n"));
- * ok(text.includes("connection: close\r\n") && text.endsWith('\r\n\r\n{"status":"ok"}'));
- * ```
  */
 export async function writeResponse(
   connection: Http1Connection,

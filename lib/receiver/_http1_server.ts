@@ -368,22 +368,6 @@ function bindProblem(error: unknown): string {
  * Requires `--allow-net`.
  *
  * @throws {Error} `Cannot listen on <host>:<port>: <problem>` when it cannot bind.
- *
- * @example
- * ```ts
- * import { DEFAULT_LIMITS, serveHttp1 } from "./_http1_server.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const server = serveHttp1({
- *   hostname: "127.0.0.1",
- *   port: 0,
- *   handler: (request) => Promise.resolve(new Response(request.path)),
- *   limits: DEFAULT_LIMITS,
- * });
- * const response = await fetch(`http://127.0.0.1:${server.addr.port}/hello`);
- * deepStrictEqual(await response.text(), "/hello");
- * await server.shutdown();
- * ```
  */
 export function serveHttp1(options: Http1ServerOptions): Http1Server {
   const { hostname, port, limits } = options;

@@ -55,14 +55,6 @@ const CRLF_CRLF = new Uint8Array([13, 10, 13, 10]);
 
 /**
  * Thrown for a body that is not the multipart it claims to be.
- *
- * @example
- * ```ts
- * import { MultipartError } from "./_multipart_parser.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(new MultipartError("Cannot parse multipart body: no boundary").name, "MultipartError");
- * ```
  */
 export class MultipartError extends Error {
   /** Always `"MultipartError"`. */
@@ -71,17 +63,6 @@ export class MultipartError extends Error {
 
 /**
  * The `name` and `filename` parameters of a `Content-Disposition` header.
- *
- * @example
- * ```ts
- * import { parseContentDisposition } from "./_multipart_parser.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseContentDisposition('form-data; name="file"; filename="a.jsonl"'), {
- *   name: "file",
- *   filename: "a.jsonl",
- * });
- * ```
  */
 export function parseContentDisposition(value: string): { name?: string; filename?: string } {
   const result: { name?: string; filename?: string } = {};
@@ -281,21 +262,6 @@ export interface BodyCap {
  * {@linkcode MULTIPART_LIMITS}.
  * @throws {Error} `cap.tooLarge()` for a body over `cap.maxBytes` (parts
  * nobody stores included).
- *
- * @example
- * ```ts
- * import { parseMultipart } from "./_multipart_parser.ts";
- * import { streamSource } from "./_byte_source.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const body = "--b\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nhello\r\n--b--\r\n";
- * const names: string[] = [];
- * await parseMultipart(streamSource(ReadableStream.from([new TextEncoder().encode(body)])), "b", (headers) => {
- *   names.push(headers.get("content-disposition") ?? "");
- *   return undefined;
- * });
- * deepStrictEqual(names, ['form-data; name="x"']);
- * ```
  */
 export async function parseMultipart(
   body: ByteSource,

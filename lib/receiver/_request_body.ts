@@ -46,16 +46,6 @@ export interface RequestBody {
 
 /**
  * The body state for a request framed as `framing`.
- *
- * @example
- * ```ts
- * import { openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const body = openRequestBody({} as Http1Connection, { kind: "none" }, false, 1000);
- * deepStrictEqual([body.done, body.received], [true, 0]);
- * ```
  */
 export function openRequestBody(
   connection: Http1Connection,
@@ -121,23 +111,6 @@ async function nextBytes(body: RequestBody): Promise<Uint8Array | null> {
  *
  * @throws {HttpError} 400 for a malformed or cut-off body, 408 when no byte
  * comes within the idle limit.
- *
- * @example
- * ```ts
- * import { openRequestBody, readBody } from "./_request_body.ts";
- * import { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * const client = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
- * const connection = new Http1Connection(await listener.accept());
- * await client.write(new TextEncoder().encode("abcNEXT"));
- * const body = openRequestBody(connection, { kind: "length", length: 3 }, false, 5000);
- * deepStrictEqual(new TextDecoder().decode((await readBody(body))!), "abc");
- * deepStrictEqual([await readBody(body), body.received], [null, 3]);
- * connection.close();
- * client.close();
- * ```
  */
 export function readBody(body: RequestBody): Promise<Uint8Array | null> {
   const reading = nextBytes(body);
@@ -164,15 +137,6 @@ class BodySource implements UnderlyingDefaultSource<Uint8Array> {
  * The body as a Fetch API handler reads it: a stream pulled from the
  * connection on demand (chunks its own), or `null` for a request without a
  * body.
- *
- * @example
- * ```ts
- * import { bodyStream, openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(bodyStream(openRequestBody({} as Http1Connection, { kind: "none" }, false, 1000)), null);
- * ```
  */
 export function bodyStream(body: RequestBody): ReadableStream<Uint8Array> | null {
   if (body.done) return null;
@@ -184,16 +148,6 @@ export function bodyStream(body: RequestBody): ReadableStream<Uint8Array> | null
  * when the client still waits for `100 Continue` (it would be invited to
  * send what nobody reads), nor when more than `limit` bytes are known to be
  * left, nor after a failure.
- *
- * @example
- * ```ts
- * import { canDrainForNextRequest, openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const body = openRequestBody({} as Http1Connection, { kind: "length", length: 10 }, false, 1000);
- * deepStrictEqual([canDrainForNextRequest(body, 100), canDrainForNextRequest(body, 5)], [true, false]);
- * ```
  */
 export function canDrainForNextRequest(body: RequestBody, limit: number): boolean {
   if (body.done) return true;
@@ -205,15 +159,6 @@ export function canDrainForNextRequest(body: RequestBody, limit: number): boolea
  * Reads and drops what the handler left of the body, at most `limit`
  * bytes; `true` when the body was read to its end (the connection may take
  * its next request).
- *
- * @example
- * ```ts
- * import { drainForNextRequest, openRequestBody } from "./_request_body.ts";
- * import type { Http1Connection } from "./_http1_connection.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(await drainForNextRequest(openRequestBody({} as Http1Connection, { kind: "none" }, false, 1000), 0), true);
- * ```
  */
 export async function drainForNextRequest(body: RequestBody, limit: number): Promise<boolean> {
   await body.reading?.catch(() => {}); // a read the handler left running

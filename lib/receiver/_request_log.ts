@@ -35,33 +35,6 @@ export interface RequestLogEntry {
 
 /**
  * One log line for an answered request.
- *
- * @example
- * ```ts
- * import { formatRequestLog } from "./_request_log.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const line = formatRequestLog({
- *   time: new Date("2026-01-02T03:04:05.678Z"),
- *   method: "POST",
- *   path: "/api/upload/sessions",
- *   status: 200,
- *   received: 65734,
- *   ms: 12.4,
- *   user: "analyst",
- * });
- * deepStrictEqual(line, "2026-01-02T03:04:05Z POST /api/upload/sessions 200 65734B 12ms analyst");
- * const next = formatRequestLog({
- *   time: new Date("2026-01-02T03:04:06.001Z"),
- *   method: "GET",
- *   path: "/api/health",
- *   status: 200,
- *   received: 0,
- *   ms: 0.4,
- *   user: undefined,
- * });
- * deepStrictEqual(next, "2026-01-02T03:04:06Z GET /api/health 200 0B 0ms -");
- * ```
  */
 export function formatRequestLog(entry: RequestLogEntry): string {
   const { time, method, path, status, received, ms, user } = entry;

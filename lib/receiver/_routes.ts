@@ -61,21 +61,6 @@ async function runRoute(
 
 /**
  * Answers one request: health, an upload, or the contract's refusal.
- *
- * @example
- * ```ts
- * import { answerRequest } from "./_routes.ts";
- * import { createReceiverContext } from "./_context.ts";
- * import { receiverRequest } from "./_receiver_fetch.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const context = createReceiverContext({ dataDir: "/nowhere", tokens: new Map() });
- * const request = receiverRequest(new Request("http://x/api/upload/sessions", { method: "POST" }));
- * deepStrictEqual(await answerRequest(context, request), {
- *   status: 401,
- *   body: { detail: "Missing or invalid Authorization header" },
- * });
- * ```
  */
 export async function answerRequest(
   context: ReceiverContext,

@@ -19,23 +19,6 @@ import {
  *
  * @throws {UploadRefusedError} for a body over the limit (413) or one that is
  * not JSON with a string `content` (422).
- *
- * @example
- * ```ts
- * import { storeLocalMd } from "./_store_local_md.ts";
- * import { createReceiverContext } from "./_context.ts";
- * import { receiverRequest } from "./_receiver_fetch.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dataDir = await Deno.makeTempDir();
- * const context = createReceiverContext({ dataDir, tokens: new Map() });
- * const request = new Request("http://x/", { method: "POST", body: '{"content":"# notes"}' });
- * deepStrictEqual(await storeLocalMd(context, receiverRequest(request), "me"), {
- *   status: 200,
- *   body: { status: "ok", user: "me", size: 7 },
- * });
- * await Deno.remove(dataDir, { recursive: true });
- * ```
  */
 export async function storeLocalMd(
   context: ReceiverContext,

@@ -95,25 +95,6 @@ function acceptPart(
  * body over a limit (413: the file part, its gunzipped content, or the
  * whole body past the file limit plus 1 MiB) or broken gzip (400).
  * @throws {MultipartError} for a malformed multipart body.
- *
- * @example
- * ```ts
- * import { storeSession } from "./_store_session.ts";
- * import { createReceiverContext } from "./_context.ts";
- * import { receiverRequest } from "./_receiver_fetch.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dataDir = await Deno.makeTempDir();
- * const context = createReceiverContext({ dataDir, tokens: new Map() });
- * const form = new FormData();
- * form.append("file", new Blob(["{}\n"]), "s1.jsonl");
- * const request = receiverRequest(new Request("http://x/", { method: "POST", body: form }));
- * deepStrictEqual(await storeSession(context, request, "me"), {
- *   status: 200,
- *   body: { status: "ok", filename: "s1.jsonl", size: 3 },
- * });
- * await Deno.remove(dataDir, { recursive: true });
- * ```
  */
 export async function storeSession(
   context: ReceiverContext,

@@ -60,22 +60,6 @@ function joined(chunks: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
  * {@linkcode AtomicFileWriter.abort} or any failure.
  *
  * Requires `--allow-read` and `--allow-write` on the folder.
- *
- * @example
- * ```ts
- * import { AtomicFileWriter } from "./_stream_to_file.ts";
- * import { deepStrictEqual, rejects } from "node:assert/strict";
- *
- * const folder = await Deno.makeTempDir();
- * const target = { folder: `${folder}/u`, name: "s1.jsonl", maxBytes: 8, tooLarge: () => new RangeError("too large") };
- * const writer = new AtomicFileWriter(target);
- * await writer.write(new TextEncoder().encode("{}\n"));
- * await writer.close();
- * deepStrictEqual([writer.size, await Deno.readTextFile(`${folder}/u/s1.jsonl`)], [3, "{}\n"]);
- * await rejects(new AtomicFileWriter(target).write(new Uint8Array(9)), RangeError);
- * deepStrictEqual([...Deno.readDirSync(`${folder}/u`)].length, 1); // no temp file left
- * await Deno.remove(folder, { recursive: true });
- * ```
  */
 export class AtomicFileWriter implements PartWriter {
   /** Bytes written so far. */

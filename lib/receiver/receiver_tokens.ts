@@ -16,15 +16,6 @@ export type TokenMap = Map<string, string>;
 /**
  * One `TOKEN=USER` pair (split at the last `=`, so a token may hold `=`),
  * or `undefined` when it is not one.
- *
- * @example
- * ```ts
- * import { parseTokenPair } from "./receiver_tokens.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseTokenPair("dG9r==alice"), ["dG9r=", "alice"]);
- * deepStrictEqual(parseTokenPair("alice"), undefined);
- * ```
  */
 export function parseTokenPair(pair: string): [string, string] | undefined {
   const equals = pair.lastIndexOf("=");
@@ -36,18 +27,6 @@ export function parseTokenPair(pair: string): [string, string] | undefined {
  * Adds `token` for `user` to `tokens`.
  *
  * @throws {TypeError} when the token already stands for another user.
- *
- * @example
- * ```ts
- * import { addToken } from "./receiver_tokens.ts";
- * import { deepStrictEqual, throws } from "node:assert/strict";
- *
- * const tokens = new Map<string, string>();
- * addToken(tokens, "t", "alice");
- * addToken(tokens, "t", "alice");
- * throws(() => addToken(tokens, "t", "bob"), TypeError);
- * deepStrictEqual(tokens, new Map([["t", "alice"]]));
- * ```
  */
 export function addToken(tokens: TokenMap, token: string, user: string): void {
   const known = tokens.get(token);
@@ -65,17 +44,6 @@ export function addToken(tokens: TokenMap, token: string, user: string): void {
  *
  * @throws {TypeError} for an item that is not `TOKEN=USER` (named by its
  * position, never shown), or a token given for two users.
- *
- * @example
- * ```ts
- * import { addTokensFromEnv } from "./receiver_tokens.ts";
- * import { deepStrictEqual, throws } from "node:assert/strict";
- *
- * const tokens = new Map<string, string>();
- * addTokensFromEnv(tokens, "AGNES_SERVE_TOKENS", "tok1=alice, tok2=bob,");
- * deepStrictEqual(tokens, new Map([["tok1", "alice"], ["tok2", "bob"]]));
- * throws(() => addTokensFromEnv(tokens, "AGNES_SERVE_TOKENS", "tok3"), TypeError);
- * ```
  */
 export function addTokensFromEnv(tokens: TokenMap, name: string, value: string): void {
   const items = value.split(",").map((item) => item.trim());
@@ -100,19 +68,6 @@ export function addTokensFromEnv(tokens: TokenMap, name: string, value: string):
  * device, folder) or is larger than 1 MiB.
  * @throws {TypeError} for a line that is not `TOKEN=USER` (named by its
  * number, never shown), or a token given for two users.
- *
- * @example
- * ```ts
- * import { addTokensFromFile } from "./receiver_tokens.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "# who may upload\ntok1=alice\r\n\ntok2=bob\n");
- * const tokens = new Map<string, string>();
- * addTokensFromFile(tokens, path);
- * deepStrictEqual(tokens, new Map([["tok1", "alice"], ["tok2", "bob"]]));
- * await Deno.remove(path);
- * ```
  */
 export function addTokensFromFile(tokens: TokenMap, path: string): void {
   const text = readTextFileBounded(path, SMALL_FILE_LIMIT);

@@ -5,6 +5,8 @@ import { AgnesClient, VERSION } from "../../mod.ts";
 function recordingServer(respond: (request: Request) => Response) {
   const seen: {
     path: string;
+    contentLength: string | null;
+    body: string;
     host: string | null;
     authorization: string | null;
     userAgent: string | null;
@@ -15,12 +17,13 @@ function recordingServer(respond: (request: Request) => Response) {
     async (request, info) => {
       seen.push({
         path: new URL(request.url).pathname,
+        contentLength: request.headers.get("content-length"),
+        body: await request.text(),
         host: request.headers.get("host"),
         authorization: request.headers.get("authorization"),
         userAgent: request.headers.get("user-agent"),
         port: info.remoteAddr.port,
       });
-      await request.body?.cancel();
       return respond(request);
     },
   );
@@ -83,4 +86,25 @@ Deno.test("AgnesClient connects to localhost as 127.0.0.1 without asking a resol
     assertEquals(client.server, `http://localhost:${port}`);
   }
   assertEquals(server.seen.map((request) => request.host), [`127.0.0.1:${port}`]);
+});
+
+Deno.test("AgnesClient.uploadSession() sends bytes as a sized body and a stream chunked, as one file part", async () => {
+  await using server = recordingServer(() => Response.json({ status: "ok" }));
+  {
+    using client = new AgnesClient({ server: server.url, token: "t" });
+    const bytes = new TextEncoder().encode("{}\n");
+    await client.uploadSession("s1.jsonl", bytes);
+    await client.uploadSession("s2.jsonl", ReadableStream.from([bytes]), { gzip: true, size: 3 });
+  }
+  const [sized, streamed] = server.seen;
+  assertEquals(sized!.contentLength !== null, true);
+  assertEquals(streamed!.contentLength, null);
+  for (const [request, filename] of [[sized!, "s1.jsonl"], [streamed!, "s2.jsonl.gz"]] as const) {
+    const boundary = /^--([^\r]+)\r\n/.exec(request.body)![1]!;
+    assertEquals(
+      request.body,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\n{}\n\r\n--${boundary}--\r\n`,
+    );
+  }
 });

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import {
   MULTIPART_LIMITS,
   MultipartError,
+  parseContentDisposition,
   parseMultipart,
   type PartHeaders,
 } from "../../lib/receiver/_multipart_parser.ts";
@@ -180,4 +181,11 @@ Deno.test("parseMultipart() rejects a body that ends before its closing boundary
     MultipartError,
   );
   assertEquals(error.message, "Cannot parse multipart body: it ends early");
+});
+
+Deno.test("parseContentDisposition() reads the name and the file name of a part", () => {
+  assertEquals(parseContentDisposition('form-data; name="file"; filename="a.jsonl"'), {
+    name: "file",
+    filename: "a.jsonl",
+  });
 });

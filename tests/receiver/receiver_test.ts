@@ -155,8 +155,8 @@ Deno.test("receiver answers 400 to a name with nothing before .jsonl, plain or g
   assertEquals(await receiver.allFiles(), []);
 });
 
-Deno.test("createReceiver() refuses the user ids . and .. with a TypeError", () => {
-  for (const user of [".", ".."]) {
+Deno.test("createReceiver() refuses the user ids ., .. and one with a slash with a TypeError", () => {
+  for (const user of [".", "..", "a/b"]) {
     assertThrows(
       () => createReceiver({ dataDir: "/nowhere", tokens: new Map([["t", user]]) }),
       TypeError,
@@ -245,6 +245,34 @@ Deno.test("createReceiver() answers through the Fetch API as the server does", a
     );
     const missing = await handler(new Request("http://x/nowhere"));
     assertEquals([missing.status, await missing.json()], [404, { detail: "Not Found" }]);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("createReceiver() sends a scripted Response with the headers it set, adding the receiver's others", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    const scripted = () =>
+      new Response("no", { status: 503, headers: { "x-agnes-accepts": "scripted" } });
+    const handler = createReceiver({
+      dataDir,
+      tokens: new Map([[TEST_TOKEN, "analyst"]]),
+      latestVersion: "1.2.3",
+      scripted,
+    });
+    const form = new FormData();
+    form.append("file", new Blob(["{}\n"]), "f1.jsonl");
+    const response = await handler(
+      new Request("http://x/api/upload/sessions", {
+        method: "POST",
+        body: form,
+        headers: { Authorization: `Bearer ${TEST_TOKEN}` },
+      }),
+    );
+    assertEquals([response.status, await response.text()], [503, "no"]);
+    assertEquals(response.headers.get("x-agnes-accepts"), "scripted");
+    assertEquals(response.headers.get("x-agnes-latest-version"), "1.2.3");
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
