@@ -136,11 +136,13 @@ function loadedBy(entry: string, dynamic: boolean): Set<string> {
   return seen;
 }
 
-Deno.test("the hook commands load only what they use: no push, http, config or node: modules", () => {
+Deno.test("the hook commands load only what they use: no push, http, receiver, config or node: modules", () => {
   for (const hook of ["lib/commands/capture_session.ts", "lib/commands/status_line.ts"]) {
     const loaded = [...loadedBy(hook, true)];
     const heavy = loaded.filter((file) =>
-      /^lib\/(push|http|config|claude|commands\/(?!capture_session|status_line))/.test(file) ||
+      /^lib\/(push|http|receiver|config|claude|commands\/(?!capture_session|status_line))/.test(
+        file,
+      ) ||
       file.startsWith("node:") || file.startsWith("npm:") || file.endsWith("mod.ts")
     );
     assertEquals(heavy, [], `${hook} loads ${heavy.join(", ")}`);
