@@ -88,9 +88,10 @@ export {
   statusLineText,
 } from "./lib/hook/mod.ts";
 
-// Push.
+// Push, and the JWT redaction it applies before upload.
 export {
   checkUploadPath,
+  JwtRedactionStream,
   type PathVerdict,
   type PlannedEntry,
   type PlanOptions,
@@ -101,6 +102,7 @@ export {
   type PushOptions,
   type PushPlan,
   type PushReport,
+  redactJwtBytes,
   UploadPathChecker,
 } from "./lib/push/mod.ts";
 export {
@@ -133,24 +135,27 @@ export {
   resolveToken,
 } from "./lib/config/mod.ts";
 
-// The wire: client, receiver, redaction.
+// The client.
 export {
   AgnesClient,
   type AgnesClientOptions,
   classifyOutcome,
-  createReceiver,
   type HttpOutcome,
-  JwtRedactionStream,
   type OutcomeClass,
-  type ReceiverOptions,
-  type ReceiverServer,
-  redactJwtBytes,
   type ServerCheck,
-  serveReceiver,
-  type ServeReceiverOptions,
   type ServerInfo,
+  type UploadContent,
   type UploadOptions,
 } from "./lib/http/mod.ts";
+
+// The receiver (`serve`): a test double and a receiver for small teams; production runs the Agnes server.
+export {
+  createReceiver,
+  type ReceiverOptions,
+  type ReceiverServer,
+  serveReceiver,
+  type ServeReceiverOptions,
+} from "./lib/receiver/mod.ts";
 
 // Status.
 export {

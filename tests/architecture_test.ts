@@ -20,6 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "config": ["fs"],
   "claude": ["fs"],
   "http": ["fs", "format", "version.ts"],
+  "receiver": ["http", "fs", "format", "version.ts"],
   "hook": ["store", "lock", "fs", "format"],
   "push": ["http", "store", "lock", "config", "claude", "fs", "format", "version.ts"],
   "cli": ["fs"],
@@ -31,6 +32,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     "install",
     "hook",
     "push",
+    "receiver",
     "http",
     "store",
     "lock",
@@ -80,6 +82,22 @@ Deno.test("lib/ imports point one way: no folder imports one above it", () => {
   assertEquals(violations, []);
 });
 
+Deno.test("the client (lib/http/) never imports the receiver, and the receiver imports only wire.ts of it, never push/ or install/", () => {
+  const clientImports = sourceFiles("lib/http").flatMap((file) =>
+    importsOf(file).filter((target) => areaOf(target) === "receiver").map((target) =>
+      `${file} -> ${target}`
+    )
+  );
+  assertEquals(clientImports, []);
+  const receiverImports = sourceFiles("lib/receiver").flatMap((file) =>
+    importsOf(file).filter((target) =>
+      ["push", "install"].includes(areaOf(target)) ||
+      (areaOf(target) === "http" && target !== "lib/http/wire.ts")
+    ).map((target) => `${file} -> ${target}`)
+  );
+  assertEquals(receiverImports, []);
+});
+
 Deno.test("lib/ code imports files, never a folder's mod.ts (those are for the entry points)", () => {
   const violations = sourceFiles("lib").flatMap((file) =>
     importsOf(file).filter((target) => target.endsWith("/mod.ts") && !file.endsWith("/mod.ts"))
@@ -118,11 +136,13 @@ function loadedBy(entry: string, dynamic: boolean): Set<string> {
   return seen;
 }
 
-Deno.test("the hook commands load only what they use: no push, http, config or node: modules", () => {
+Deno.test("the hook commands load only what they use: no push, http, receiver, config or node: modules", () => {
   for (const hook of ["lib/commands/capture_session.ts", "lib/commands/status_line.ts"]) {
     const loaded = [...loadedBy(hook, true)];
     const heavy = loaded.filter((file) =>
-      /^lib\/(push|http|config|claude|commands\/(?!capture_session|status_line))/.test(file) ||
+      /^lib\/(push|http|receiver|config|claude|commands\/(?!capture_session|status_line))/.test(
+        file,
+      ) ||
       file.startsWith("node:") || file.startsWith("npm:") || file.endsWith("mod.ts")
     );
     assertEquals(heavy, [], `${hook} loads ${heavy.join(", ")}`);

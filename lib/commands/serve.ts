@@ -13,8 +13,8 @@ import {
   addTokensFromFile,
   parseTokenPair,
   type TokenMap,
-} from "../http/receiver_tokens.ts";
-import { serveReceiver } from "../http/serve_receiver.ts";
+} from "../receiver/receiver_tokens.ts";
+import { serveReceiver } from "../receiver/serve_receiver.ts";
 
 const encoder = new TextEncoder();
 

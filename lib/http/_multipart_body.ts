@@ -19,15 +19,6 @@ function partTail(boundary: string): Uint8Array<ArrayBuffer> {
 /**
  * A `multipart/form-data` body with one file part named `file`, from memory:
  * a `Blob`, so it is sent with a `Content-Length`.
- *
- * @example
- * ```ts
- * import { multipartBlob } from "./_multipart_body.ts";
- * import { ok } from "node:assert/strict";
- *
- * const text = await multipartBlob("b", "s1.jsonl", new TextEncoder().encode("{}\n")).text();
- * ok(text.startsWith("--b\r\n") && text.endsWith("{}\n\r\n--b--\r\n"));
- * ```
  */
 export function multipartBlob(boundary: string, filename: string, content: Uint8Array): Blob {
   return new Blob([
@@ -39,16 +30,6 @@ export function multipartBlob(boundary: string, filename: string, content: Uint8
 
 /**
  * A `multipart/form-data` body with one file part named `file`, streamed.
- *
- * @example
- * ```ts
- * import { multipartStream } from "./_multipart_body.ts";
- * import { ok } from "node:assert/strict";
- *
- * const part = ReadableStream.from([new TextEncoder().encode("{}\n")]);
- * const text = await new Response(multipartStream("b", "s1.jsonl", part)).text();
- * ok(text.startsWith("--b\r\n") && text.endsWith("\r\n--b--\r\n"));
- * ```
  */
 export function multipartStream(
   boundary: string,

@@ -19,18 +19,6 @@ function messages(error: unknown): string[] {
 /**
  * Describes a failed request: refused, host not found (DNS), TLS, time-out,
  * reset, or the underlying message. The caller adds the URL.
- *
- * @example
- * ```ts
- * import { describeNetworkError } from "./_network_error.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const refused = new TypeError("fetch failed", {
- *   cause: new Error("client error (Connect): tcp connect error: Connection refused (os error 111)"),
- * });
- * deepStrictEqual(describeNetworkError(refused), "connection refused: nothing is listening there");
- * deepStrictEqual(describeNetworkError(new DOMException("aborted", "TimeoutError"), 30_000), "no answer within 30 s");
- * ```
  */
 export function describeNetworkError(error: unknown, timeoutMs?: number): string {
   if (error instanceof DOMException && error.name === "TimeoutError") {

@@ -7,10 +7,8 @@
  * @module
  */
 
-import { baseName } from "../fs/path.ts";
 import { VERSION } from "../version.ts";
 import { multipartBlob, multipartStream } from "./_multipart_body.ts";
-import { preparedBytes, preparedStream, SMALL_UPLOAD_BYTES } from "./_upload_content.ts";
 import { describeNetworkError } from "./_network_error.ts";
 import { ENDPOINTS } from "./wire.ts";
 
@@ -84,13 +82,18 @@ export interface AgnesClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * What {@linkcode AgnesClient.uploadSession} sends as the file part, exactly
+ * as it goes on the wire (the caller redacts and gzips): bytes in memory go
+ * as a sized body, a stream as a chunked one.
+ */
+export type UploadContent = Uint8Array | ReadableStream<Uint8Array>;
+
 /** Options for {@linkcode AgnesClient.uploadSession}. */
 export interface UploadOptions {
-  /** Send a gzip stream with a `.gz` part name (only when the server accepts it). */
+  /** The content is gzipped: the part is named `<name>.gz` (only when the server accepts it). */
   gzip?: boolean;
-  /** Read the bytes from here instead of `path` (e.g. the resolved link target). */
-  source?: string;
-  /** The file's size when the caller has just looked (saves a `stat`); it picks how it is sent. */
+  /** How many bytes a streamed content holds, when known: the time-out grows with it. */
   size?: number;
 }
 
@@ -128,12 +131,11 @@ interface RequestInit {
  * const dataDir = await Deno.makeTempDir();
  * let url = "";
  * const server = serveReceiver({ dataDir, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
- * const transcript = `${dataDir}/s1.jsonl`;
- * await Deno.writeTextFile(transcript, "{}\n");
  * {
  *   using client = new AgnesClient({ server: url, token: "t" });
  *   const info = await client.health();
- *   const outcome = await client.uploadSession(transcript, { gzip: info.accepts.has("session-gzip") });
+ *   deepStrictEqual(info.accepts.has("session-gzip"), true);
+ *   const outcome = await client.uploadSession("s1.jsonl", new TextEncoder().encode("{}\n"));
  *   deepStrictEqual(outcome, { kind: "http", status: 200 });
  * }
  * await server.shutdown();
@@ -238,26 +240,22 @@ export class AgnesClient implements Disposable {
   }
 
   /**
-   * `POST /api/upload/sessions`: sends the transcript at `path` (redacted,
-   * gzipped when asked) as the `file` part named after it. A file up to
-   * 4 MiB is prepared in memory and sent with a length; a larger one is
-   * streamed, so memory stays bounded.
+   * `POST /api/upload/sessions`: sends `content` as the `file` part named
+   * `name` (plus `.gz` when `gzip`). Bytes are sent with a length; a stream
+   * is sent chunked, so memory stays bounded. The client does not change the
+   * content: redacting it is the caller's (push's) job.
    */
-  async uploadSession(path: string, options: UploadOptions = {}): Promise<HttpOutcome> {
-    const source = options.source ?? path;
-    const gzip = options.gzip ?? false;
-    const name = baseName(path) + (gzip ? ".gz" : "");
+  async uploadSession(
+    name: string,
+    content: UploadContent,
+    options: UploadOptions = {},
+  ): Promise<HttpOutcome> {
+    const filename = name + (options.gzip ? ".gz" : "");
     const boundary = `agnes-${crypto.randomUUID()}`;
-    let body: BodyInit;
-    let size: number;
-    try {
-      size = options.size ?? Deno.statSync(source).size;
-      body = size <= SMALL_UPLOAD_BYTES
-        ? multipartBlob(boundary, name, await preparedBytes(source, gzip))
-        : multipartStream(boundary, name, await preparedStream(source, gzip));
-    } catch (error) {
-      return { kind: "network", error: `cannot read ${path}: ${(error as Error).message}` };
-    }
+    const body = content instanceof Uint8Array
+      ? multipartBlob(boundary, filename, content)
+      : multipartStream(boundary, filename, content);
+    const size = content instanceof Uint8Array ? content.length : options.size ?? 0;
     return await this.#request(ENDPOINTS.uploadSession, {
       method: "POST",
       headers: { "Content-Type": `multipart/form-data; boundary=${boundary}` },

@@ -1,33 +1,31 @@
 /**
- * Everything that crosses the wire. The client side keeps transport and
- * policy apart: `client.ts` sends requests (connection reuse, time-outs,
- * sized and streamed bodies, gzip) and reports what came back, and
+ * The product's HTTP client for the Agnes wire contract. It keeps transport
+ * and policy apart: `client.ts` sends requests (connection reuse, time-outs,
+ * sized and streamed multipart bodies) and reports what came back, and
  * `outcome.ts` decides what an answer means (success, transient, permanent,
- * moved, too old; `Retry-After`; the circuit breaker). Bodies are redacted on
- * the way out (`redact.ts`, `redact_stream.ts`). The server side is an Agnes-compatible receiver
- * (`receiver.ts`) with a streaming multipart parser (`_multipart_parser.ts`),
- * run by `serve_receiver.ts` on a small HTTP/1.1 server of our own
- * (`_http1_server.ts`: bounded heads, chunked and sized bodies, keep-alive,
- * read time-outs and a connection cap, which `Deno.serve` lacks). `_wire.ts`
- * holds the names both sides share.
+ * moved, too old; `Retry-After`; the circuit breaker). `wire.ts` holds the
+ * names the client and the receiver (`receiver/`) share. The client sends
+ * what it is handed: push redacts and gzips a transcript first.
  *
- * May import: `fs/`, `format/`, `version.ts`. Imported by `push/` and above.
+ * May import: `fs/`, `format/`, `version.ts`. Imported by `push/`, `status/`
+ * and `commands/`; `receiver/` imports `wire.ts` only.
  *
- * @example A client and a receiver on loopback
+ * @example Upload a transcript and read the answer
  * ```ts
- * import { AgnesClient, classifyOutcome, serveReceiver } from "./mod.ts";
+ * import { AgnesClient, classifyOutcome } from "./mod.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * const dataDir = await Deno.makeTempDir();
- * let url = "";
- * const server = serveReceiver({ dataDir, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
- * await Deno.writeTextFile(`${dataDir}/s1.jsonl`, "{}\n");
+ * const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
+ *   await request.body?.cancel();
+ *   return new Response(null, { status: 503, headers: { "retry-after": "1" } });
+ * });
  * {
- *   using client = new AgnesClient({ server: url, token: "t" });
- *   deepStrictEqual(classifyOutcome(await client.uploadSession(`${dataDir}/s1.jsonl`)), "success");
+ *   using client = new AgnesClient({ server: `http://127.0.0.1:${server.addr.port}`, token: "t" });
+ *   const outcome = await client.uploadSession("s1.jsonl", new TextEncoder().encode("{}\n"));
+ *   deepStrictEqual(outcome, { kind: "http", status: 503, retryAfter: "1" });
+ *   deepStrictEqual(classifyOutcome(outcome), "transient");
  * }
  * await server.shutdown();
- * await Deno.remove(dataDir, { recursive: true });
  * ```
  *
  * @module
@@ -39,10 +37,7 @@ export {
   type HttpOutcome,
   type ServerCheck,
   type ServerInfo,
+  type UploadContent,
   type UploadOptions,
 } from "./client.ts";
 export { classifyOutcome, type OutcomeClass } from "./outcome.ts";
-export { redactJwtBytes } from "./redact.ts";
-export { JwtRedactionStream } from "./redact_stream.ts";
-export { createReceiver, type ReceiverOptions } from "./receiver.ts";
-export { type ReceiverServer, serveReceiver, type ServeReceiverOptions } from "./serve_receiver.ts";

@@ -42,15 +42,6 @@ export function classifyOutcome(outcome: HttpOutcome): OutcomeClass {
 /**
  * A `Retry-After` header (seconds or an HTTP date) in ms from `now`;
  * `undefined` when absent or unparseable.
- *
- * @example
- * ```ts
- * import { parseRetryAfter } from "./outcome.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseRetryAfter("2"), 2000);
- * deepStrictEqual(parseRetryAfter("soon"), undefined);
- * ```
  */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
@@ -63,16 +54,6 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
  * How long to wait before sending the same upload again within this run:
  * only for a 429 or 503 whose `Retry-After` is at most `maxMs`, and at most
  * twice; `undefined` means do not retry now.
- *
- * @example
- * ```ts
- * import { retryWithinRunMs } from "./outcome.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(retryWithinRunMs({ kind: "http", status: 429, retryAfter: "1" }, 0, 5_000), 1000);
- * deepStrictEqual(retryWithinRunMs({ kind: "http", status: 429, retryAfter: "60" }, 0, 5_000), undefined);
- * deepStrictEqual(retryWithinRunMs({ kind: "http", status: 500, retryAfter: "1" }, 0, 5_000), undefined);
- * ```
  */
 export function retryWithinRunMs(
   outcome: HttpOutcome,
@@ -88,18 +69,6 @@ export function retryWithinRunMs(
  * The per-run circuit breaker: after a 401, or after `threshold` consecutive
  * transient failures, push stops sending (there is no point in sending a
  * rejected credential a hundred times) and requeues the rest.
- *
- * @example
- * ```ts
- * import { CircuitBreaker } from "./outcome.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const breaker = new CircuitBreaker(2);
- * breaker.record({ kind: "http", status: 500 });
- * deepStrictEqual(breaker.open, false);
- * breaker.record({ kind: "http", status: 502 });
- * deepStrictEqual(breaker.open, true);
- * ```
  */
 export class CircuitBreaker {
   #consecutive = 0;

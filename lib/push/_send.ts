@@ -12,6 +12,7 @@ import { decideEntry, heldReason, type Upload } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
 import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
 import { openLog } from "../store/log_file.ts";
+import { uploadTranscript } from "./_upload_content.ts";
 import type { PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -30,7 +31,7 @@ async function send(run: PushRun, entry: QueueEntry, upload: Upload): Promise<Ht
   const maxWaitMs = run.options.maxRetryAfterMs ?? 5_000;
   const { realPath: source, size } = upload.verdict;
   for (let attempt = 0;; attempt++) {
-    const answer = await run.options.client.uploadSession(entry.path, {
+    const answer = await uploadTranscript(run.options.client, entry.path, {
       gzip: run.gzip,
       source,
       size,

@@ -13,7 +13,7 @@
 import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 import { mayExist } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
-import { redactJwtBytes } from "../http/redact.ts";
+import { redactJwtBytes } from "./redact.ts";
 import type { Workspace } from "../store/workspace.ts";
 import type { PushRun } from "./_run.ts";
 
@@ -102,7 +102,7 @@ export async function prepareLocalMd(path: string): Promise<PreparedLocalMd | st
  * import { pushLocalMd } from "./local_md.ts";
  * import { startRun } from "./_run.ts";
  * import { AgnesClient } from "../http/client.ts";
- * import { serveReceiver } from "../http/serve_receiver.ts";
+ * import { serveReceiver } from "../receiver/serve_receiver.ts";
  * import { Workspace } from "../store/workspace.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *

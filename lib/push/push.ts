@@ -1,10 +1,10 @@
 /**
- * The push pipeline: collect → connect → send → record, then
+ * The push pipeline: collect → gzip check → send → record, then
  * `CLAUDE.local.md`, all under the workspace's push lock.
  *
  * Each step is a plain function of one explicit run state (`_run.ts`):
  * `_collect.ts` gathers recovery snapshots, the live queue and retried
- * failures; `_connect.ts` asks the server what it accepts; `_send.ts` decides
+ * failures; `_gzip_check.ts` asks the health check whether the server takes gzip; `_send.ts` decides
  * each entry's fate and uploads, a bounded number at a time; `_outcomes.ts`
  * turns each fate into report counts, log rows and requeues; `_record.ts`
  * makes them durable before any snapshot is deleted. A push killed at any
@@ -17,7 +17,7 @@ import { acquireLock } from "../lock/acquire_lock.ts";
 import type { HeldLock } from "../lock/held_lock.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { collectEntries } from "./_collect.ts";
-import { connect } from "./_connect.ts";
+import { checkGzipSupport } from "./_gzip_check.ts";
 import { findLocalMd, pushLocalMd } from "./local_md.ts";
 import type { PushOptions } from "./options.ts";
 import { recordOutcomes } from "./_record.ts";
@@ -88,7 +88,7 @@ export async function push(options: PushOptions): Promise<PushReport | null> {
 /** The steps of a push, on a run started under the push lock. */
 async function pushRun(run: PushRun, localMd: string | undefined): Promise<PushReport> {
   const batch = await collectEntries(run);
-  await connect(run, batch.size, localMd !== undefined);
+  await checkGzipSupport(run, batch.size, localMd !== undefined);
   await sendEntries(run, batch.entries, batch.size);
   await recordOutcomes(run, batch);
   const stopped = run.report.stopped !== null || run.breaker.open;

@@ -1,11 +1,12 @@
 import { assertEquals } from "../_assert.ts";
-import { tempWorkspace } from "../_helpers.ts";
 import { AgnesClient, VERSION } from "../../mod.ts";
 
 /** A loopback server that records every request it gets, with the client's port. */
 function recordingServer(respond: (request: Request) => Response) {
   const seen: {
     path: string;
+    contentLength: string | null;
+    body: string;
     host: string | null;
     authorization: string | null;
     userAgent: string | null;
@@ -16,12 +17,13 @@ function recordingServer(respond: (request: Request) => Response) {
     async (request, info) => {
       seen.push({
         path: new URL(request.url).pathname,
+        contentLength: request.headers.get("content-length"),
+        body: await request.text(),
         host: request.headers.get("host"),
         authorization: request.headers.get("authorization"),
         userAgent: request.headers.get("user-agent"),
         port: info.remoteAddr.port,
       });
-      await request.body?.cancel();
       return respond(request);
     },
   );
@@ -34,13 +36,15 @@ function recordingServer(respond: (request: Request) => Response) {
 
 Deno.test("AgnesClient sends the token and User-Agent with every request, over one reused connection", async () => {
   await using server = recordingServer(() => Response.json({ status: "ok" }));
-  await using workspace = await tempWorkspace();
-  const paths = [1, 2, 3].map((i) => `${workspace.root}/s${i}.jsonl`);
-  for (const path of paths) await Deno.writeTextFile(path, "{}\n");
   {
     using client = new AgnesClient({ server: server.url, token: "t0k3n" });
     await client.health();
-    for (const path of paths) assertEquals((await client.uploadSession(path)).kind, "http");
+    for (const name of ["s1.jsonl", "s2.jsonl", "s3.jsonl"]) {
+      assertEquals(
+        (await client.uploadSession(name, new TextEncoder().encode("{}\n"))).kind,
+        "http",
+      );
+    }
     await client.uploadLocalMd("# notes");
   }
   assertEquals(server.seen.map((request) => request.path), [
@@ -63,11 +67,9 @@ Deno.test("AgnesClient never follows a redirect, so the token stays with the con
       ? Response.json({})
       : new Response(null, { status: 307, headers: { location: "/elsewhere" } })
   );
-  await using workspace = await tempWorkspace();
-  await Deno.writeTextFile(`${workspace.root}/s.jsonl`, "{}\n");
   using client = new AgnesClient({ server: server.url, token: "t0k3n" });
   assertEquals(await client.health(), { accepts: new Set() });
-  assertEquals(await client.uploadSession(`${workspace.root}/s.jsonl`), {
+  assertEquals(await client.uploadSession("s.jsonl", new TextEncoder().encode("{}\n")), {
     kind: "http",
     status: 307,
     location: "/elsewhere",
@@ -84,4 +86,25 @@ Deno.test("AgnesClient connects to localhost as 127.0.0.1 without asking a resol
     assertEquals(client.server, `http://localhost:${port}`);
   }
   assertEquals(server.seen.map((request) => request.host), [`127.0.0.1:${port}`]);
+});
+
+Deno.test("AgnesClient.uploadSession() sends bytes as a sized body and a stream chunked, as one file part", async () => {
+  await using server = recordingServer(() => Response.json({ status: "ok" }));
+  {
+    using client = new AgnesClient({ server: server.url, token: "t" });
+    const bytes = new TextEncoder().encode("{}\n");
+    await client.uploadSession("s1.jsonl", bytes);
+    await client.uploadSession("s2.jsonl", ReadableStream.from([bytes]), { gzip: true, size: 3 });
+  }
+  const [sized, streamed] = server.seen;
+  assertEquals(sized!.contentLength !== null, true);
+  assertEquals(streamed!.contentLength, null);
+  for (const [request, filename] of [[sized!, "s1.jsonl"], [streamed!, "s2.jsonl.gz"]] as const) {
+    const boundary = /^--([^\r]+)\r\n/.exec(request.body)![1]!;
+    assertEquals(
+      request.body,
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
+        `Content-Type: application/octet-stream\r\n\r\n{}\n\r\n--${boundary}--\r\n`,
+    );
+  }
 });

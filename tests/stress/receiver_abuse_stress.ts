@@ -276,7 +276,7 @@ Deno.test(`serve under abuse (${SLOW_CLIENTS} slow clients, broken bodies, ${SAM
   const random = seededRandom();
   // Room for every client of the storm at once: at full size the slow clients and one storm
   // (72) pass the default cap of 64 connections, past which a connection is turned away by
-  // design (tests/http/serve_receiver_test.ts pins that); this scenario is about serving them.
+  // design (tests/receiver/serve_receiver_test.ts pins that); this scenario is about serving them.
   const cap = String(2 * (SLOW_CLIENTS + SAME_NAME));
   await using serve = await startServe(TOKEN, USER, [
     "--max-upload-mb",
@@ -404,7 +404,7 @@ Deno.test(`serve under abuse (${SLOW_CLIENTS} slow clients, broken bodies, ${SAM
 // Found by this scenario: DecompressionStream inflates each piece it is given whole before the
 // size limit sees any of it, so a gzip bomb well under the upload limit (512 KiB on the wire, 512
 // MiB of zeros inside) cost the receiver about 130 MB while it was refused with 413, and 8 at once
-// took serve to 566 MB. The decompressor is now fed 4 KiB at a time (lib/http/_gunzip_writer.ts).
+// took serve to 566 MB. The decompressor is now fed 4 KiB at a time (lib/receiver/_gunzip_writer.ts).
 Deno.test({
   name: "serve refuses 8 concurrent gzip bombs with 413 in under 200 MB",
   async fn() {
@@ -422,7 +422,7 @@ Deno.test({
 // Found by this scenario: after a multipart boundary, the parser waited for the line end with no
 // cap, growing its buffer by copying it whole for every chunk (a body of "--b" and 48 MiB without
 // a CR LF took serve to about 890 MB and 15 s). The padding after a boundary is now capped at
-// 1 KiB (lib/http/_multipart_parser.ts).
+// 1 KiB (lib/receiver/_multipart_parser.ts).
 Deno.test({
   name:
     "serve answers a body with 32 MiB and no line end after its first boundary with 400, in under 200 MB",
