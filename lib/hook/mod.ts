@@ -4,7 +4,8 @@
  * (`capture.ts`) and the status line (`status_line.ts`). Neither ever throws:
  * every failure is an outcome.
  *
- * May import: `store/`, `lock/`, `fs/`, `format/`. Imported by `commands/`.
+ * May import: `store/`, `lock/`, `claude/` (where a transcript lives), `fs/`, `format/`.
+ * Imported by `commands/`.
  *
  * @example Capture a session, then show it private
  * ```ts
