@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import {
   CLI,
   readIfExists,
@@ -11,10 +11,14 @@ import {
 } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
 import { acquireLock, addPrivateSession, readLockOwner } from "../../mod.ts";
+import { encodeProjectFolder } from "../../lib/claude/transcripts.ts";
+
+/** No session in the environment: the payload alone decides (blank counts as missing). */
+const NO_SESSION_ENV = { CLAUDE_CODE_SESSION_ID: "", CLAUDE_SESSION_ID: "" };
 
 /** Runs capture-session in `root` with `stdin`; returns the process result. */
 function capture(root: string, stdin: string, extra: string[] = []) {
-  return runCli(["capture-session", "--workspace", root, ...extra], { stdin });
+  return runCli(["capture-session", "--workspace", root, ...extra], { stdin, env: NO_SESSION_ENV });
 }
 
 /** The last breadcrumb's outcome and detail. */
@@ -305,4 +309,130 @@ Deno.test("capture-session --push exits 0 silently when the push cannot start, a
   const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
   assertEquals(outcome, "ok");
   assert(detail.includes("push not started"), detail);
+});
+
+/** A Claude config folder and a project folder, as Claude Code gives them to a hook. */
+async function claudeEnvironment(sessionId: string) {
+  const claudeDir = await Deno.makeTempDir({ prefix: "agnes-claude-" });
+  const projectDir = await Deno.makeTempDir({ prefix: "agnes-project-" });
+  const env = {
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CLAUDE_PROJECT_DIR: projectDir,
+    CLAUDE_CODE_SESSION_ID: sessionId,
+    CLAUDE_SESSION_ID: "",
+  };
+  const transcript = `${claudeDir}/projects/${encodeProjectFolder(projectDir)}/${sessionId}.jsonl`;
+  return {
+    env,
+    transcript,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(claudeDir, { recursive: true });
+      await Deno.remove(projectDir, { recursive: true });
+    },
+  };
+}
+
+for (
+  const [name, stdin, payloadOutcome] of [
+    ["empty stdin", "", "empty_stdin"],
+    ["invalid JSON", "{not json", "bad_json"],
+    ["an array", "[1]", "not_object"],
+    [
+      "no transcript_path (its session_id is not used)",
+      '{"session_id":"other"}',
+      "no_transcript_path",
+    ],
+  ] as const
+) {
+  Deno.test(`capture-session with ${name} queues the session the environment names (ok_from_env)`, async () => {
+    await using workspace = await tempWorkspace();
+    await using claude = await claudeEnvironment("5e55-10n");
+    const result = await runCli(["capture-session", "--workspace", workspace.root], {
+      stdin,
+      env: claude.env,
+    });
+    assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+    assertEquals(
+      await Deno.readTextFile(workspace.file("queue")),
+      `5e55-10n\t${claude.transcript}\n`,
+    );
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "ok_from_env");
+    assert(detail.startsWith(`payload ${payloadOutcome}, from the environment: `), detail);
+  });
+}
+
+Deno.test("capture-session takes the id from $CLAUDE_SESSION_ID when $CLAUDE_CODE_SESSION_ID is blank, even for an unreadable stdin", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await using claude = await claudeEnvironment("unused");
+  const env = { ...claude.env, CLAUDE_CODE_SESSION_ID: " ", CLAUDE_SESSION_ID: "older-id" };
+  const big = "x".repeat(1024 * 1024 + 1); // over the bound: stdin_read_error
+  await runCli(["capture-session", "--workspace", workspace.root], { stdin: big, env });
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    `older-id\t${claude.transcript.replace("unused.jsonl", "older-id.jsonl")}\n`,
+  );
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "ok_from_env");
+  assert(detail.startsWith("payload stdin_read_error"), detail);
+});
+
+Deno.test("capture-session prefers a usable payload to the environment, and never falls back for an invalid path", async () => {
+  await using workspace = await tempWorkspace();
+  await using claude = await claudeEnvironment("from-env");
+  const cli = (stdin: string) =>
+    runCli(["capture-session", "--workspace", workspace.root], { stdin, env: claude.env });
+  await cli(valid("from-payload", "/t/from-payload.jsonl"));
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    "from-payload\t/t/from-payload.jsonl\n",
+  );
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "ok");
+  await cli(valid("from-payload", "relative.jsonl"));
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "invalid_path");
+  assertEquals((await Deno.readTextFile(workspace.file("queue"))).split("\n").length, 2);
+});
+
+Deno.test("capture-session refuses an environment session id that is no file name, and says so", async () => {
+  for (const id of ["../../etc/passwd", "a/b", "a\\b", "..", ".hidden", "a\tb", "x".repeat(200)]) {
+    await using workspace = await tempWorkspace();
+    await workspace.ensureStateDir();
+    await using claude = await claudeEnvironment("placeholder");
+    const result = await runCli(["capture-session", "--workspace", workspace.root], {
+      stdin: "",
+      env: { ...claude.env, CLAUDE_CODE_SESSION_ID: id },
+    });
+    assertEquals(result.code, 0);
+    assertEquals(await readIfExists(workspace.file("queue")), undefined, id);
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "empty_stdin");
+    assertStringIncludes(detail, "environment unused: CLAUDE_CODE_SESSION_ID is not a session id");
+  }
+});
+
+Deno.test("capture-session without CLAUDE_PROJECT_DIR keeps the payload's outcome and says why", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await using claude = await claudeEnvironment("s-1");
+  await runCli(["capture-session", "--workspace", workspace.root], {
+    stdin: "{not json",
+    env: { ...claude.env, CLAUDE_PROJECT_DIR: "" },
+  });
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "bad_json");
+  assertStringIncludes(detail, "environment unused: no CLAUDE_PROJECT_DIR");
+});
+
+Deno.test("capture-session never queues a private session the environment names (private_skip)", async () => {
+  await using workspace = await tempWorkspace();
+  await using claude = await claudeEnvironment("hush");
+  await addPrivateSession(workspace, "hush");
+  await runCli(["capture-session", "--workspace", workspace.root], { stdin: "", env: claude.env });
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), [
+    "private_skip",
+    "payload empty_stdin, from the environment: hush",
+  ]);
 });
