@@ -436,3 +436,128 @@ Deno.test("capture-session never queues a private session the environment names 
     "payload empty_stdin, from the environment: hush",
   ]);
 });
+
+/** Sets the modification time of `path` to `ms` ago. */
+function age(path: string, ms: number): Promise<void> {
+  const then = new Date(Date.now() - ms);
+  return Deno.utime(path, then, then);
+}
+
+const HOUR = 3600_000;
+
+/** Waits until the push a hook started has finished: lock free and the success stamp newer than `since`. */
+async function pushFinished(
+  workspace: { file(name: "pushLock" | "lastPushStamp"): string },
+  since: number,
+) {
+  return await waitFor(async () => {
+    const stamp = await Deno.lstat(workspace.file("lastPushStamp")).catch(() => undefined);
+    return (stamp?.mtime?.getTime() ?? 0) > since &&
+      (await readLockOwner(workspace.file("pushLock"))) === undefined;
+  });
+}
+
+Deno.test("capture-session at SessionStart with a queue older than the last push starts a push that uploads it; a second SessionStart within the hour starts none", async () => {
+  await using s = await setup();
+  const old = await s.transcript("old");
+  await s.queue(["old", old]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+  const started = Date.now() - 1000;
+  const first = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: valid("new", `${s.projects}/-w/new.jsonl`), // not written yet: it stays queued
+    env: s.env,
+  });
+  assertEquals([first.code, first.stdout, first.stderr], [0, "", ""]);
+  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assertEquals(outcome, "ok");
+  assertStringIncludes(detail, "catch-up push started");
+  assertStringIncludes(detail, "the queue is older than the last push");
+  assert(await waitFor(async () => (await s.receiver.stored()).has("old.jsonl")), "not uploaded");
+  assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
+  const catchUp = (await Deno.lstat(s.workspace.file("catchUpStamp"))).mtime!.getTime();
+  assert((await Deno.readTextFile(s.workspace.file("queue"))).startsWith("new\t"));
+  // The push requeued "new" (no transcript yet): work waits again, but the hour is not over.
+  const second = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: valid("newer", `${s.projects}/-w/newer.jsonl`),
+    env: s.env,
+  });
+  assertEquals([second.code, second.stdout, second.stderr], [0, "", ""]);
+  const [, secondDetail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assert(!secondDetail.includes("push"), secondDetail);
+  assertEquals((await Deno.lstat(s.workspace.file("catchUpStamp"))).mtime!.getTime(), catchUp);
+});
+
+Deno.test("capture-session at SessionStart starts no push when nothing waits: only its own row newer than the last push, or nothing pushed and no transcripts", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("lastPushStamp"), 10 * 60_000);
+  await s.queue(["after", await s.transcript("after")]); // captured after the last push
+  const cli = (stdin: string) =>
+    runCli(["capture-session", "--workspace", s.workspace.root], { stdin, env: s.env });
+  await cli(valid("s1", `${s.projects}/-w/s1.jsonl`));
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  await Deno.remove(s.workspace.file("lastPushStamp")); // never pushed; no transcripts of this workspace
+  await cli(valid("s2", `${s.projects}/-w/s2.jsonl`));
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+});
+
+Deno.test("capture-session catches up only at SessionStart: a SessionEnd payload without --push starts nothing, with --push only the push", async () => {
+  await using s = await setup();
+  await s.queue(["q", await s.transcript("q")]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+  const sessionEnd = JSON.stringify({
+    session_id: "e1",
+    transcript_path: `${s.projects}/-w/e1.jsonl`,
+    hook_event_name: "SessionEnd",
+  });
+  await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: sessionEnd,
+    env: s.env,
+  });
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+  const started = Date.now() - 1000;
+  await runCli(["capture-session", "--push", "--workspace", s.workspace.root], {
+    stdin: valid("s1", `${s.projects}/-w/s1.jsonl`),
+    env: s.env,
+  });
+  const [, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assert(detail.includes("push started") && !detail.includes("catch-up"), detail);
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+  assert(await pushFinished(s.workspace, started), "the push did not finish");
+});
+
+Deno.test("capture-session with empty stdin at SessionStart, no push for 24 h and transcripts in the projects folder: queues from the environment and a push --scan uploads the lost session", async () => {
+  await using s = await setup();
+  const folder = `${s.projects}/${encodeProjectFolder(s.workspace.root)}`;
+  await Deno.mkdir(folder);
+  const cwd = JSON.stringify({ cwd: s.workspace.root, type: "user" });
+  await Deno.writeTextFile(`${folder}/lost.jsonl`, `${cwd}\n`);
+  await Deno.writeTextFile(`${folder}/now.jsonl`, `${cwd}\n`);
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("lastPushStamp"), 25 * HOUR);
+  const started = Date.now() - 1000;
+  const result = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: "",
+    env: { ...s.env, CLAUDE_CODE_SESSION_ID: "now", CLAUDE_PROJECT_DIR: s.workspace.root },
+  });
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assertEquals(outcome, "ok_from_env");
+  assertStringIncludes(detail, "catch-up push started");
+  assert(
+    await waitFor(async () => {
+      const stored = await s.receiver.stored();
+      return stored.has("lost.jsonl") && stored.has("now.jsonl");
+    }),
+    "not uploaded",
+  );
+  assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
+});
