@@ -9,10 +9,9 @@ import { runCommand } from "../cli/run_command.ts";
 import { spawnDetached } from "../cli/detach.ts";
 import { readStdinBounded } from "../cli/stdin.ts";
 import {
-  captureFromEnvironment,
+  captureHookPayload,
   type CaptureResult,
   type HookPayload,
-  queueCapture,
   readHookPayload,
 } from "../hook/capture.ts";
 import { catchUpReason, type CatchUpTimes, readCatchUpTimes } from "../hook/catch_up.ts";
@@ -120,21 +119,14 @@ export async function run(args: string[]): Promise<void> {
     : { capture: { outcome: "stdin_read_error", detail: input.error }, hookEvent: "" };
   // Read before the capture appends: the row it writes is no reason to catch up.
   const times = catchesUp(payload, options.push ?? false) ? readCatchUpTimes(workspace) : undefined;
-  const capture = "outcome" in payload.capture
-    ? captureFromEnvironment(payload.capture)
-    : payload.capture;
-  const result: CaptureResult = "outcome" in capture
-    ? capture
-    : await queueCapture(workspace, capture);
+  const result: CaptureResult = await captureHookPayload(workspace, payload);
   say(`${result.outcome}${result.detail === "" ? "" : `: ${result.detail}`}`);
   // The push runs whatever the capture's outcome: earlier sessions may be queued.
-  const pushed = options.push
-    ? startPush(workspace)
-    : times === undefined
-    ? ""
-    : await catchUp(workspace, times);
-  if (pushed !== "") say(pushed);
-  const detail = [result.detail, pushed].filter((part) => part !== "").join("; ");
+  const pushed = options.push ? startPush(workspace) : "";
+  const caughtUp = times === undefined ? "" : await catchUp(workspace, times);
+  for (const note of [pushed, caughtUp]) if (note !== "") say(note);
+  // The rare catch-up first: a breadcrumb's detail is cut to 200 characters.
+  const detail = [caughtUp, result.detail, pushed].filter((part) => part !== "").join("; ");
   await appendBreadcrumb(workspace, result.outcome, detail);
 }
 

@@ -275,7 +275,20 @@ export function captureHookInput(
   input: string,
   options: CaptureOptions = {},
 ): Promise<CaptureResult> {
-  const { capture } = readHookPayload(input);
+  return captureHookPayload(workspace, readHookPayload(input), options);
+}
+
+/**
+ * Queues the transcript a payload read by {@linkcode readHookPayload} names,
+ * or, when it names none, the one the environment names
+ * ({@linkcode captureFromEnvironment}). Never throws.
+ */
+export function captureHookPayload(
+  workspace: Workspace,
+  payload: HookPayload,
+  options: CaptureOptions = {},
+): Promise<CaptureResult> {
+  const { capture } = payload;
   const chosen = "outcome" in capture ? captureFromEnvironment(capture) : capture;
   if ("outcome" in chosen) return Promise.resolve(chosen);
   return queueCapture(workspace, chosen, options);
