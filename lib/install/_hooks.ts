@@ -11,7 +11,7 @@
 
 import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../claude/settings.ts";
 import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
-import { sameJson } from "./_json.ts";
+import { sameJson } from "./files.ts";
 
 /** One hook install wants: the event, the command, and its time-out in seconds, if any. */
 export interface HookSpec {
@@ -41,19 +41,6 @@ export interface HooksResult {
 
 /**
  * The hooks install wants for `commands`.
- *
- * @example
- * ```ts
- * import { ourHookSpecs } from "./_hooks.ts";
- * import { ourCommands } from "./commands.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(ourHookSpecs(ourCommands("agnes-sessions"))[1], {
- *   event: "SessionEnd",
- *   command: "agnes-sessions capture-session --push",
- *   timeout: 5,
- * });
- * ```
  */
 export function ourHookSpecs(commands: OurCommands): HookSpec[] {
   return [
@@ -79,16 +66,6 @@ function commandsOf(entry: unknown): (string | undefined)[] {
 /**
  * Whether every hook of `entry` runs one of our commands (an entry without
  * hooks is not ours).
- *
- * @example
- * ```ts
- * import { isOurEntry } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const hook = (command: string) => ({ type: "command", command });
- * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session")] }, ["agnes-sessions"]), true);
- * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session"), hook("echo hi")] }, ["agnes-sessions"]), false);
- * ```
  */
 export function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
   const commands = commandsOf(entry);
@@ -98,15 +75,6 @@ export function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean
 
 /**
  * Whether `entry` mixes one of our commands with hooks that are not ours.
- *
- * @example
- * ```ts
- * import { isMixedEntry } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const entry = { hooks: [{ command: "agnes-sessions capture-session" }, { command: "echo hi" }] };
- * deepStrictEqual(isMixedEntry(entry, ["agnes-sessions"]), true);
- * ```
  */
 export function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
   const commands = commandsOf(entry);
@@ -156,26 +124,6 @@ function mergeEvent(
  * event in place (one entry, however many there were), or is appended.
  *
  * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
- *
- * @example
- * ```ts
- * import { mergeOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const foreign = { hooks: [{ type: "command", command: "echo hi" }] };
- * const result = mergeOurHooks(
- *   { model: "opus", hooks: { SessionStart: [foreign] } },
- *   [{ event: "SessionStart", command: "agnes-sessions capture-session" }],
- *   ["agnes-sessions"],
- * );
- * deepStrictEqual(result.settings, {
- *   model: "opus",
- *   hooks: {
- *     SessionStart: [foreign, { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] }],
- *   },
- * });
- * deepStrictEqual(result.hooks[0]!.action, "added");
- * ```
  */
 export function mergeOurHooks(
   settings: Record<string, unknown>,
@@ -201,17 +149,6 @@ export function mergeOurHooks(
  * stay.
  *
  * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
- *
- * @example
- * ```ts
- * import { removeOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const ours = { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] };
- * const result = removeOurHooks({ model: "opus", hooks: { SessionStart: [ours] } }, ["agnes-sessions"]);
- * deepStrictEqual(result.settings, { model: "opus" });
- * deepStrictEqual(result.hooks.map((hook) => hook.action), ["removed"]);
- * ```
  */
 export function removeOurHooks(
   settings: Record<string, unknown>,
@@ -245,17 +182,6 @@ export function removeOurHooks(
 /**
  * The hooks of `event` in `settings` that are ours, with whether each sits in
  * an entry mixed with foreign commands. Tolerates any shape.
- *
- * @example
- * ```ts
- * import { findOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const settings = { hooks: { SessionEnd: [{ hooks: [{ command: "agnes-sessions capture-session --push" }] }] } };
- * deepStrictEqual(findOurHooks(settings, "SessionEnd", ["agnes-sessions"]), [
- *   { command: "agnes-sessions capture-session --push", mixed: false },
- * ]);
- * ```
  */
 export function findOurHooks(
   settings: Record<string, unknown>,
@@ -272,18 +198,6 @@ export function findOurHooks(
 /**
  * Every hook command of `event` in `settings`, with its entry. Tolerates any
  * shape: what is not an object or array is skipped.
- *
- * @example
- * ```ts
- * import { eventCommands } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const entry = { hooks: [{ command: "echo hi" }] };
- * deepStrictEqual(eventCommands({ hooks: { SessionStart: [entry] } }, "SessionStart"), [
- *   { command: "echo hi", entry },
- * ]);
- * deepStrictEqual(eventCommands({ hooks: "bad" }, "SessionStart"), []);
- * ```
  */
 export function eventCommands(
   settings: Record<string, unknown>,

@@ -11,7 +11,7 @@
 
 import { isJsonObject } from "../claude/settings.ts";
 import { joinPath } from "../fs/path.ts";
-import { formatJson } from "./_json.ts";
+import { formatJson } from "./files.ts";
 
 /** The record's file name in `W/.claude/`. */
 export const INSTALL_RECORD_FILE = "agnes-sessions-install.json";
@@ -37,14 +37,6 @@ const ABOUT =
 
 /**
  * The record's path for the workspace folder `root`.
- *
- * @example
- * ```ts
- * import { installRecordPath } from "./_record.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(installRecordPath("/w").endsWith("agnes-sessions-install.json"));
- * ```
  */
 export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
@@ -62,16 +54,6 @@ function parseScope(value: unknown): ScopeRecord | undefined {
 /**
  * Parses the record's text; a missing or unreadable record is empty (it only
  * widens what is recognised as ours).
- *
- * @example
- * ```ts
- * import { formatInstallRecord, parseInstallRecord } from "./_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const record = { local: { command: "agnes-sessions", createdSettings: true } };
- * deepStrictEqual(parseInstallRecord(formatInstallRecord(record)), record);
- * deepStrictEqual(parseInstallRecord("garbage"), {});
- * ```
  */
 export function parseInstallRecord(text: string | undefined): InstallRecord {
   let value: unknown;
@@ -91,15 +73,6 @@ export function parseInstallRecord(text: string | undefined): InstallRecord {
 
 /**
  * The record's text, or `undefined` when it records nothing (the file goes).
- *
- * @example
- * ```ts
- * import { formatInstallRecord } from "./_record.ts";
- * import { deepStrictEqual, ok } from "node:assert/strict";
- *
- * deepStrictEqual(formatInstallRecord({}), undefined);
- * ok(formatInstallRecord({ project: { command: "agnes-sessions", createdSettings: false } })?.endsWith("}\n"));
- * ```
  */
 export function formatInstallRecord(record: InstallRecord): string | undefined {
   const scopes = (["project", "local"] as const).filter((scope) => record[scope] !== undefined);
@@ -118,16 +91,6 @@ export function formatInstallRecord(record: InstallRecord): string | undefined {
 
 /**
  * The commands the record names, for recognising our entries.
- *
- * @example
- * ```ts
- * import { recordedCommands } from "./_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(recordedCommands({ local: { command: "/opt/agnes-sessions", createdSettings: true } }), [
- *   "/opt/agnes-sessions",
- * ]);
- * ```
  */
 export function recordedCommands(record: InstallRecord): string[] {
   return (["local", "project"] as const).flatMap((scope) => record[scope]?.command ?? []);

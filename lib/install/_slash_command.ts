@@ -30,17 +30,6 @@ function yamlScalar(text: string): string {
  * then takes `$CLAUDE_CODE_SESSION_ID`, and an empty `--workspace` means
  * `$CLAUDE_PROJECT_DIR`). Claude's one-line reply also refreshes the status
  * line, which then shows the lock.
- *
- * @example
- * ```ts
- * import { slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./commands.ts";
- * import { ok } from "node:assert/strict";
- *
- * const text = slashCommandText(ourCommands("agnes-sessions"));
- * ok(text.includes("allowed-tools: Bash(agnes-sessions mark-private:*)"));
- * ok(text.includes('!`agnes-sessions mark-private "${CLAUDE_SESSION_ID}" --workspace "${CLAUDE_PROJECT_DIR}"`'));
- * ```
  */
 export function slashCommandText(commands: OurCommands): string {
   return `---
@@ -59,19 +48,6 @@ says so (or what went wrong), and do nothing else.
 /**
  * Whose the slash command file with `text` is, given the commands install
  * may have written it with (this run's, the recorded ones, the known ones).
- *
- * @example
- * ```ts
- * import { slashCommandOwner, slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./commands.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const ours = [ourCommands("agnes-sessions")];
- * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!), ours), "ours");
- * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!) + "more\n", ours), "modified");
- * deepStrictEqual(slashCommandOwner("---\ndescription: x\n---\n\n!`agnes mark-private`\n", ours), "python");
- * deepStrictEqual(slashCommandOwner("Summarise the session.\n", ours), "foreign");
- * ```
  */
 export function slashCommandOwner(
   text: string,

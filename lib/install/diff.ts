@@ -1,9 +1,12 @@
 /**
- * A readable line diff of one file, for `install --dry-run`: unified-diff
- * style hunks with two lines of context.
+ * What `install --dry-run` prints: per file, one line that says what would
+ * happen to it and why, then a readable line diff (unified-diff style hunks
+ * with two lines of context).
  *
  * @module
  */
+
+import { type FileChange, relativeToWorkspace } from "./files.ts";
 
 /** Largest table the line matcher fills (lines before × lines after); past it, all lines change. */
 const MAX_CELLS = 4_000_000;
@@ -98,21 +101,6 @@ function hunks(ops: readonly Op[]): string[] {
 /**
  * The diff of the file at `path` from `before` to `after` (`undefined`: the
  * file does not exist), headed by its path.
- *
- * @example
- * ```ts
- * import { formatDiff } from "./diff.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatDiff("/w/a.json", "{\n}\n", '{\n  "a": 1\n}\n'), [
- *   "--- /w/a.json",
- *   "+++ /w/a.json",
- *   "@@ -1,2 +1,3 @@",
- *   " {",
- *   '+  "a": 1',
- *   " }",
- * ].join("\n"));
- * ```
  */
 export function formatDiff(
   path: string,
@@ -124,4 +112,32 @@ export function formatDiff(
     `+++ ${after === undefined ? "(removed)" : path}`,
   ];
   return [...header, ...hunks(editScript(linesOf(before), linesOf(after)))].join("\n");
+}
+
+/** What would happen to a file, as the dry run's line above its diff says it. */
+function summaryOf(workspace: string, change: FileChange): string {
+  const verb = change.before === undefined
+    ? "Would create"
+    : change.after === undefined
+    ? "Would remove"
+    : "Would change";
+  const backup = change.backupPath === undefined
+    ? ""
+    : ` (keeping it first as ${relativeToWorkspace(workspace, change.backupPath)})`;
+  return `${verb} ${relativeToWorkspace(workspace, change.path)}${backup}: ${change.why}`;
+}
+
+/** The lines of a dry run of `changes` in `workspace`: per change, its summary and its diff. */
+export function formatDryRun(workspace: string, changes: readonly FileChange[]): string[] {
+  const lines = changes.flatMap((change) => [
+    summaryOf(workspace, change),
+    formatDiff(change.path, change.before, change.after),
+    "",
+  ]);
+  lines.push(
+    changes.length === 0
+      ? "Dry run: nothing to change."
+      : "Dry run: nothing was written; run it again without --dry-run to make these changes.",
+  );
+  return lines;
 }

@@ -1,6 +1,7 @@
 import { assertEquals, assertThrows } from "../_assert.ts";
 import { ourCommands } from "../../lib/install/commands.ts";
 import {
+  eventCommands,
   findOurHooks,
   mergeOurHooks,
   ourHookSpecs,
@@ -111,4 +112,16 @@ Deno.test("findOurHooks() finds ours, marking those in mixed entries", () => {
     { command: "agnes-sessions capture-session", mixed: false },
     { command: "agnes-sessions capture-session", mixed: true },
   ]);
+});
+
+Deno.test("eventCommands() lists every hook command of an event with its entry, and skips any other shape", () => {
+  const foreign = entry("echo hi");
+  assertEquals(
+    eventCommands({ hooks: { SessionStart: [foreign, 7, { hooks: "x" }] } }, "SessionStart"),
+    [
+      { command: "echo hi", entry: foreign },
+    ],
+  );
+  assertEquals(eventCommands({ hooks: "bad" }, "SessionStart"), []);
+  assertEquals(eventCommands({ hooks: { SessionStart: {} } }, "SessionStart"), []);
 });

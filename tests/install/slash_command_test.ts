@@ -66,6 +66,12 @@ Deno.test("the install record round-trips, holds no time stamp, and is absent wh
   assertEquals(formatInstallRecord({}), undefined);
 });
 
+Deno.test("parseInstallRecord() reads a missing or garbled record as empty", () => {
+  assertEquals(parseInstallRecord(undefined), {});
+  assertEquals(parseInstallRecord("garbage"), {});
+  assertEquals(parseInstallRecord('{"local": {"command": 7}}'), {});
+});
+
 Deno.test("formatDiff() shows a new file, a removed file and a change in context", () => {
   assertEquals(formatDiff("/f", undefined, "a\n"), "--- (no file)\n+++ /f\n@@ -0,0 +1,1 @@\n+a");
   assertEquals(formatDiff("/f", "a\n", undefined), "--- /f\n+++ (removed)\n@@ -1,1 +0,0 @@\n-a");
