@@ -39,9 +39,7 @@ export interface HooksResult {
   mixedKept: number;
 }
 
-/**
- * The hooks install wants for `commands`.
- */
+/** The hooks install wants for `commands`. */
 export function ourHookSpecs(commands: OurCommands): HookSpec[] {
   return [
     { event: "SessionStart", command: commands.sessionStart },
@@ -63,40 +61,36 @@ function commandsOf(entry: unknown): (string | undefined)[] {
   );
 }
 
-/**
- * Whether every hook of `entry` runs one of our commands (an entry without
- * hooks is not ours).
- */
-export function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
+/** Whether every hook of `entry` runs one of our commands (an entry without hooks is not ours). */
+function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
   const commands = commandsOf(entry);
   return commands.length > 0 &&
     commands.every((command) => command !== undefined && ourSubcommand(command, prefixes));
 }
 
-/**
- * Whether `entry` mixes one of our commands with hooks that are not ours.
- */
-export function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
+/** Whether `entry` mixes one of our commands with hooks that are not ours. */
+function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
   const commands = commandsOf(entry);
   return !isOurEntry(entry, prefixes) &&
     commands.some((command) => command !== undefined && ourSubcommand(command, prefixes));
 }
 
 /**
- * The event arrays of `settings.hooks`, checked: a `hooks` that is not an
- * object, or an event that is not an array, cannot be merged safely.
- *
- * @throws {TypeError} naming the key with the wrong shape.
+ * What is wrong with the shape of `settings.hooks` for a merge or removal: a
+ * `hooks` that is not an object, or one of our events that is not an array.
  */
-function hooksOf(settings: Record<string, unknown>): Record<string, unknown> {
+export function hooksShapeProblem(settings: Record<string, unknown>): string | undefined {
   const hooks = settings.hooks ?? {};
-  if (!isJsonObject(hooks)) throw new TypeError('its "hooks" is not an object');
-  for (const event of SESSION_HOOK_EVENTS) {
-    if (hooks[event] !== undefined && !Array.isArray(hooks[event])) {
-      throw new TypeError(`its "hooks.${event}" is not an array`);
-    }
-  }
-  return hooks;
+  if (!isJsonObject(hooks)) return 'its "hooks" is not an object';
+  const event = SESSION_HOOK_EVENTS.find((event) =>
+    hooks[event] !== undefined && !Array.isArray(hooks[event])
+  );
+  return event === undefined ? undefined : `its "hooks.${event}" is not an array`;
+}
+
+/** The event arrays of `settings.hooks`, whose shape {@linkcode hooksShapeProblem} checked. */
+function hooksOf(settings: Record<string, unknown>): Record<string, unknown[] | undefined> {
+  return { ...(settings.hooks ?? {}) as Record<string, unknown[] | undefined> };
 }
 
 /** Puts our entry for `spec` into `entries`: where ours was, else at the end. */
@@ -122,19 +116,18 @@ function mergeEvent(
 /**
  * Merges our hooks into `settings`: each replaces our previous entry for its
  * event in place (one entry, however many there were), or is appended.
- *
- * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
+ * Checks nothing: see {@linkcode hooksShapeProblem}.
  */
 export function mergeOurHooks(
   settings: Record<string, unknown>,
   specs: readonly HookSpec[],
   prefixes: readonly string[],
 ): HooksResult {
-  const hooks = { ...hooksOf(settings) };
+  const hooks = hooksOf(settings);
   const changes: HookChange[] = [];
   let mixedKept = 0;
   for (const spec of specs) {
-    const entries = (hooks[spec.event] ?? []) as unknown[];
+    const entries = hooks[spec.event] ?? [];
     mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
     const { entries: merged, change } = mergeEvent(entries, spec, prefixes);
     hooks[spec.event] = merged;
@@ -146,20 +139,18 @@ export function mergeOurHooks(
 /**
  * Takes our entries out of `settings`, and the containers that become empty
  * by it (an event's array, then `hooks`); containers that were already empty
- * stay.
- *
- * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
+ * stay. Checks nothing: see {@linkcode hooksShapeProblem}.
  */
 export function removeOurHooks(
   settings: Record<string, unknown>,
   prefixes: readonly string[],
 ): HooksResult {
   if (settings.hooks === undefined) return { settings, hooks: [], mixedKept: 0 };
-  const hooks = { ...hooksOf(settings) };
+  const hooks = hooksOf(settings);
   const changes: HookChange[] = [];
   let mixedKept = 0;
   for (const event of SESSION_HOOK_EVENTS) {
-    const entries = hooks[event] as unknown[] | undefined;
+    const entries = hooks[event];
     if (entries === undefined) continue;
     mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
     const kept = entries.filter((entry) => !isOurEntry(entry, prefixes));

@@ -35,9 +35,7 @@ export type InstallRecord = { [scope in InstallScope]?: ScopeRecord };
 const ABOUT =
   "Written by agnes-sessions install: how the hooks below were installed, for install --uninstall and status.";
 
-/**
- * The record's path for the workspace folder `root`.
- */
+/** The record's path for the workspace folder `root`. */
 export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
 }
@@ -71,9 +69,7 @@ export function parseInstallRecord(text: string | undefined): InstallRecord {
   return record;
 }
 
-/**
- * The record's text, or `undefined` when it records nothing (the file goes).
- */
+/** The record's text, or `undefined` when it records nothing (the file goes). */
 export function formatInstallRecord(record: InstallRecord): string | undefined {
   const scopes = (["project", "local"] as const).filter((scope) => record[scope] !== undefined);
   if (scopes.length === 0) return undefined;
@@ -89,9 +85,7 @@ export function formatInstallRecord(record: InstallRecord): string | undefined {
   return formatJson(value);
 }
 
-/**
- * The commands the record names, for recognising our entries.
- */
+/** The commands the record names, for recognising our entries. */
 export function recordedCommands(record: InstallRecord): string[] {
   return (["local", "project"] as const).flatMap((scope) => record[scope]?.command ?? []);
 }

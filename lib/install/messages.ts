@@ -44,12 +44,12 @@ export const SENTENCES = {
   "mixedKeptOnUninstall":
     "Entries of {file} that mix our command with others, kept (edit them by hand to take ours out): {count}.",
   "statusLineSet":
-    'Status line: set "{ours}" in {file}, since no settings level sets one; it shows a lock in a private session.',
+    'Status line: set "{prefix} statusline" in {file}, since no settings level sets one; it shows a lock in a private session.',
   "statusLineSetOverriding":
-    'Status line: set "{ours}" in {file}, which Claude Code shows instead of the one in {hidden} (left as it is; install --uninstall takes ours out again).',
-  "statusLineAlreadySet": 'Status line: ours ("{ours}") is already set in {file}.',
+    'Status line: set "{prefix} statusline" in {file}, which Claude Code shows instead of the one in {hidden} (left as it is; install --uninstall takes ours out again).',
+  "statusLineAlreadySet": 'Status line: ours ("{prefix} statusline") is already set in {file}.',
   "statusLineReplaced":
-    `Status line: replaced {previous} in {file} with "{ours}"; the old one is kept in .claude/${INSTALL_RECORD_FILE}, and install --uninstall puts it back.`,
+    `Status line: replaced {previous} in {file} with "{prefix} statusline"; the old one is kept in .claude/${INSTALL_RECORD_FILE}, and install --uninstall puts it back.`,
   "statusLineShadowed":
     "  Note: {shadow} sets a status line of its own, which Claude Code shows instead (a later settings level wins).",
   "statusLineKept.python":
@@ -69,19 +69,20 @@ export const SENTENCES = {
   "statusLineKeptWithBackup":
     "Status line: kept the one in {file}: it is not ours. The one install had replaced was {backup}.",
   "slashCommand.written":
-    "Slash command: wrote /agnes-private ({file}); type it in Claude Code to keep a session from being uploaded.",
+    "Slash command: wrote /agnes-private ({slash}); type it in Claude Code to keep a session from being uploaded.",
   "slashCommand.updated":
-    'Slash command: updated /agnes-private ({file}) to run "{prefix} mark-private".',
-  "slashCommand.unchanged": "Slash command: /agnes-private ({file}) is already ours, unchanged.",
-  "slashCommand.removed": "Slash command: removed /agnes-private ({file}).",
+    'Slash command: updated /agnes-private ({slash}) to run "{prefix} mark-private".',
+  "slashCommand.unchanged": "Slash command: /agnes-private ({slash}) is already ours, unchanged.",
+  "slashCommand.removed": "Slash command: removed /agnes-private ({slash}).",
   "slashCommandKept.python":
-    'Slash command: kept {file}, the Python agnes tool\'s /agnes-private ("agnes mark-private"); it marks the same private list.',
-  "slashCommandKept.modified": "Slash command: kept {file}: it was changed since install wrote it.",
+    'Slash command: kept {slash}, the Python agnes tool\'s /agnes-private ("agnes mark-private"); it marks the same private list.',
+  "slashCommandKept.modified":
+    "Slash command: kept {slash}: it was changed since install wrote it.",
   "slashCommandKept.foreign":
-    'Slash command: kept {file}: it is not ours; "{prefix} mark-private" marks a session private too.',
+    'Slash command: kept {slash}: it is not ours; "{prefix} mark-private" marks a session private too.',
   "slashCommandKept.unreadable":
-    "Slash command: kept {file}: it is not a regular file that can be read.",
-  "slashCommandKept.inUse": "Slash command: kept {file}: {other} still runs our hooks.",
+    "Slash command: kept {slash}: it is not a regular file that can be read.",
+  "slashCommandKept.inUse": "Slash command: kept {slash}: {other} still runs our hooks.",
   "git.skipped": "Git: did not exclude {file} ({reason}).",
   "git.present": 'Git: {exclude} already excludes "{line}".',
   "git.added": 'Git: added "{line}" to {exclude}, so git never offers to commit your own settings.',
@@ -107,12 +108,17 @@ function fillSlots(template: string, values: Record<string, string>): string {
 
 /** The lines a run of `plan` prints once its changes are written: what it did, then what next. */
 export function describeRun(plan: Plan): string[] {
+  const defaults = { file: plan.file, prefix: plan.prefix };
   const lines = plan.notes.map((note) =>
-    fillSlots(SENTENCES[note.say], { role: HOOK_ROLES[note.event ?? ""] ?? "", ...note })
+    fillSlots(SENTENCES[note.say], {
+      ...defaults,
+      role: HOOK_ROLES[note.event ?? ""] ?? "",
+      ...note,
+    })
   );
   if (plan.changes.length === 0) {
     lines.push(SENTENCES[plan.uninstall ? "nothingToRemove" : "nothingToChange"]);
   }
   const next = SENTENCES[plan.uninstall ? "nextAfterUninstall" : "nextAfterInstall"];
-  return [...lines, fillSlots(next, { prefix: plan.prefix })];
+  return [...lines, fillSlots(next, defaults)];
 }

@@ -20,20 +20,12 @@
 import {
   readSettings,
   SESSION_HOOK_EVENTS,
-  type SettingsFile,
-  type SettingsLevel,
   settingsPath,
   slashCommandPath,
 } from "../claude/settings.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "../store/workspace.ts";
-import {
-  DEFAULT_COMMAND,
-  type OurCommands,
-  ourCommands,
-  pythonSubcommand,
-  recognisedPrefixes,
-} from "./commands.ts";
+import { DEFAULT_COMMAND, ourCommands, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import {
   assertWorkspaceFolder,
   type FileChange,
@@ -47,33 +39,16 @@ import {
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
 import {
   findOurHooks,
-  type HookSpec,
-  type HooksResult,
+  hooksShapeProblem,
   mergeOurHooks,
   ourHookSpecs,
   removeOurHooks,
 } from "./_hooks.ts";
 import { inspectInstallation } from "./inspect.ts";
 import type { SentenceKey } from "./messages.ts";
-import {
-  formatInstallRecord,
-  type InstallRecord,
-  installRecordPath,
-  type InstallScope,
-  parseInstallRecord,
-  recordedCommands,
-  type ScopeRecord,
-} from "./_record.ts";
+import * as record from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
-import {
-  decideStatusLine,
-  type LevelSettings,
-  ourStatusLine,
-  removeOurStatusLine,
-  statusLineCommand,
-  type StatusLineDecision,
-  type StatusLineMode,
-} from "./status_line.ts";
+import * as statusLine from "./status_line.ts";
 
 /** What `install` or `install --uninstall` is asked to do. */
 export interface PlanOptions {
@@ -86,19 +61,19 @@ export interface PlanOptions {
   /** The committed `W/.claude/settings.json` instead of `settings.local.json`. */
   shared: boolean;
   /** Install: keep a status line that is not ours (default), or replace it. */
-  statusLine?: StatusLineMode;
+  statusLine?: statusLine.StatusLineMode;
   /** Install: back up and rebuild a settings file that is not a JSON object. */
   force?: boolean;
   /** The time for such a backup's name. Default now. */
   now?: Date;
 }
 
-/** One thing a run does or finds: the sentence to say, and the values it names. */
+/** One thing a run does or finds: the sentence to say, and the values its slots name. */
 export interface Note {
   /** The sentence, a key of `SENTENCES` in `messages.ts`. */
   say: SentenceKey;
-  /** The values the sentence names, e.g. `file`, `command`. */
-  [value: string]: string;
+  /** The values of its slots, e.g. `event`, `command`. */
+  [slot: string]: string;
 }
 
 /** A planned run: the files to change, and what to say about it. */
@@ -107,6 +82,8 @@ export interface Plan {
   uninstall: boolean;
   /** The workspace folder. */
   workspace: string;
+  /** The settings file written, as sentences show it (`.claude/settings.local.json`). */
+  file: string;
   /** The command hooks run (`--command`, else the recorded one, else the default). */
   prefix: string;
   /** The files that change, in the order to write them; empty when nothing does. */
@@ -115,12 +92,11 @@ export interface Plan {
   notes: Note[];
 }
 
-/** What every step of the plan reads. */
-interface PlanContext {
-  plan: Plan;
-  scope: InstallScope;
+/** The plan being built, and what each step reads. */
+interface Planning extends Plan {
+  options: PlanOptions;
+  scope: record.InstallScope;
   prefixes: readonly string[];
-  commands: OurCommands;
 }
 
 /** The settings file of the scope as it is, and the object the edit starts from. */
@@ -133,65 +109,48 @@ interface SettingsBefore {
   corrupt?: { backupPath: string; problem: string };
 }
 
-function note(context: PlanContext, say: SentenceKey, values: Record<string, string> = {}): void {
-  context.plan.notes.push({ say, ...values });
+function note(plan: Planning, say: SentenceKey, slots: Record<string, string> = {}): void {
+  plan.notes.push({ say, ...slots });
 }
 
-function addChange(context: PlanContext, change: FileChange): void {
-  if (change.before !== change.after) context.plan.changes.push(change);
+function addChange(plan: Planning, change: FileChange): void {
+  if (change.before !== change.after) plan.changes.push(change);
 }
 
-/** `path` as sentences show it: relative to the workspace when inside it. */
-function shownPath(context: PlanContext, path: string): string {
-  return relativeToWorkspace(context.plan.workspace, path);
+/** A status-line value in a sentence: its command in quotes, else its JSON. */
+function describeStatusLine(value: unknown): string {
+  const command = statusLine.statusLineCommand(value);
+  return command === undefined ? JSON.stringify(value) : `"${command}"`;
 }
 
-function readScopeSettings(path: string, options: PlanOptions): SettingsBefore {
+function readScopeSettings(plan: Planning): SettingsBefore {
+  const path = settingsPath(plan.scope, plan.workspace);
   const file = readSettings(path);
+  const cannot = `Cannot ${plan.uninstall ? "uninstall from" : "install into"} "${path}"`;
   if (file.state === "missing") return { path, text: undefined, value: {} };
-  if (file.state === "ok") return { path, text: file.text, value: file.value };
-  const action = options.uninstall ? "uninstall from" : "install into";
-  if (file.state === "unreadable") {
-    throw new Error(
-      `Cannot ${action} "${path}": ${
-        shortProblem(file.problem)
-      }; make it a regular file of at most 1 MiB`,
-    );
+  if (file.state === "ok") {
+    const problem = hooksShapeProblem(file.value);
+    if (problem !== undefined) throw new Error(`${cannot}: ${problem}; fix it by hand`);
+    return { path, text: file.text, value: file.value };
   }
-  if (options.uninstall || !options.force) {
-    const fix = options.uninstall
+  if (file.state === "unreadable") {
+    const problem = shortProblem(file.problem);
+    throw new Error(`${cannot}: ${problem}; make it a regular file of at most 1 MiB`);
+  }
+  if (plan.uninstall || !plan.options.force) {
+    const fix = plan.uninstall
       ? "fix or remove it by hand"
       : "fix it, or run again with --force to back it up and rebuild it";
-    throw new Error(`Cannot ${action} "${path}": it is ${file.problem}; ${fix}`);
+    throw new Error(`${cannot}: it is ${file.problem}; ${fix}`);
   }
-  const stamp = formatTimestamp(options.now ?? new Date()).replace(/[-:]/g, "");
+  const stamp = formatTimestamp(plan.options.now ?? new Date()).replace(/[-:]/g, "");
   const corrupt = { backupPath: `${path}.corrupt.${stamp}`, problem: file.problem };
   return { path, text: file.text, value: {}, corrupt };
 }
 
-/**
- * Merges our hooks into the settings (`specs` given), or takes ours out,
- * naming the file when its `hooks` has the wrong shape.
- */
-function editHooks(
-  before: SettingsBefore,
-  specs: readonly HookSpec[] | undefined,
-  prefixes: readonly string[],
-): HooksResult {
-  try {
-    return specs === undefined
-      ? removeOurHooks(before.value, prefixes)
-      : mergeOurHooks(before.value, specs, prefixes);
-  } catch (error) {
-    const problem = error instanceof Error ? error.message : String(error);
-    const action = specs === undefined ? "uninstall from" : "install into";
-    throw new Error(`Cannot ${action} "${before.path}": ${problem}; fix it by hand`);
-  }
-}
-
 /** The settings file's change: unchanged settings keep their bytes, whatever their formatting. */
 function addSettingsChange(
-  context: PlanContext,
+  plan: Planning,
   before: SettingsBefore,
   after: Record<string, unknown> | undefined,
   why: string,
@@ -202,143 +161,98 @@ function addSettingsChange(
     ? before.text
     : formatJson(after);
   const backup = before.corrupt ? { backupPath: before.corrupt.backupPath } : {};
-  addChange(context, { path: before.path, before: before.text, after: text, why, ...backup });
-}
-
-/** Every settings level as read, the scope's replaced by what install will write. */
-function readLevels(
-  root: string,
-  scope: InstallScope,
-  settings: Record<string, unknown>,
-): LevelSettings[] {
-  return (["user", "project", "local"] as const).map((level: SettingsLevel) => {
-    const path = settingsPath(level, root);
-    const file: SettingsFile = level === scope
-      ? { state: "ok", text: "", value: settings }
-      : readSettings(path);
-    return { level, path, file };
-  });
-}
-
-/** A status-line value in a sentence: its command in quotes, else its JSON. */
-function describeStatusLine(value: unknown): string {
-  const command = statusLineCommand(value);
-  return command === undefined ? JSON.stringify(value) : `"${command}"`;
+  addChange(plan, { path: before.path, before: before.text, after: text, why, ...backup });
 }
 
 function noteStatusLine(
-  context: PlanContext,
-  decision: StatusLineDecision,
+  plan: Planning,
+  decision: statusLine.StatusLineDecision,
   alreadyOurs: boolean,
-  file: string,
 ): void {
-  const ours = context.commands.statusLine;
   if (decision.action === "keep") {
-    const level = decision.level.file;
-    note(context, `statusLineKept.${decision.owner}` as SentenceKey, {
-      where: shownPath(context, decision.level.path),
+    const file = decision.level.file;
+    return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
+      where: relativeToWorkspace(plan.workspace, decision.level.path),
       value: describeStatusLine(decision.value),
-      command: statusLineCommand(decision.value) ?? "your-command",
-      problem: "problem" in level ? ` (${level.problem})` : "",
-      prefix: context.plan.prefix,
-      file,
+      command: statusLine.statusLineCommand(decision.value) ?? "your-command",
+      problem: "problem" in file ? ` (${file.problem})` : "",
     });
-    return;
   }
   if (decision.action === "replace") {
-    note(context, "statusLineReplaced", {
-      previous: describeStatusLine(decision.previous),
-      ours,
-      file,
-    });
+    note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
   } else if (alreadyOurs) {
-    note(context, "statusLineAlreadySet", { ours, file });
+    note(plan, "statusLineAlreadySet");
   } else if (decision.overrides !== undefined) {
-    const hidden = shownPath(context, decision.overrides.path);
-    note(context, "statusLineSetOverriding", { ours, file, hidden });
+    note(plan, "statusLineSetOverriding", {
+      hidden: relativeToWorkspace(plan.workspace, decision.overrides.path),
+    });
   } else {
-    note(context, "statusLineSet", { ours, file });
+    note(plan, "statusLineSet");
   }
   if (decision.shadowedBy !== undefined) {
-    note(context, "statusLineShadowed", { shadow: shownPath(context, decision.shadowedBy.path) });
+    const shadow = relativeToWorkspace(plan.workspace, decision.shadowedBy.path);
+    note(plan, "statusLineShadowed", { shadow });
   }
 }
 
-/** Plans the settings file of an install; returns the record's entry for it, and whether install creates it. */
-function installSettings(
-  context: PlanContext,
-  options: PlanOptions,
-  previous: ScopeRecord | undefined,
-): { entry: ScopeRecord; created: boolean } {
-  const { scope, prefixes, commands } = context;
-  const before = readScopeSettings(settingsPath(scope, context.plan.workspace), options);
-  const file = shownPath(context, before.path);
-  const merged = editHooks(before, ourHookSpecs(commands), prefixes);
-  const levels = readLevels(context.plan.workspace, scope, merged.settings);
-  const decision = decideStatusLine(levels, scope, options.statusLine ?? "keep", prefixes);
-  const wanted = ourStatusLine(commands.statusLine);
-  const after = decision.action === "keep"
-    ? merged.settings
-    : { ...merged.settings, statusLine: wanted };
+/** Plans the settings file of an install; returns the record's entry for it. */
+function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
+  const before = readScopeSettings(plan);
+  const merged = mergeOurHooks(before.value, ourHookSpecs(ourCommands(plan.prefix)), plan.prefixes);
+  const levels = (["user", "project", "local"] as const).map((level) => {
+    const path = settingsPath(level, plan.workspace);
+    const file = level === plan.scope
+      ? { state: "ok" as const, text: "", value: merged.settings }
+      : readSettings(path);
+    return { level, path, file };
+  });
+  const mode = plan.options.statusLine ?? "keep";
+  const decision = statusLine.decideStatusLine(levels, plan.scope, mode, plan.prefixes);
+  const ours = statusLine.ourStatusLine(`${plan.prefix} statusline`);
   if (before.corrupt) {
-    const backup = shownPath(context, before.corrupt.backupPath);
-    note(context, "settingsRebuilt", { file, problem: before.corrupt.problem, backup });
+    const backup = relativeToWorkspace(plan.workspace, before.corrupt.backupPath);
+    note(plan, "settingsRebuilt", { problem: before.corrupt.problem, backup });
   }
-  if (before.text === undefined) note(context, `settingsCreated.${scope}`, { file });
-  for (const hook of merged.hooks) {
-    note(context, `hook.${hook.action}`, { event: hook.event, command: hook.command, file });
+  if (before.text === undefined) note(plan, `settingsCreated.${plan.scope}`);
+  for (const { action, event, command } of merged.hooks) {
+    note(plan, `hook.${action}`, { event, command });
   }
-  if (merged.mixedKept > 0) note(context, "mixedKept", { file, count: `${merged.mixedKept}` });
-  const alreadyOurs = decision.action === "set" && sameJson(before.value.statusLine, wanted);
-  noteStatusLine(context, decision, alreadyOurs, file);
-  addSettingsChange(
-    context,
-    before,
-    after,
-    decision.action === "keep" ? "our hooks" : "our hooks and status line",
-  );
+  if (merged.mixedKept > 0) note(plan, "mixedKept", { count: `${merged.mixedKept}` });
+  noteStatusLine(plan, decision, sameJson(before.value.statusLine, ours));
+  const keep = decision.action === "keep";
+  const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
+  addSettingsChange(plan, before, after, keep ? "our hooks" : "our hooks and status line");
   const backup = decision.action === "replace"
     ? { value: decision.previous }
-    : decision.action === "set"
-    ? previous?.statusLineBackup
-    : undefined;
-  const created = before.text === undefined;
-  const entry = {
-    command: context.plan.prefix,
-    createdSettings: created || (previous?.createdSettings ?? false),
+    : keep
+    ? undefined
+    : entry?.statusLineBackup;
+  return {
+    command: plan.prefix,
+    createdSettings: before.text === undefined || (entry?.createdSettings ?? false),
     ...(backup === undefined ? {} : { statusLineBackup: backup }),
   };
-  return { entry, created };
 }
 
 /** Plans the settings file of an uninstall. */
-function uninstallSettings(
-  context: PlanContext,
-  options: PlanOptions,
-  entry: ScopeRecord | undefined,
-): void {
-  const before = readScopeSettings(settingsPath(context.scope, context.plan.workspace), options);
-  const file = shownPath(context, before.path);
-  if (before.text === undefined) return note(context, "noHooks", { file });
-  const removed = editHooks(before, undefined, context.prefixes);
-  for (const hook of removed.hooks) {
-    note(context, "hook.removed", { event: hook.event, command: hook.command, file });
-  }
-  if (removed.hooks.length === 0) note(context, "noHooks", { file });
-  if (removed.mixedKept > 0) {
-    note(context, "mixedKeptOnUninstall", { file, count: `${removed.mixedKept}` });
-  }
+function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined): void {
+  const before = readScopeSettings(plan);
+  const removed = removeOurHooks(before.value, plan.prefixes);
+  for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
+  if (removed.hooks.length === 0) note(plan, "noHooks");
+  if (before.text === undefined) return;
+  if (removed.mixedKept > 0) note(plan, "mixedKeptOnUninstall", { count: `${removed.mixedKept}` });
   const backup = entry?.statusLineBackup;
-  const line = removeOurStatusLine(removed.settings, context.prefixes, backup);
+  const line = statusLine.removeOurStatusLine(removed.settings, plan.prefixes, backup);
   if (line.action === "kept" && backup !== undefined) {
-    note(context, "statusLineKeptWithBackup", { file, backup: describeStatusLine(backup.value) });
+    note(plan, "statusLineKeptWithBackup", { backup: describeStatusLine(backup.value) });
   } else if (line.action !== "none") {
-    note(context, `statusLine.${line.action}`, { file });
+    note(plan, `statusLine.${line.action}`);
   }
   const gone = Object.keys(line.settings).length === 0 && entry?.createdSettings === true;
-  if (gone) note(context, "settingsRemoved", { file });
+  if (gone) note(plan, "settingsRemoved");
   addSettingsChange(
-    context,
+    plan,
     before,
     gone ? undefined : line.settings,
     gone ? "install had created it, and nothing else is left in it" : "our hooks taken out",
@@ -346,75 +260,69 @@ function uninstallSettings(
 }
 
 /** The other workspace settings file, when it still runs our hooks. */
-function stillInstalledIn(context: PlanContext): string | undefined {
-  const other = context.scope === "local" ? "project" : "local";
-  const path = settingsPath(other, context.plan.workspace);
+function stillInstalledIn(plan: Planning): string | undefined {
+  const path = settingsPath(plan.scope === "local" ? "project" : "local", plan.workspace);
   const file = readSettings(path);
   if (file.state !== "ok") return undefined;
   const found = SESSION_HOOK_EVENTS.some((event) =>
-    findOurHooks(file.value, event, context.prefixes).length > 0
+    findOurHooks(file.value, event, plan.prefixes).length > 0
   );
   return found ? path : undefined;
 }
 
-function planSlashCommand(context: PlanContext, inUseBy: string | undefined): void {
-  const { plan, commands } = context;
+function planSlashCommand(plan: Planning): void {
   const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
-  const values = { file: shownPath(context, path), prefix: plan.prefix };
+  const slots = { slash: relativeToWorkspace(plan.workspace, path) };
   const why = "the /agnes-private slash command";
+  const wanted = plan.uninstall ? undefined : slashCommandText(ourCommands(plan.prefix));
   const file = readSmallFile(path);
   if (file.state === "missing") {
-    if (plan.uninstall) return;
-    addChange(context, { path, before: undefined, after: slashCommandText(commands), why });
-    return note(context, "slashCommand.written", values);
+    if (wanted === undefined) return;
+    addChange(plan, { path, before: undefined, after: wanted, why });
+    return note(plan, "slashCommand.written", slots);
   }
-  if (file.state === "unreadable") return note(context, "slashCommandKept.unreadable", values);
-  const owner = slashCommandOwner(file.text, context.prefixes.map(ourCommands));
-  if (owner !== "ours") return note(context, `slashCommandKept.${owner}`, values);
-  if (plan.uninstall && inUseBy !== undefined) {
-    return note(context, "slashCommandKept.inUse", {
-      ...values,
-      other: shownPath(context, inUseBy),
-    });
+  if (file.state === "unreadable") return note(plan, "slashCommandKept.unreadable", slots);
+  const owner = slashCommandOwner(file.text, plan.prefixes.map(ourCommands));
+  if (owner !== "ours") return note(plan, `slashCommandKept.${owner}`, slots);
+  const inUseBy = plan.uninstall ? stillInstalledIn(plan) : undefined;
+  if (inUseBy !== undefined) {
+    const other = relativeToWorkspace(plan.workspace, inUseBy);
+    return note(plan, "slashCommandKept.inUse", { ...slots, other });
   }
-  const after = plan.uninstall ? undefined : slashCommandText(commands);
-  if (file.text === after) return note(context, "slashCommand.unchanged", values);
-  addChange(context, { path, before: file.text, after, why, removeEmptyFolder: plan.uninstall });
-  note(context, plan.uninstall ? "slashCommand.removed" : "slashCommand.updated", values);
+  if (file.text === wanted) return note(plan, "slashCommand.unchanged", slots);
+  addChange(plan, { path, before: file.text, after: wanted, why, removeEmptyFolder: !wanted });
+  note(plan, plan.uninstall ? "slashCommand.removed" : "slashCommand.updated", slots);
 }
 
-function planGitExclude(context: PlanContext): void {
-  const target = findGitExclude(context.plan.workspace, ".claude/settings.local.json");
+function planGitExclude(plan: Planning): void {
+  const target = findGitExclude(plan.workspace, ".claude/settings.local.json");
   if (target.state === "no-repository") return;
-  const file = shownPath(context, settingsPath("local", context.plan.workspace));
-  if (target.state === "skipped") return note(context, "git.skipped", { file, ...target });
-  const exclude = readSmallFile(target.excludePath);
-  if (exclude.state === "unreadable") {
-    return note(context, "git.skipped", { file, reason: exclude.problem });
-  }
-  const after = withExcludeLine(textWhenRead(exclude), target.line);
-  const values = { exclude: target.excludePath, line: target.line };
-  if (after === undefined) return note(context, "git.present", values);
+  if (target.state === "skipped") return note(plan, "git.skipped", { reason: target.reason });
+  const file = readSmallFile(target.excludePath);
+  if (file.state === "unreadable") return note(plan, "git.skipped", { reason: file.problem });
+  const after = withExcludeLine(textWhenRead(file), target.line);
+  const slots = { exclude: target.excludePath, line: target.line };
+  if (after === undefined) return note(plan, "git.present", slots);
   const why = `"${target.line}" keeps your own settings out of git`;
-  addChange(context, { path: target.excludePath, before: textWhenRead(exclude), after, why });
-  note(context, "git.added", values);
+  addChange(plan, { path: target.excludePath, before: textWhenRead(file), after, why });
+  note(plan, "git.added", slots);
 }
 
 /** Says that the Python tool's hooks are installed too, and what the two tools share. */
-function notePython(context: PlanContext, workspace: Workspace): void {
-  const python = inspectInstallation(workspace).python;
+function notePython(plan: Planning): void {
+  const python = inspectInstallation(plan.options.workspace).python;
   if (python.generation === null) return;
-  const byFile = new Map<string, string[]>();
+  const byFile = new Map<string, Set<string>>();
   for (const event of SESSION_HOOK_EVENTS) {
-    for (const hook of python.hooks[event]) {
-      const parts = byFile.get(hook.path) ?? [];
-      byFile.set(hook.path, [...parts, `${event}: agnes ${pythonSubcommand(hook.command)}`]);
+    for (const { path, command } of python.hooks[event]) {
+      const found = byFile.get(path) ?? byFile.set(path, new Set()).get(path)!;
+      found.add(`${event}: agnes ${pythonSubcommand(command)}`);
     }
   }
   const parts = [...byFile].map(([path, found]) =>
-    `${shownPath(context, path)}: ${[...new Set(found)].join(", ")}`
+    `${relativeToWorkspace(plan.workspace, path)}: ${[...found].join(", ")}`
   );
-  note(context, `python.${python.generation}`, { parts: parts.join("; ") });
+  note(plan, `python.${python.generation}`, { parts: parts.join("; ") });
 }
 
 /**
@@ -426,43 +334,38 @@ function notePython(context: PlanContext, workspace: Workspace): void {
  * uninstall) or has a `hooks` of the wrong shape.
  */
 export function planInstallation(options: PlanOptions): Plan {
-  const workspace = options.workspace.root;
-  const uninstall = options.uninstall;
+  const { uninstall, workspace: { root: workspace } } = options;
   assertWorkspaceFolder(workspace, uninstall ? "uninstall from" : "install into");
-  const scope: InstallScope = options.shared ? "project" : "local";
-  const recordPath = installRecordPath(workspace);
+  const scope = options.shared ? "project" : "local";
+  const recordPath = record.installRecordPath(workspace);
   const recordText = textWhenRead(readSmallFile(recordPath));
-  const record = parseInstallRecord(recordText);
+  const recorded = record.parseInstallRecord(recordText);
   const given = options.command === undefined ? [] : [options.command];
-  const prefix = options.command ?? (uninstall ? record[scope]?.command : undefined) ??
+  const prefixes = recognisedPrefixes([...given, ...record.recordedCommands(recorded)]);
+  const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
     DEFAULT_COMMAND;
-  const context: PlanContext = {
-    plan: { uninstall, workspace, prefix, changes: [], notes: [] },
+  const file = relativeToWorkspace(workspace, settingsPath(scope, workspace));
+  const plan: Planning = {
+    uninstall,
+    workspace,
+    file,
+    prefix,
+    changes: [],
+    notes: [],
+    options,
     scope,
-    prefixes: recognisedPrefixes([...given, ...recordedCommands(record)]),
-    commands: ourCommands(prefix),
+    prefixes,
   };
-  let recordAfter: InstallRecord;
-  let created = false;
-  if (uninstall) {
-    uninstallSettings(context, options, record[scope]);
-    planSlashCommand(context, stillInstalledIn(context));
-    const { [scope]: _gone, ...rest } = record;
-    recordAfter = rest;
-  } else {
-    const settings = installSettings(context, options, record[scope]);
-    created = settings.created;
-    planSlashCommand(context, undefined);
-    recordAfter = { ...record, [scope]: settings.entry };
-  }
+  const { [scope]: entry, ...others } = recorded;
+  const created = !uninstall && readSettings(settingsPath(scope, workspace)).state === "missing";
+  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, entry) };
+  if (uninstall) uninstallSettings(plan, entry);
+  planSlashCommand(plan);
   const why = "the install record: the command hooks run, for later runs and --uninstall";
-  addChange(context, {
-    path: recordPath,
-    before: recordText,
-    after: formatInstallRecord(recordAfter),
-    why,
-  });
-  if (!uninstall && scope === "local" && created) planGitExclude(context);
-  if (!uninstall) notePython(context, options.workspace);
-  return context.plan;
+  const recordAfter = record.formatInstallRecord(after);
+  addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
+  if (scope === "local" && created) planGitExclude(plan);
+  if (!uninstall) notePython(plan);
+  const { options: _options, scope: _scope, prefixes: _prefixes, ...result } = plan;
+  return result;
 }

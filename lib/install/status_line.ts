@@ -40,9 +40,7 @@ export type StatusLineDecision =
   /** Leave it: `level` sets a status line that is not ours (or cannot be read). */
   | { action: "keep"; level: LevelSettings; owner: StatusLineOwner | "unknown"; value: unknown };
 
-/**
- * The command of a `statusLine` value, when it has one.
- */
+/** The command of a `statusLine` value, when it has one. */
 export function statusLineCommand(value: unknown): string | undefined {
   return isJsonObject(value) && typeof value.command === "string" ? value.command : undefined;
 }
@@ -62,9 +60,7 @@ export function statusLineOwner(
   return "foreign";
 }
 
-/**
- * Our `statusLine` setting for `command` (e.g. `agnes-sessions statusline`).
- */
+/** Our `statusLine` setting for `command` (e.g. `agnes-sessions statusline`). */
 export function ourStatusLine(command: string): Record<string, unknown> {
   return { type: "command", command };
 }

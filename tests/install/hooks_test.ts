@@ -1,8 +1,9 @@
-import { assertEquals, assertThrows } from "../_assert.ts";
+import { assertEquals } from "../_assert.ts";
 import { ourCommands } from "../../lib/install/commands.ts";
 import {
   eventCommands,
   findOurHooks,
+  hooksShapeProblem,
   mergeOurHooks,
   ourHookSpecs,
   removeOurHooks,
@@ -75,9 +76,14 @@ Deno.test("mergeOurHooks() keeps an entry mixing ours with a foreign command, an
   assertEquals(result.mixedKept, 1);
 });
 
-Deno.test("mergeOurHooks() refuses a hooks value of the wrong shape, naming the key", () => {
-  assertThrows(() => mergeOurHooks({ hooks: [] }, SPECS, PREFIXES), TypeError);
-  assertThrows(() => mergeOurHooks({ hooks: { SessionEnd: {} } }, SPECS, PREFIXES), TypeError);
+Deno.test("hooksShapeProblem() names a hooks value of the wrong shape, which cannot be merged safely", () => {
+  assertEquals(hooksShapeProblem({ hooks: [] }), 'its "hooks" is not an object');
+  assertEquals(
+    hooksShapeProblem({ hooks: { SessionEnd: {} } }),
+    'its "hooks.SessionEnd" is not an array',
+  );
+  assertEquals(hooksShapeProblem({ hooks: { PreToolUse: {}, SessionStart: [] } }), undefined);
+  assertEquals(hooksShapeProblem({}), undefined);
 });
 
 Deno.test("removeOurHooks() takes out ours and the containers that become empty, nothing else", () => {
