@@ -10,16 +10,13 @@
  */
 
 import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../claude/settings.ts";
-import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
+import { ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { sameJson } from "./files.ts";
 
-/** One hook install wants: the event, the command, and its time-out in seconds, if any. */
+/** One hook install wants: the event, the command, and its `timeout` in seconds, if any. */
 export interface HookSpec {
-  /** The event. */
   event: SessionHookEvent;
-  /** The command string. */
   command: string;
-  /** The hook's `timeout` in seconds. */
   timeout?: number;
 }
 
@@ -39,18 +36,20 @@ export interface HooksResult {
   mixedKept: number;
 }
 
-/** The hooks install wants for `commands`. */
-export function ourHookSpecs(commands: OurCommands): HookSpec[] {
+/** The hooks install wants for `prefix`: capture at SessionStart; capture, then push, at SessionEnd. */
+export function ourHookSpecs(prefix: string): HookSpec[] {
   return [
-    { event: "SessionStart", command: commands.sessionStart },
-    { event: "SessionEnd", command: commands.sessionEnd, timeout: SESSION_END_TIMEOUT_SECONDS },
+    { event: "SessionStart", command: `${prefix} capture-session` },
+    {
+      event: "SessionEnd",
+      command: `${prefix} capture-session --push`,
+      timeout: SESSION_END_TIMEOUT_SECONDS,
+    },
   ];
 }
 
-function entryFor(spec: HookSpec): Record<string, unknown> {
-  const hook: Record<string, unknown> = { type: "command", command: spec.command };
-  if (spec.timeout !== undefined) hook.timeout = spec.timeout;
-  return { hooks: [hook] };
+function entryFor({ command, timeout }: HookSpec): Record<string, unknown> {
+  return { hooks: [{ type: "command", command, ...(timeout === undefined ? {} : { timeout }) }] };
 }
 
 /** The command strings of an entry's hooks (`undefined` for a hook without one). */
@@ -70,9 +69,8 @@ function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
 
 /** Whether `entry` mixes one of our commands with hooks that are not ours. */
 function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
-  const commands = commandsOf(entry);
   return !isOurEntry(entry, prefixes) &&
-    commands.some((command) => command !== undefined && ourSubcommand(command, prefixes));
+    commandsOf(entry).some((command) => command !== undefined && ourSubcommand(command, prefixes));
 }
 
 /**

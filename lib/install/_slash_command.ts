@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type OurCommands, pythonSubcommand } from "./commands.ts";
+import { pythonSubcommand } from "./commands.ts";
 
 /** The slash command's name: `/agnes-private`. */
 export const SLASH_COMMAND_NAME = "agnes-private";
@@ -31,14 +31,14 @@ function yamlScalar(text: string): string {
  * `$CLAUDE_PROJECT_DIR`). Claude's one-line reply also refreshes the status
  * line, which then shows the lock.
  */
-export function slashCommandText(commands: OurCommands): string {
+export function slashCommandText(prefix: string): string {
   return `---
 description: Mark this Claude Code session private (Agnes never uploads its transcript)
 disable-model-invocation: true
-allowed-tools: ${yamlScalar(`Bash(${commands.markPrivate}:*)`)}
+allowed-tools: ${yamlScalar(`Bash(${prefix} mark-private:*)`)}
 ---
 
-!\`${commands.markPrivate} "\${CLAUDE_SESSION_ID}" --workspace "\${CLAUDE_PROJECT_DIR}"\`
+!\`${prefix} mark-private "\${CLAUDE_SESSION_ID}" --workspace "\${CLAUDE_PROJECT_DIR}"\`
 
 The line above says whether this session is now marked private. Reply with one short line that
 says so (or what went wrong), and do nothing else.
@@ -51,11 +51,11 @@ says so (or what went wrong), and do nothing else.
  */
 export function slashCommandOwner(
   text: string,
-  candidates: readonly OurCommands[],
+  prefixes: readonly string[],
 ): SlashCommandOwner {
-  if (candidates.some((commands) => text === slashCommandText(commands))) return "ours";
+  if (prefixes.some((prefix) => text === slashCommandText(prefix))) return "ours";
   // Ours changed by hand: it still runs our mark-private, quoted as the `!` line quotes it.
-  if (candidates.some((commands) => text.includes(`\`${commands.markPrivate} `))) return "modified";
+  if (prefixes.some((prefix) => text.includes(`\`${prefix} mark-private `))) return "modified";
   if (pythonSubcommand(text) === "mark-private") return "python";
   return "foreign";
 }

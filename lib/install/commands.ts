@@ -48,56 +48,30 @@ export const PYTHON_HOOK_SUBCOMMANDS: Record<SessionHookEvent, readonly string[]
 /** Characters that mean something to sh or PowerShell (or to YAML front matter). */
 const SPECIAL = /["'`$\\|&;<>(){}[\]*?#~!,\p{Cc}]/u;
 
-/** The command strings install writes, all starting with one prefix. */
-export interface OurCommands {
-  /** The prefix, e.g. `agnes-sessions`. */
-  prefix: string;
-  /** The SessionStart hook. */
-  sessionStart: string;
-  /** The SessionEnd hook: capture, then start a detached push. */
-  sessionEnd: string;
-  /** The statusLine command. */
-  statusLine: string;
-  /** The start of the slash command's mark-private call. */
-  markPrivate: string;
-}
-
-/** The commands for `prefix`. */
-export function ourCommands(prefix: string): OurCommands {
-  return {
-    prefix,
-    sessionStart: `${prefix} capture-session`,
-    sessionEnd: `${prefix} capture-session --push`,
-    statusLine: `${prefix} statusline`,
-    markPrivate: `${prefix} mark-private`,
-  };
-}
-
 /** A checked `--command`: the canonical prefix, or what is wrong with it. */
 export type PortableCommand =
   | { readonly ok: true; readonly command: string }
   | { readonly ok: false; readonly problem: string };
 
-/** One word of a command as written (quoted when it needs it), or what is wrong with it. */
-function portableWord(word: string, first: boolean): { word: string } | { problem: string } {
+/** One word of a command as written (quoted when it has a comma), or what is wrong with it. */
+function portableWord(word: string, first: boolean): PortableCommand {
+  const fail = (problem: string) => ({ ok: false, problem }) as const;
   const quote = word[0] === '"' || word[0] === "'" ? word[0] : undefined;
   if (quote !== undefined) {
-    if (first) return { problem: "the program must not be quoted (PowerShell would not run it)" };
-    if (
-      word.length < 2 || !word.endsWith(quote) ||
-      SPECIAL.test(word.slice(1, -1).replaceAll(",", ""))
-    ) {
-      return { problem: `argument ${word} is not a plain quoted string` };
+    if (first) return fail("the program must not be quoted (PowerShell would not run it)");
+    const inner = word.slice(1, -1).replaceAll(",", "");
+    if (word.length < 2 || !word.endsWith(quote) || SPECIAL.test(inner)) {
+      return fail(`argument ${word} is not a plain quoted string`);
     }
-    return { word };
+    return { ok: true, command: word };
   }
-  const bad = SPECIAL.exec(first ? word : word.replaceAll(",", "")); // commas get quoted
-  if (bad !== null) return { problem: `"${bad[0]}" is read differently by sh and PowerShell` };
-  if (word.startsWith("@")) return { problem: `${word} starts with "@" (PowerShell splatting)` };
+  const bad = SPECIAL.exec(first ? word : word.replaceAll(",", ""));
+  if (bad !== null) return fail(`"${bad[0]}" is read differently by sh and PowerShell`);
+  if (word.startsWith("@")) return fail(`${word} starts with "@" (PowerShell splatting)`);
   if (first && word.includes("=")) {
-    return { problem: `${word} would be read as a variable assignment by sh` };
+    return fail(`${word} would be read as a variable assignment by sh`);
   }
-  return { word: word.includes(",") ? `"${word}"` : word };
+  return { ok: true, command: word.includes(",") ? `"${word}"` : word };
 }
 
 /**
@@ -113,9 +87,9 @@ export function portableCommand(text: string): PortableCommand {
     return { ok: false, problem: "words must be separated by spaces only" };
   }
   const checked = words.map((word, index) => portableWord(word, index === 0));
-  const problem = checked.find((word) => "problem" in word);
-  if (problem !== undefined && "problem" in problem) return { ok: false, problem: problem.problem };
-  return { ok: true, command: checked.map((word) => "word" in word ? word.word : "").join(" ") };
+  const refused = checked.find((word) => !word.ok);
+  if (refused !== undefined) return refused;
+  return { ok: true, command: checked.map((word) => word.ok ? word.command : "").join(" ") };
 }
 
 /**

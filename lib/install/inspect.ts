@@ -17,12 +17,7 @@ import {
   slashCommandPath,
 } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
-import {
-  ourCommands,
-  PYTHON_HOOK_SUBCOMMANDS,
-  pythonSubcommand,
-  recognisedPrefixes,
-} from "./commands.ts";
+import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
 import { installRecordPath, parseInstallRecord } from "./_record.ts";
@@ -148,7 +143,7 @@ export function inspectInstallation(workspace: Workspace): Installation {
   const path = slashCommandPath(root, SLASH_COMMAND_NAME);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
   if (slash.state === "ok") {
-    found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes.map(ourCommands)) };
+    found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes) };
     found.python.slashCommand = found.slashCommand.owner === "python";
   }
   const python = SESSION_HOOK_EVENTS.flatMap((event) => found.python.hooks[event]);

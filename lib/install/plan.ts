@@ -25,7 +25,7 @@ import {
 } from "../claude/settings.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { DEFAULT_COMMAND, ourCommands, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import { DEFAULT_COMMAND, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import {
   assertWorkspaceFolder,
   type FileChange,
@@ -198,7 +198,7 @@ function noteStatusLine(
 /** Plans the settings file of an install; returns the record's entry for it. */
 function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
   const before = readScopeSettings(plan);
-  const merged = mergeOurHooks(before.value, ourHookSpecs(ourCommands(plan.prefix)), plan.prefixes);
+  const merged = mergeOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
   const levels = (["user", "project", "local"] as const).map((level) => {
     const path = settingsPath(level, plan.workspace);
     const file = level === plan.scope
@@ -208,7 +208,7 @@ function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) 
   });
   const mode = plan.options.statusLine ?? "keep";
   const decision = statusLine.decideStatusLine(levels, plan.scope, mode, plan.prefixes);
-  const ours = statusLine.ourStatusLine(`${plan.prefix} statusline`);
+  const ours = { type: "command", command: `${plan.prefix} statusline` };
   if (before.corrupt) {
     const backup = relativeToWorkspace(plan.workspace, before.corrupt.backupPath);
     note(plan, "settingsRebuilt", { problem: before.corrupt.problem, backup });
@@ -274,7 +274,7 @@ function planSlashCommand(plan: Planning): void {
   const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
   const slots = { slash: relativeToWorkspace(plan.workspace, path) };
   const why = "the /agnes-private slash command";
-  const wanted = plan.uninstall ? undefined : slashCommandText(ourCommands(plan.prefix));
+  const wanted = plan.uninstall ? undefined : slashCommandText(plan.prefix);
   const file = readSmallFile(path);
   if (file.state === "missing") {
     if (wanted === undefined) return;
@@ -282,7 +282,7 @@ function planSlashCommand(plan: Planning): void {
     return note(plan, "slashCommand.written", slots);
   }
   if (file.state === "unreadable") return note(plan, "slashCommandKept.unreadable", slots);
-  const owner = slashCommandOwner(file.text, plan.prefixes.map(ourCommands));
+  const owner = slashCommandOwner(file.text, plan.prefixes);
   if (owner !== "ours") return note(plan, `slashCommandKept.${owner}`, slots);
   const inUseBy = plan.uninstall ? stillInstalledIn(plan) : undefined;
   if (inUseBy !== undefined) {

@@ -17,13 +17,10 @@ export type StatusLineOwner = "ours" | "python" | "foreign";
 /** What install does with the status line of the file it writes. */
 export type StatusLineMode = "keep" | "replace";
 
-/** One settings level as read, for the decision. */
+/** One settings level as read, for the decision: the level, its file's path, what was read. */
 export interface LevelSettings {
-  /** The level. */
   level: SettingsLevel;
-  /** Its file. */
   path: string;
-  /** What was read. */
   file: SettingsFile;
 }
 
@@ -60,17 +57,8 @@ export function statusLineOwner(
   return "foreign";
 }
 
-/** Our `statusLine` setting for `command` (e.g. `agnes-sessions statusline`). */
-export function ourStatusLine(command: string): Record<string, unknown> {
-  return { type: "command", command };
-}
-
 /** A level that sets a status line that is not ours (or may: it could not be read). */
-interface OtherStatusLine {
-  level: LevelSettings;
-  owner: StatusLineOwner | "unknown";
-  value: unknown;
-}
+type OtherStatusLine = Omit<Extract<StatusLineDecision, { action: "keep" }>, "action">;
 
 /** The levels that set a status line that is not ours, highest first; unreadable ones count. */
 function otherStatusLines(
@@ -117,19 +105,16 @@ export function decideStatusLine(
   return first === undefined ? { action: "set" } : { action: "keep", ...first };
 }
 
-/** What uninstall did with the status line of the file it writes. */
-export type StatusLineRemoval = "removed" | "restored" | "kept" | "none";
-
 /**
  * Takes our status line out of `settings`: put back the `backup` install
  * kept when it replaced one, else removed. A status line that is not ours is
- * kept.
+ * kept; `none` when there is none.
  */
 export function removeOurStatusLine(
   settings: Record<string, unknown>,
   prefixes: readonly string[],
   backup: { value: unknown } | undefined,
-): { settings: Record<string, unknown>; action: StatusLineRemoval } {
+): { settings: Record<string, unknown>; action: "removed" | "restored" | "kept" | "none" } {
   const owner = statusLineOwner(settings.statusLine, prefixes);
   if (owner === undefined) return { settings, action: "none" };
   if (owner !== "ours") return { settings, action: "kept" };

@@ -1,12 +1,12 @@
 import { assert, assertEquals } from "../_assert.ts";
 import {
-  ourCommands,
   ourSubcommand,
   portableCommand,
   pythonSubcommand,
   recognisedPrefixes,
 } from "../../lib/install/commands.ts";
 import { RUN_FLAGS } from "../../lib/cli/detach.ts";
+import { ourHookSpecs } from "../../lib/install/_hooks.ts";
 
 Deno.test("portableCommand() accepts a program and arguments, quoted arguments included", () => {
   for (
@@ -72,9 +72,8 @@ Deno.test("pythonSubcommand() recognises the Python tool's hook, status-line and
   assertEquals(pythonSubcommand("deno run -A jsr:@agnes/sessions push"), undefined);
 });
 
-Deno.test("ourCommands() strings are plain words after the prefix (no shell syntax)", () => {
-  const commands = ourCommands("agnes-sessions");
-  for (const command of [commands.sessionStart, commands.sessionEnd, commands.statusLine]) {
+Deno.test("ourHookSpecs() commands are plain words after the prefix (no shell syntax)", () => {
+  for (const { command } of ourHookSpecs("agnes-sessions")) {
     assert(/^[a-z -]+$/.test(command), command);
   }
 });

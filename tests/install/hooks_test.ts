@@ -1,5 +1,4 @@
 import { assertEquals } from "../_assert.ts";
-import { ourCommands } from "../../lib/install/commands.ts";
 import {
   eventCommands,
   findOurHooks,
@@ -10,7 +9,7 @@ import {
 } from "../../lib/install/_hooks.ts";
 
 const PREFIXES = ["agnes-sessions"];
-const SPECS = ourHookSpecs(ourCommands("agnes-sessions"));
+const SPECS = ourHookSpecs("agnes-sessions");
 const hook = (command: string) => ({ type: "command", command });
 const entry = (...commands: string[]) => ({ hooks: commands.map(hook) });
 const start = entry("agnes-sessions capture-session");
