@@ -25,8 +25,8 @@ export interface ScopeRecord {
   command: string;
   /** Whether install created the settings file. */
   createdSettings: boolean;
-  /** The status line `--statusline replace` replaced, when it did. */
-  statusLineBackup?: { value: unknown };
+  /** The status line `--statusline replace` replaced, when it did (a JSON value, never `undefined`). */
+  statusLineBackup?: unknown;
 }
 
 /** The install record: one entry per settings file install wrote. */
@@ -40,15 +40,6 @@ export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
 }
 
-function parseScope(value: unknown): ScopeRecord | undefined {
-  if (!isJsonObject(value) || typeof value.command !== "string") return undefined;
-  return {
-    command: value.command,
-    createdSettings: value.createdSettings === true,
-    ...("statusLineBackup" in value ? { statusLineBackup: { value: value.statusLineBackup } } : {}),
-  };
-}
-
 /**
  * Parses the record's text; a missing or unreadable record is empty (it only
  * widens what is recognised as ours).
@@ -60,29 +51,21 @@ export function parseInstallRecord(text: string | undefined): InstallRecord {
   } catch {
     return {};
   }
-  if (!isJsonObject(value)) return {};
   const record: InstallRecord = {};
   for (const scope of ["project", "local"] as const) {
-    const entry = parseScope(value[scope]);
-    if (entry !== undefined) record[scope] = entry;
+    const entry = isJsonObject(value) ? value[scope] : undefined;
+    if (!isJsonObject(entry) || typeof entry.command !== "string") continue;
+    const { command, createdSettings, statusLineBackup } = entry;
+    const backup = statusLineBackup === undefined ? {} : { statusLineBackup };
+    record[scope] = { command, createdSettings: createdSettings === true, ...backup };
   }
   return record;
 }
 
 /** The record's text, or `undefined` when it records nothing (the file goes). */
 export function formatInstallRecord(record: InstallRecord): string | undefined {
-  const scopes = (["project", "local"] as const).filter((scope) => record[scope] !== undefined);
-  if (scopes.length === 0) return undefined;
-  const value: Record<string, unknown> = { about: ABOUT };
-  for (const scope of scopes) {
-    const { command, createdSettings, statusLineBackup } = record[scope]!;
-    value[scope] = {
-      command,
-      createdSettings,
-      ...(statusLineBackup === undefined ? {} : { statusLineBackup: statusLineBackup.value }),
-    };
-  }
-  return formatJson(value);
+  if (record.project === undefined && record.local === undefined) return undefined;
+  return formatJson({ about: ABOUT, project: record.project, local: record.local });
 }
 
 /** The commands the record names, for recognising our entries. */

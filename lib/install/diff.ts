@@ -12,10 +12,8 @@ import { type FileChange, relativeToWorkspace } from "./files.ts";
 const MAX_CELLS = 4_000_000;
 const CONTEXT = 2;
 
-interface Op {
-  kind: " " | "-" | "+";
-  text: string;
-}
+/** One line of the edit script: kept (" "), removed ("-") or added ("+"). */
+type Op = { kind: " " | "-" | "+"; text: string };
 
 function linesOf(text: string | undefined): string[] {
   if (text === undefined || text === "") return [];
@@ -58,42 +56,31 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   return ops;
 }
 
-/** Groups the script into hunks: changed lines with their context. */
+/** Whether a line within the context of `ops[index]` changes. */
+function changedNear(ops: readonly Op[], index: number): boolean {
+  return ops.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).some((op) => op.kind !== " ");
+}
+
+/** Groups the script into hunks: changed lines with their context, each under its `@@` line. */
 function hunks(ops: readonly Op[]): string[] {
-  const keep = ops.map(() => false);
-  ops.forEach((op, index) => {
-    if (op.kind === " ") return;
-    for (
-      let k = Math.max(0, index - CONTEXT);
-      k <= Math.min(ops.length - 1, index + CONTEXT);
-      k++
-    ) {
-      keep[k] = true;
-    }
-  });
   const out: string[] = [];
   let aLine = 1, bLine = 1;
   for (let index = 0; index < ops.length;) {
-    if (!keep[index]) {
-      if (ops[index]!.kind !== "+") aLine++;
-      if (ops[index]!.kind !== "-") bLine++;
-      index++;
+    if (!changedNear(ops, index)) {
+      [aLine, bLine, index] = [aLine + 1, bLine + 1, index + 1]; // a kept line outside any hunk
       continue;
     }
     const start = index;
-    while (index < ops.length && keep[index]) index++;
+    while (index < ops.length && changedNear(ops, index)) index++;
     const hunk = ops.slice(start, index);
     const aCount = hunk.filter((op) => op.kind !== "+").length;
     const bCount = hunk.filter((op) => op.kind !== "-").length;
     // As in unified diffs, an empty side names the line before it.
-    out.push(
-      `@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${
-        bCount === 0 ? bLine - 1 : bLine
-      },${bCount} @@`,
-    );
-    out.push(...hunk.map((op) => `${op.kind}${op.text}`));
-    aLine += aCount;
-    bLine += bCount;
+    const head = `@@ -${aCount ? aLine : aLine - 1},${aCount} +${
+      bCount ? bLine : bLine - 1
+    },${bCount} @@`;
+    out.push(head, ...hunk.map((op) => `${op.kind}${op.text}`));
+    [aLine, bLine] = [aLine + aCount, bLine + bCount];
   }
   return out;
 }

@@ -223,7 +223,7 @@ function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) 
   const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
   addSettingsChange(plan, before, after, keep ? "our hooks" : "our hooks and status line");
   const backup = decision.action === "replace"
-    ? { value: decision.previous }
+    ? decision.previous
     : keep
     ? undefined
     : entry?.statusLineBackup;
@@ -245,7 +245,7 @@ function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined
   const backup = entry?.statusLineBackup;
   const line = statusLine.removeOurStatusLine(removed.settings, plan.prefixes, backup);
   if (line.action === "kept" && backup !== undefined) {
-    note(plan, "statusLineKeptWithBackup", { backup: describeStatusLine(backup.value) });
+    note(plan, "statusLineKeptWithBackup", { backup: describeStatusLine(backup) });
   } else if (line.action !== "none") {
     note(plan, `statusLine.${line.action}`);
   }

@@ -107,19 +107,19 @@ export function decideStatusLine(
 
 /**
  * Takes our status line out of `settings`: put back the `backup` install
- * kept when it replaced one, else removed. A status line that is not ours is
+ * kept when it replaced one (`undefined`: none), else removed. A status line that is not ours is
  * kept; `none` when there is none.
  */
 export function removeOurStatusLine(
   settings: Record<string, unknown>,
   prefixes: readonly string[],
-  backup: { value: unknown } | undefined,
+  backup: unknown,
 ): { settings: Record<string, unknown>; action: "removed" | "restored" | "kept" | "none" } {
   const owner = statusLineOwner(settings.statusLine, prefixes);
   if (owner === undefined) return { settings, action: "none" };
   if (owner !== "ours") return { settings, action: "kept" };
   if (backup !== undefined) {
-    return { settings: { ...settings, statusLine: backup.value }, action: "restored" };
+    return { settings: { ...settings, statusLine: backup }, action: "restored" };
   }
   const { statusLine: _ours, ...rest } = settings;
   return { settings: rest, action: "removed" };

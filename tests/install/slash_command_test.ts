@@ -56,7 +56,7 @@ Deno.test("the install record round-trips, holds no time stamp, and is absent wh
     project: {
       command: "deno run -A jsr:@agnes/sessions",
       createdSettings: false,
-      statusLineBackup: { value: { type: "command", command: "~/bin/status" } },
+      statusLineBackup: { type: "command", command: "~/bin/status" },
     },
   };
   const text = formatInstallRecord(record)!;
