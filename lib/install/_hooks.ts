@@ -86,11 +86,6 @@ export function hooksShapeProblem(settings: Record<string, unknown>): string | u
   return event === undefined ? undefined : `its "hooks.${event}" is not an array`;
 }
 
-/** The event arrays of `settings.hooks`, whose shape {@linkcode hooksShapeProblem} checked. */
-function hooksOf(settings: Record<string, unknown>): Record<string, unknown[] | undefined> {
-  return { ...(settings.hooks ?? {}) as Record<string, unknown[] | undefined> };
-}
-
 /** Puts our entry for `spec` into `entries`: where ours was, else at the end. */
 function mergeEvent(
   entries: readonly unknown[],
@@ -112,56 +107,43 @@ function mergeEvent(
 }
 
 /**
- * Merges our hooks into `settings`: each replaces our previous entry for its
- * event in place (one entry, however many there were), or is appended.
- * Checks nothing: see {@linkcode hooksShapeProblem}.
+ * Our entries in `settings` made what is `wanted`: per session event, the
+ * wanted hook's entry replaces ours in place (one entry, however many there
+ * were) or is appended; ours of an event not wanted are taken out, with the
+ * containers that become empty by it (the event's array, then `hooks`).
+ * Every other entry and key is kept. Checks nothing: see
+ * {@linkcode hooksShapeProblem}.
  */
-export function mergeOurHooks(
+export function editOurHooks(
   settings: Record<string, unknown>,
-  specs: readonly HookSpec[],
+  wanted: readonly HookSpec[],
   prefixes: readonly string[],
 ): HooksResult {
-  const hooks = hooksOf(settings);
-  const changes: HookChange[] = [];
-  let mixedKept = 0;
-  for (const spec of specs) {
-    const entries = hooks[spec.event] ?? [];
-    mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
-    const { entries: merged, change } = mergeEvent(entries, spec, prefixes);
-    hooks[spec.event] = merged;
-    changes.push(change);
-  }
-  return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
-}
-
-/**
- * Takes our entries out of `settings`, and the containers that become empty
- * by it (an event's array, then `hooks`); containers that were already empty
- * stay. Checks nothing: see {@linkcode hooksShapeProblem}.
- */
-export function removeOurHooks(
-  settings: Record<string, unknown>,
-  prefixes: readonly string[],
-): HooksResult {
-  if (settings.hooks === undefined) return { settings, hooks: [], mixedKept: 0 };
-  const hooks = hooksOf(settings);
+  const hooks = { ...(settings.hooks ?? {}) as Record<string, unknown[] | undefined> };
   const changes: HookChange[] = [];
   let mixedKept = 0;
   for (const event of SESSION_HOOK_EVENTS) {
-    const entries = hooks[event];
-    if (entries === undefined) continue;
+    const entries = hooks[event] ?? [];
+    const spec = wanted.find((spec) => spec.event === event);
     mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
+    if (spec !== undefined) {
+      const merged = mergeEvent(entries, spec, prefixes);
+      hooks[event] = merged.entries;
+      changes.push(merged.change);
+      continue;
+    }
     const kept = entries.filter((entry) => !isOurEntry(entry, prefixes));
+    if (kept.length === entries.length) continue;
     for (const entry of entries.filter((entry) => isOurEntry(entry, prefixes))) {
       for (const command of commandsOf(entry)) {
         changes.push({ event, command: command!, action: "removed" });
       }
     }
-    if (kept.length === entries.length) continue;
     if (kept.length === 0) delete hooks[event];
     else hooks[event] = kept;
   }
-  if (Object.keys(hooks).length > 0 || changes.length === 0) {
+  if (changes.length === 0) return { settings, hooks: changes, mixedKept };
+  if (Object.keys(hooks).length > 0) {
     return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
   }
   const { hooks: _empty, ...rest } = settings;

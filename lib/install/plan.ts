@@ -37,13 +37,7 @@ import {
   textWhenRead,
 } from "./files.ts";
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
-import {
-  findOurHooks,
-  hooksShapeProblem,
-  mergeOurHooks,
-  ourHookSpecs,
-  removeOurHooks,
-} from "./_hooks.ts";
+import { editOurHooks, findOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
 import { inspectInstallation } from "./inspect.ts";
 import type { SentenceKey } from "./messages.ts";
 import * as record from "./_record.ts";
@@ -198,7 +192,7 @@ function noteStatusLine(
 /** Plans the settings file of an install; returns the record's entry for it. */
 function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
   const before = readScopeSettings(plan);
-  const merged = mergeOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
+  const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
   const levels = (["user", "project", "local"] as const).map((level) => {
     const path = settingsPath(level, plan.workspace);
     const file = level === plan.scope
@@ -237,7 +231,7 @@ function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) 
 /** Plans the settings file of an uninstall. */
 function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined): void {
   const before = readScopeSettings(plan);
-  const removed = removeOurHooks(before.value, plan.prefixes);
+  const removed = editOurHooks(before.value, [], plan.prefixes);
   for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
   if (removed.hooks.length === 0) note(plan, "noHooks");
   if (before.text === undefined) return;
@@ -367,5 +361,5 @@ export function planInstallation(options: PlanOptions): Plan {
   if (scope === "local" && created) planGitExclude(plan);
   if (!uninstall) notePython(plan);
   const { options: _options, scope: _scope, prefixes: _prefixes, ...result } = plan;
-  return result;
+  return result; // a Plan only: the planning state stays here
 }
