@@ -8,11 +8,9 @@
 import { parseCommandArgs, UsageError } from "../cli/args.ts";
 import { applyChanges } from "../install/apply.ts";
 import { DEFAULT_COMMAND, portableCommand } from "../install/commands.ts";
-import { formatDiff } from "../install/diff.ts";
-import type { FileChange } from "../install/files.ts";
-import { planInstall } from "../install/plan_install.ts";
-import { planUninstall } from "../install/plan_uninstall.ts";
-import { describeInstall, describeUninstall } from "../install/report.ts";
+import { formatDryRun } from "../install/diff.ts";
+import { describeRun } from "../install/messages.ts";
+import { planInstallation } from "../install/plan.ts";
 import type { StatusLineMode } from "../install/status_line.ts";
 import { Workspace } from "../store/workspace.ts";
 
@@ -35,14 +33,15 @@ Options:
   --workspace DIR     Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
                       the nearest folder up with our files in .claude/, the current folder)
   --command STRING    How hooks run this tool: a program and its arguments
-                      (default: ${DEFAULT_COMMAND}, the binary on PATH)
+                      (default: ${DEFAULT_COMMAND}, the binary on PATH); an
+                      argument with a comma is written quoted
   --shared            Write .claude/settings.json (committed, for everyone)
                       instead of .claude/settings.local.json
   --statusline MODE   keep: set ours only when no level sets one (default);
                       replace: replace the one in the file written (kept for --uninstall)
   --force             Back up a settings file that is not a JSON object as
                       <name>.corrupt.<UTC stamp>, then rebuild it
-  --dry-run           Print the changes as a diff per file; write nothing
+  --dry-run           Print each change (what and why, then its diff); write nothing
   --uninstall         Remove our hooks, status line and slash command
   -h, --help          Show this help
 
@@ -80,16 +79,6 @@ function statusLineOption(value: string | undefined): StatusLineMode {
   throw new UsageError(`Option --statusline takes keep or replace, not '${value}'`);
 }
 
-function printDiffs(changes: readonly FileChange[]): void {
-  for (const change of changes) {
-    if (change.backupPath !== undefined) {
-      console.log(`Would keep ${change.path} as ${change.backupPath}`);
-    }
-    console.log(formatDiff(change.path, change.before, change.after));
-    console.log("");
-  }
-}
-
 /** Runs `install`. */
 export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseCommandArgs(args, OPTIONS);
@@ -98,29 +87,18 @@ export async function run(args: string[]): Promise<void> {
   const statusLine = statusLineOption(values.statusline);
   const dryRun = values["dry-run"] ?? false;
   const workspace = Workspace.resolve(values.workspace);
-  const shared = values.shared ?? false;
-  if (values.uninstall) {
-    if (values.statusline !== undefined || values.force) {
-      throw new UsageError("Options --statusline and --force do not go with --uninstall");
-    }
-    const plan = planUninstall({
-      workspace,
-      shared,
-      ...(command === undefined ? {} : { command }),
-    });
-    if (dryRun) printDiffs(plan.changes);
-    else await applyChanges(plan.changes);
-    for (const line of describeUninstall(plan, dryRun)) console.log(line);
-    return;
+  if (values.uninstall && (values.statusline !== undefined || values.force)) {
+    throw new UsageError("Options --statusline and --force do not go with --uninstall");
   }
-  const plan = planInstall({
+  const plan = planInstallation({
     workspace,
-    command: command ?? DEFAULT_COMMAND,
-    shared,
+    uninstall: values.uninstall ?? false,
+    ...(command === undefined ? {} : { command }),
+    shared: values.shared ?? false,
     statusLine,
     force: values.force ?? false,
   });
-  if (dryRun) printDiffs(plan.changes);
-  else await applyChanges(plan.changes);
-  for (const line of describeInstall(plan, dryRun)) console.log(line);
+  if (!dryRun) await applyChanges(plan.changes);
+  const lines = dryRun ? formatDryRun(plan.workspace, plan.changes) : describeRun(plan);
+  for (const line of lines) console.log(line);
 }

@@ -6,6 +6,7 @@
 
 import { parseCommandArgs, UsageError } from "../cli/args.ts";
 import { ReportedFailure } from "../cli/exit_code.ts";
+import { PYTHON_SHARED } from "../install/messages.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import { collectStatus } from "../status/collect_status.ts";
 import type { LogSummary, StatusReport } from "../status/status_report.ts";
@@ -82,9 +83,12 @@ function installText(report: StatusReport): string[] {
     `status line: ${statusLine === null ? "none" : `${statusLine.owner} (${statusLine.level})`}`,
     `/agnes-private: ${slashCommand === null ? "none" : slashCommand.owner}`,
   ];
-  const pythonHooks = python.hooks.SessionStart.length + python.hooks.SessionEnd.length;
-  if (pythonHooks > 0) {
-    lines.push("the Python agnes tool's hooks are installed too (they share the queue safely)");
+  if (python.generation !== null) {
+    lines.push(
+      `the Python agnes tool's hooks are installed too (they share ${
+        PYTHON_SHARED[python.generation]
+      } safely)`,
+    );
   }
   return lines;
 }

@@ -46,22 +46,6 @@ function patternFor(relative: string): string {
 /**
  * Finds the git repository holding the workspace folder `root` and the line
  * that excludes `file` (a path relative to `root`, with `/`).
- *
- * @example In a subfolder of a repository
- * ```ts
- * import { findGitExclude } from "./_git_exclude.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const root = await Deno.makeTempDir();
- * await Deno.mkdir(`${root}/repo/.git`, { recursive: true });
- * await Deno.mkdir(`${root}/repo/analysis`);
- * deepStrictEqual(findGitExclude(`${root}/repo/analysis`, ".claude/settings.local.json"), {
- *   state: "found",
- *   excludePath: `${root}/repo/.git/info/exclude`,
- *   line: "analysis/.claude/settings.local.json",
- * });
- * await Deno.remove(root, { recursive: true });
- * ```
  */
 export function findGitExclude(root: string, file: string): GitExcludeTarget {
   let dir = resolvePath(root);
@@ -89,16 +73,6 @@ export function findGitExclude(root: string, file: string): GitExcludeTarget {
 /**
  * The exclude file's new text with `line` added, or `undefined` when a line
  * already excludes that path.
- *
- * @example
- * ```ts
- * import { withExcludeLine } from "./_git_exclude.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(withExcludeLine("# git ls-files\n*.log", ".claude/settings.local.json"), "# git ls-files\n*.log\n.claude/settings.local.json\n");
- * deepStrictEqual(withExcludeLine("/.claude/settings.local.json\n", ".claude/settings.local.json"), undefined);
- * deepStrictEqual(withExcludeLine(undefined, "a/b"), "a/b\n");
- * ```
  */
 export function withExcludeLine(text: string | undefined, line: string): string | undefined {
   const existing = (text ?? "").split("\n").map((row) => row.trim());

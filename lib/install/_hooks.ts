@@ -10,16 +10,13 @@
  */
 
 import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../claude/settings.ts";
-import { type OurCommands, ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
-import { sameJson } from "./_json.ts";
+import { ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
+import { sameJson } from "./files.ts";
 
-/** One hook install wants: the event, the command, and its time-out in seconds, if any. */
+/** One hook install wants: the event, the command, and its `timeout` in seconds, if any. */
 export interface HookSpec {
-  /** The event. */
   event: SessionHookEvent;
-  /** The command string. */
   command: string;
-  /** The hook's `timeout` in seconds. */
   timeout?: number;
 }
 
@@ -39,33 +36,20 @@ export interface HooksResult {
   mixedKept: number;
 }
 
-/**
- * The hooks install wants for `commands`.
- *
- * @example
- * ```ts
- * import { ourHookSpecs } from "./_hooks.ts";
- * import { ourCommands } from "./commands.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(ourHookSpecs(ourCommands("agnes-sessions"))[1], {
- *   event: "SessionEnd",
- *   command: "agnes-sessions capture-session --push",
- *   timeout: 5,
- * });
- * ```
- */
-export function ourHookSpecs(commands: OurCommands): HookSpec[] {
+/** The hooks install wants for `prefix`: capture at SessionStart; capture, then push, at SessionEnd. */
+export function ourHookSpecs(prefix: string): HookSpec[] {
   return [
-    { event: "SessionStart", command: commands.sessionStart },
-    { event: "SessionEnd", command: commands.sessionEnd, timeout: SESSION_END_TIMEOUT_SECONDS },
+    { event: "SessionStart", command: `${prefix} capture-session` },
+    {
+      event: "SessionEnd",
+      command: `${prefix} capture-session --push`,
+      timeout: SESSION_END_TIMEOUT_SECONDS,
+    },
   ];
 }
 
-function entryFor(spec: HookSpec): Record<string, unknown> {
-  const hook: Record<string, unknown> = { type: "command", command: spec.command };
-  if (spec.timeout !== undefined) hook.timeout = spec.timeout;
-  return { hooks: [hook] };
+function entryFor({ command, timeout }: HookSpec): Record<string, unknown> {
+  return { hooks: [{ type: "command", command, ...(timeout === undefined ? {} : { timeout }) }] };
 }
 
 /** The command strings of an entry's hooks (`undefined` for a hook without one). */
@@ -76,59 +60,30 @@ function commandsOf(entry: unknown): (string | undefined)[] {
   );
 }
 
-/**
- * Whether every hook of `entry` runs one of our commands (an entry without
- * hooks is not ours).
- *
- * @example
- * ```ts
- * import { isOurEntry } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const hook = (command: string) => ({ type: "command", command });
- * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session")] }, ["agnes-sessions"]), true);
- * deepStrictEqual(isOurEntry({ hooks: [hook("agnes-sessions capture-session"), hook("echo hi")] }, ["agnes-sessions"]), false);
- * ```
- */
-export function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
+/** Whether every hook of `entry` runs one of our commands (an entry without hooks is not ours). */
+function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
   const commands = commandsOf(entry);
   return commands.length > 0 &&
     commands.every((command) => command !== undefined && ourSubcommand(command, prefixes));
 }
 
-/**
- * Whether `entry` mixes one of our commands with hooks that are not ours.
- *
- * @example
- * ```ts
- * import { isMixedEntry } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const entry = { hooks: [{ command: "agnes-sessions capture-session" }, { command: "echo hi" }] };
- * deepStrictEqual(isMixedEntry(entry, ["agnes-sessions"]), true);
- * ```
- */
-export function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
-  const commands = commandsOf(entry);
+/** Whether `entry` mixes one of our commands with hooks that are not ours. */
+function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
   return !isOurEntry(entry, prefixes) &&
-    commands.some((command) => command !== undefined && ourSubcommand(command, prefixes));
+    commandsOf(entry).some((command) => command !== undefined && ourSubcommand(command, prefixes));
 }
 
 /**
- * The event arrays of `settings.hooks`, checked: a `hooks` that is not an
- * object, or an event that is not an array, cannot be merged safely.
- *
- * @throws {TypeError} naming the key with the wrong shape.
+ * What is wrong with the shape of `settings.hooks` for a merge or removal: a
+ * `hooks` that is not an object, or one of our events that is not an array.
  */
-function hooksOf(settings: Record<string, unknown>): Record<string, unknown> {
+export function hooksShapeProblem(settings: Record<string, unknown>): string | undefined {
   const hooks = settings.hooks ?? {};
-  if (!isJsonObject(hooks)) throw new TypeError('its "hooks" is not an object');
-  for (const event of SESSION_HOOK_EVENTS) {
-    if (hooks[event] !== undefined && !Array.isArray(hooks[event])) {
-      throw new TypeError(`its "hooks.${event}" is not an array`);
-    }
-  }
-  return hooks;
+  if (!isJsonObject(hooks)) return 'its "hooks" is not an object';
+  const event = SESSION_HOOK_EVENTS.find((event) =>
+    hooks[event] !== undefined && !Array.isArray(hooks[event])
+  );
+  return event === undefined ? undefined : `its "hooks.${event}" is not an array`;
 }
 
 /** Puts our entry for `spec` into `entries`: where ours was, else at the end. */
@@ -152,90 +107,43 @@ function mergeEvent(
 }
 
 /**
- * Merges our hooks into `settings`: each replaces our previous entry for its
- * event in place (one entry, however many there were), or is appended.
- *
- * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
- *
- * @example
- * ```ts
- * import { mergeOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const foreign = { hooks: [{ type: "command", command: "echo hi" }] };
- * const result = mergeOurHooks(
- *   { model: "opus", hooks: { SessionStart: [foreign] } },
- *   [{ event: "SessionStart", command: "agnes-sessions capture-session" }],
- *   ["agnes-sessions"],
- * );
- * deepStrictEqual(result.settings, {
- *   model: "opus",
- *   hooks: {
- *     SessionStart: [foreign, { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] }],
- *   },
- * });
- * deepStrictEqual(result.hooks[0]!.action, "added");
- * ```
+ * Our entries in `settings` made what is `wanted`: per session event, the
+ * wanted hook's entry replaces ours in place (one entry, however many there
+ * were) or is appended; ours of an event not wanted are taken out, with the
+ * containers that become empty by it (the event's array, then `hooks`).
+ * Every other entry and key is kept. Checks nothing: see
+ * {@linkcode hooksShapeProblem}.
  */
-export function mergeOurHooks(
+export function editOurHooks(
   settings: Record<string, unknown>,
-  specs: readonly HookSpec[],
+  wanted: readonly HookSpec[],
   prefixes: readonly string[],
 ): HooksResult {
-  const hooks = { ...hooksOf(settings) };
-  const changes: HookChange[] = [];
-  let mixedKept = 0;
-  for (const spec of specs) {
-    const entries = (hooks[spec.event] ?? []) as unknown[];
-    mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
-    const { entries: merged, change } = mergeEvent(entries, spec, prefixes);
-    hooks[spec.event] = merged;
-    changes.push(change);
-  }
-  return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
-}
-
-/**
- * Takes our entries out of `settings`, and the containers that become empty
- * by it (an event's array, then `hooks`); containers that were already empty
- * stay.
- *
- * @throws {TypeError} when `hooks` or one of our events has the wrong shape.
- *
- * @example
- * ```ts
- * import { removeOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const ours = { hooks: [{ type: "command", command: "agnes-sessions capture-session" }] };
- * const result = removeOurHooks({ model: "opus", hooks: { SessionStart: [ours] } }, ["agnes-sessions"]);
- * deepStrictEqual(result.settings, { model: "opus" });
- * deepStrictEqual(result.hooks.map((hook) => hook.action), ["removed"]);
- * ```
- */
-export function removeOurHooks(
-  settings: Record<string, unknown>,
-  prefixes: readonly string[],
-): HooksResult {
-  if (settings.hooks === undefined) return { settings, hooks: [], mixedKept: 0 };
-  const hooks = { ...hooksOf(settings) };
+  const hooks = { ...(settings.hooks ?? {}) as Record<string, unknown[] | undefined> };
   const changes: HookChange[] = [];
   let mixedKept = 0;
   for (const event of SESSION_HOOK_EVENTS) {
-    const entries = hooks[event] as unknown[] | undefined;
-    if (entries === undefined) continue;
+    const entries = hooks[event] ?? [];
+    const spec = wanted.find((spec) => spec.event === event);
     mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
+    if (spec !== undefined) {
+      const merged = mergeEvent(entries, spec, prefixes);
+      hooks[event] = merged.entries;
+      changes.push(merged.change);
+      continue;
+    }
     const kept = entries.filter((entry) => !isOurEntry(entry, prefixes));
+    if (kept.length === entries.length) continue;
     for (const entry of entries.filter((entry) => isOurEntry(entry, prefixes))) {
       for (const command of commandsOf(entry)) {
         changes.push({ event, command: command!, action: "removed" });
       }
     }
-    if (kept.length === entries.length) continue;
     if (kept.length === 0) delete hooks[event];
     else hooks[event] = kept;
   }
-  if (Object.keys(hooks).length > 0 || changes.length === 0) {
+  if (changes.length === 0) return { settings, hooks: changes, mixedKept };
+  if (Object.keys(hooks).length > 0) {
     return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
   }
   const { hooks: _empty, ...rest } = settings;
@@ -245,17 +153,6 @@ export function removeOurHooks(
 /**
  * The hooks of `event` in `settings` that are ours, with whether each sits in
  * an entry mixed with foreign commands. Tolerates any shape.
- *
- * @example
- * ```ts
- * import { findOurHooks } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const settings = { hooks: { SessionEnd: [{ hooks: [{ command: "agnes-sessions capture-session --push" }] }] } };
- * deepStrictEqual(findOurHooks(settings, "SessionEnd", ["agnes-sessions"]), [
- *   { command: "agnes-sessions capture-session --push", mixed: false },
- * ]);
- * ```
  */
 export function findOurHooks(
   settings: Record<string, unknown>,
@@ -272,18 +169,6 @@ export function findOurHooks(
 /**
  * Every hook command of `event` in `settings`, with its entry. Tolerates any
  * shape: what is not an object or array is skipped.
- *
- * @example
- * ```ts
- * import { eventCommands } from "./_hooks.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const entry = { hooks: [{ command: "echo hi" }] };
- * deepStrictEqual(eventCommands({ hooks: { SessionStart: [entry] } }, "SessionStart"), [
- *   { command: "echo hi", entry },
- * ]);
- * deepStrictEqual(eventCommands({ hooks: "bad" }, "SessionStart"), []);
- * ```
  */
 export function eventCommands(
   settings: Record<string, unknown>,

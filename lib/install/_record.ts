@@ -11,7 +11,7 @@
 
 import { isJsonObject } from "../claude/settings.ts";
 import { joinPath } from "../fs/path.ts";
-import { formatJson } from "./_json.ts";
+import { formatJson } from "./files.ts";
 
 /** The record's file name in `W/.claude/`. */
 export const INSTALL_RECORD_FILE = "agnes-sessions-install.json";
@@ -25,8 +25,8 @@ export interface ScopeRecord {
   command: string;
   /** Whether install created the settings file. */
   createdSettings: boolean;
-  /** The status line `--statusline replace` replaced, when it did. */
-  statusLineBackup?: { value: unknown };
+  /** The status line `--statusline replace` replaced, when it did (a JSON value, never `undefined`). */
+  statusLineBackup?: unknown;
 }
 
 /** The install record: one entry per settings file install wrote. */
@@ -35,43 +35,14 @@ export type InstallRecord = { [scope in InstallScope]?: ScopeRecord };
 const ABOUT =
   "Written by agnes-sessions install: how the hooks below were installed, for install --uninstall and status.";
 
-/**
- * The record's path for the workspace folder `root`.
- *
- * @example
- * ```ts
- * import { installRecordPath } from "./_record.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(installRecordPath("/w").endsWith("agnes-sessions-install.json"));
- * ```
- */
+/** The record's path for the workspace folder `root`. */
 export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
-}
-
-function parseScope(value: unknown): ScopeRecord | undefined {
-  if (!isJsonObject(value) || typeof value.command !== "string") return undefined;
-  return {
-    command: value.command,
-    createdSettings: value.createdSettings === true,
-    ...("statusLineBackup" in value ? { statusLineBackup: { value: value.statusLineBackup } } : {}),
-  };
 }
 
 /**
  * Parses the record's text; a missing or unreadable record is empty (it only
  * widens what is recognised as ours).
- *
- * @example
- * ```ts
- * import { formatInstallRecord, parseInstallRecord } from "./_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const record = { local: { command: "agnes-sessions", createdSettings: true } };
- * deepStrictEqual(parseInstallRecord(formatInstallRecord(record)), record);
- * deepStrictEqual(parseInstallRecord("garbage"), {});
- * ```
  */
 export function parseInstallRecord(text: string | undefined): InstallRecord {
   let value: unknown;
@@ -80,55 +51,24 @@ export function parseInstallRecord(text: string | undefined): InstallRecord {
   } catch {
     return {};
   }
-  if (!isJsonObject(value)) return {};
   const record: InstallRecord = {};
   for (const scope of ["project", "local"] as const) {
-    const entry = parseScope(value[scope]);
-    if (entry !== undefined) record[scope] = entry;
+    const entry = isJsonObject(value) ? value[scope] : undefined;
+    if (!isJsonObject(entry) || typeof entry.command !== "string") continue;
+    const { command, createdSettings, statusLineBackup } = entry;
+    const backup = statusLineBackup === undefined ? {} : { statusLineBackup };
+    record[scope] = { command, createdSettings: createdSettings === true, ...backup };
   }
   return record;
 }
 
-/**
- * The record's text, or `undefined` when it records nothing (the file goes).
- *
- * @example
- * ```ts
- * import { formatInstallRecord } from "./_record.ts";
- * import { deepStrictEqual, ok } from "node:assert/strict";
- *
- * deepStrictEqual(formatInstallRecord({}), undefined);
- * ok(formatInstallRecord({ project: { command: "agnes-sessions", createdSettings: false } })?.endsWith("}\n"));
- * ```
- */
+/** The record's text, or `undefined` when it records nothing (the file goes). */
 export function formatInstallRecord(record: InstallRecord): string | undefined {
-  const scopes = (["project", "local"] as const).filter((scope) => record[scope] !== undefined);
-  if (scopes.length === 0) return undefined;
-  const value: Record<string, unknown> = { about: ABOUT };
-  for (const scope of scopes) {
-    const { command, createdSettings, statusLineBackup } = record[scope]!;
-    value[scope] = {
-      command,
-      createdSettings,
-      ...(statusLineBackup === undefined ? {} : { statusLineBackup: statusLineBackup.value }),
-    };
-  }
-  return formatJson(value);
+  if (record.project === undefined && record.local === undefined) return undefined;
+  return formatJson({ about: ABOUT, project: record.project, local: record.local });
 }
 
-/**
- * The commands the record names, for recognising our entries.
- *
- * @example
- * ```ts
- * import { recordedCommands } from "./_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(recordedCommands({ local: { command: "/opt/agnes-sessions", createdSettings: true } }), [
- *   "/opt/agnes-sessions",
- * ]);
- * ```
- */
+/** The commands the record names, for recognising our entries. */
 export function recordedCommands(record: InstallRecord): string[] {
   return (["local", "project"] as const).flatMap((scope) => record[scope]?.command ?? []);
 }

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { type OurCommands, pythonSubcommand } from "./commands.ts";
+import { pythonSubcommand } from "./commands.ts";
 
 /** The slash command's name: `/agnes-private`. */
 export const SLASH_COMMAND_NAME = "agnes-private";
@@ -30,26 +30,15 @@ function yamlScalar(text: string): string {
  * then takes `$CLAUDE_CODE_SESSION_ID`, and an empty `--workspace` means
  * `$CLAUDE_PROJECT_DIR`). Claude's one-line reply also refreshes the status
  * line, which then shows the lock.
- *
- * @example
- * ```ts
- * import { slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./commands.ts";
- * import { ok } from "node:assert/strict";
- *
- * const text = slashCommandText(ourCommands("agnes-sessions"));
- * ok(text.includes("allowed-tools: Bash(agnes-sessions mark-private:*)"));
- * ok(text.includes('!`agnes-sessions mark-private "${CLAUDE_SESSION_ID}" --workspace "${CLAUDE_PROJECT_DIR}"`'));
- * ```
  */
-export function slashCommandText(commands: OurCommands): string {
+export function slashCommandText(prefix: string): string {
   return `---
 description: Mark this Claude Code session private (Agnes never uploads its transcript)
 disable-model-invocation: true
-allowed-tools: ${yamlScalar(`Bash(${commands.markPrivate}:*)`)}
+allowed-tools: ${yamlScalar(`Bash(${prefix} mark-private:*)`)}
 ---
 
-!\`${commands.markPrivate} "\${CLAUDE_SESSION_ID}" --workspace "\${CLAUDE_PROJECT_DIR}"\`
+!\`${prefix} mark-private "\${CLAUDE_SESSION_ID}" --workspace "\${CLAUDE_PROJECT_DIR}"\`
 
 The line above says whether this session is now marked private. Reply with one short line that
 says so (or what went wrong), and do nothing else.
@@ -59,27 +48,14 @@ says so (or what went wrong), and do nothing else.
 /**
  * Whose the slash command file with `text` is, given the commands install
  * may have written it with (this run's, the recorded ones, the known ones).
- *
- * @example
- * ```ts
- * import { slashCommandOwner, slashCommandText } from "./_slash_command.ts";
- * import { ourCommands } from "./commands.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const ours = [ourCommands("agnes-sessions")];
- * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!), ours), "ours");
- * deepStrictEqual(slashCommandOwner(slashCommandText(ours[0]!) + "more\n", ours), "modified");
- * deepStrictEqual(slashCommandOwner("---\ndescription: x\n---\n\n!`agnes mark-private`\n", ours), "python");
- * deepStrictEqual(slashCommandOwner("Summarise the session.\n", ours), "foreign");
- * ```
  */
 export function slashCommandOwner(
   text: string,
-  candidates: readonly OurCommands[],
+  prefixes: readonly string[],
 ): SlashCommandOwner {
-  if (candidates.some((commands) => text === slashCommandText(commands))) return "ours";
+  if (prefixes.some((prefix) => text === slashCommandText(prefix))) return "ours";
   // Ours changed by hand: it still runs our mark-private, quoted as the `!` line quotes it.
-  if (candidates.some((commands) => text.includes(`\`${commands.markPrivate} `))) return "modified";
+  if (prefixes.some((prefix) => text.includes(`\`${prefix} mark-private `))) return "modified";
   if (pythonSubcommand(text) === "mark-private") return "python";
   return "foreign";
 }

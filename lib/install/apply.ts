@@ -41,17 +41,6 @@ async function removeFile(path: string, removeEmptyFolder: boolean): Promise<voi
 /**
  * Applies `changes` in order: backups first, then each file written
  * atomically (its folder created when missing) or removed.
- *
- * @example
- * ```ts
- * import { applyChanges } from "./apply.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await applyChanges([{ path: `${dir}/.claude/settings.local.json`, before: undefined, after: "{}\n" }]);
- * deepStrictEqual(await Deno.readTextFile(`${dir}/.claude/settings.local.json`), "{}\n");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function applyChanges(changes: readonly FileChange[]): Promise<void> {
   for (const change of changes) {

@@ -1,18 +1,19 @@
 /**
- * A readable line diff of one file, for `install --dry-run`: unified-diff
- * style hunks with two lines of context.
+ * What `install --dry-run` prints: per file, one line that says what would
+ * happen to it and why, then a readable line diff (unified-diff style hunks
+ * with two lines of context).
  *
  * @module
  */
+
+import { type FileChange, relativeToWorkspace } from "./files.ts";
 
 /** Largest table the line matcher fills (lines before × lines after); past it, all lines change. */
 const MAX_CELLS = 4_000_000;
 const CONTEXT = 2;
 
-interface Op {
-  kind: " " | "-" | "+";
-  text: string;
-}
+/** One line of the edit script: kept (" "), removed ("-") or added ("+"). */
+type Op = { kind: " " | "-" | "+"; text: string };
 
 function linesOf(text: string | undefined): string[] {
   if (text === undefined || text === "") return [];
@@ -55,42 +56,31 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
   return ops;
 }
 
-/** Groups the script into hunks: changed lines with their context. */
+/** Whether a line within the context of `ops[index]` changes. */
+function changedNear(ops: readonly Op[], index: number): boolean {
+  return ops.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).some((op) => op.kind !== " ");
+}
+
+/** Groups the script into hunks: changed lines with their context, each under its `@@` line. */
 function hunks(ops: readonly Op[]): string[] {
-  const keep = ops.map(() => false);
-  ops.forEach((op, index) => {
-    if (op.kind === " ") return;
-    for (
-      let k = Math.max(0, index - CONTEXT);
-      k <= Math.min(ops.length - 1, index + CONTEXT);
-      k++
-    ) {
-      keep[k] = true;
-    }
-  });
   const out: string[] = [];
   let aLine = 1, bLine = 1;
   for (let index = 0; index < ops.length;) {
-    if (!keep[index]) {
-      if (ops[index]!.kind !== "+") aLine++;
-      if (ops[index]!.kind !== "-") bLine++;
-      index++;
+    if (!changedNear(ops, index)) {
+      [aLine, bLine, index] = [aLine + 1, bLine + 1, index + 1]; // a kept line outside any hunk
       continue;
     }
     const start = index;
-    while (index < ops.length && keep[index]) index++;
+    while (index < ops.length && changedNear(ops, index)) index++;
     const hunk = ops.slice(start, index);
     const aCount = hunk.filter((op) => op.kind !== "+").length;
     const bCount = hunk.filter((op) => op.kind !== "-").length;
     // As in unified diffs, an empty side names the line before it.
-    out.push(
-      `@@ -${aCount === 0 ? aLine - 1 : aLine},${aCount} +${
-        bCount === 0 ? bLine - 1 : bLine
-      },${bCount} @@`,
-    );
-    out.push(...hunk.map((op) => `${op.kind}${op.text}`));
-    aLine += aCount;
-    bLine += bCount;
+    const head = `@@ -${aCount ? aLine : aLine - 1},${aCount} +${
+      bCount ? bLine : bLine - 1
+    },${bCount} @@`;
+    out.push(head, ...hunk.map((op) => `${op.kind}${op.text}`));
+    [aLine, bLine] = [aLine + aCount, bLine + bCount];
   }
   return out;
 }
@@ -98,21 +88,6 @@ function hunks(ops: readonly Op[]): string[] {
 /**
  * The diff of the file at `path` from `before` to `after` (`undefined`: the
  * file does not exist), headed by its path.
- *
- * @example
- * ```ts
- * import { formatDiff } from "./diff.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatDiff("/w/a.json", "{\n}\n", '{\n  "a": 1\n}\n'), [
- *   "--- /w/a.json",
- *   "+++ /w/a.json",
- *   "@@ -1,2 +1,3 @@",
- *   " {",
- *   '+  "a": 1',
- *   " }",
- * ].join("\n"));
- * ```
  */
 export function formatDiff(
   path: string,
@@ -124,4 +99,32 @@ export function formatDiff(
     `+++ ${after === undefined ? "(removed)" : path}`,
   ];
   return [...header, ...hunks(editScript(linesOf(before), linesOf(after)))].join("\n");
+}
+
+/** What would happen to a file, as the dry run's line above its diff says it. */
+function summaryOf(workspace: string, change: FileChange): string {
+  const verb = change.before === undefined
+    ? "Would create"
+    : change.after === undefined
+    ? "Would remove"
+    : "Would change";
+  const backup = change.backupPath === undefined
+    ? ""
+    : ` (keeping it first as ${relativeToWorkspace(workspace, change.backupPath)})`;
+  return `${verb} ${relativeToWorkspace(workspace, change.path)}${backup}: ${change.why}`;
+}
+
+/** The lines of a dry run of `changes` in `workspace`: per change, its summary and its diff. */
+export function formatDryRun(workspace: string, changes: readonly FileChange[]): string[] {
+  const lines = changes.flatMap((change) => [
+    summaryOf(workspace, change),
+    formatDiff(change.path, change.before, change.after),
+    "",
+  ]);
+  lines.push(
+    changes.length === 0
+      ? "Dry run: nothing to change."
+      : "Dry run: nothing was written; run it again without --dry-run to make these changes.",
+  );
+  return lines;
 }

@@ -1,7 +1,9 @@
 /**
  * The file side of install: what a planned change to one file is, reading
- * the small files install looks at (bounded, regular files only), and the
- * checks on the workspace folder before anything is planned.
+ * the small files install looks at (bounded, regular files only), the JSON
+ * it writes (2-space indentation, keys in the order given, a final newline,
+ * so a second run produces the same bytes), and the checks on the workspace
+ * folder before anything is planned.
  *
  * @module
  */
@@ -18,6 +20,8 @@ export interface FileChange {
   before: string | undefined;
   /** Its text afterwards; `undefined` when it is removed. */
   after: string | undefined;
+  /** What the file is for, said beside its diff in a dry run (e.g. `our hooks and status line`). */
+  why: string;
   /** Keep the file's current bytes here first (a settings file rebuilt by `--force`). */
   backupPath?: string;
   /** After removing the file, remove its folder too if that leaves it empty. */
@@ -33,17 +37,6 @@ export type TextFile =
 /**
  * Reads a small file of ours or Claude Code's (a regular file of at most
  * 1 MiB). Never throws.
- *
- * @example
- * ```ts
- * import { readSmallFile } from "./files.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(readSmallFile(`${dir}/a.md`), { state: "missing" });
- * deepStrictEqual(readSmallFile(dir).state, "unreadable");
- * await Deno.remove(dir);
- * ```
  */
 export function readSmallFile(path: string): TextFile {
   try {
@@ -54,19 +47,8 @@ export function readSmallFile(path: string): TextFile {
   }
 }
 
-/**
- * The text of a file as read, `undefined` when missing or unreadable.
- *
- * @example
- * ```ts
- * import { textOf } from "./files.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(textOf({ state: "ok", text: "a" }), "a");
- * deepStrictEqual(textOf({ state: "missing" }), undefined);
- * ```
- */
-export function textOf(file: TextFile): string | undefined {
+/** The text of a file as read, `undefined` when missing or unreadable. */
+export function textWhenRead(file: TextFile): string | undefined {
   return file.state === "ok" ? file.text : undefined;
 }
 
@@ -76,17 +58,6 @@ export function textOf(file: TextFile): string | undefined {
  * `.claude/settings.json` would hook every project).
  *
  * @throws {Error} naming the folder and what to do.
- *
- * @example
- * ```ts
- * import { assertWorkspaceFolder } from "./files.ts";
- * import { throws } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * assertWorkspaceFolder(dir, "install into");
- * throws(() => assertWorkspaceFolder(`${dir}/missing`, "install into"), /no such folder/);
- * await Deno.remove(dir);
- * ```
  */
 export function assertWorkspaceFolder(root: string, action: string): void {
   let info: Deno.FileInfo;
@@ -109,15 +80,27 @@ export function assertWorkspaceFolder(root: string, action: string): void {
 /**
  * A refusal's reason without its `Cannot <action> "<path>": ` head, for a
  * message that names the file itself.
- *
- * @example
- * ```ts
- * import { shortProblem } from "./files.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(shortProblem('Cannot read "/w/x": it is a symbolic link'), "it is a symbolic link");
- * ```
  */
 export function shortProblem(problem: string): string {
   return problem.replace(/^Cannot [\w ]+ ".*?": /, "");
+}
+
+/** `value` as the text of a file: 2-space JSON with a final newline. */
+export function formatJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * Whether two JSON values are the same, key order included (what decides
+ * whether a file's bytes would change).
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** `path` relative to the workspace folder when inside it (`.claude/settings.local.json`), else as is. */
+export function relativeToWorkspace(workspace: string, path: string): string {
+  return path.startsWith(`${workspace}/`) || path.startsWith(`${workspace}\\`)
+    ? path.slice(workspace.length + 1)
+    : path;
 }

@@ -17,8 +17,8 @@ import {
   slashCommandPath,
 } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { ourCommands, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
-import { readSmallFile, shortProblem, textOf } from "./files.ts";
+import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
 import { installRecordPath, parseInstallRecord } from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
@@ -68,8 +68,21 @@ export interface Installation {
   slashCommand: InstalledSlashCommand | null;
   /** The Python `agnes` tool's parts. */
   python: {
-    /** Its session hooks per event (`agnes capture-session`, `agnes push`). */
+    /**
+     * Its session hooks per event, in every form its installers wrote: the
+     * older CLI's `agnes capture-session`; the newer one's detached
+     * `agnes update` (SessionStart) and `agnes push` (SessionEnd).
+     */
     hooks: Record<SessionHookEvent, InstalledHook[]>;
+    /**
+     * Which version of it the hooks are, and so what the two tools share:
+     * `"queue"`, the older CLI, whose hooks run `agnes capture-session` and
+     * which shares the queue, the private list and the locks; `"scan"`, the
+     * newer one (`agnes update` / `agnes push` hooks), which scans Claude
+     * Code's session folder and shares the uploaded log, the private list and
+     * the push lock; `null` when none of its hooks is installed.
+     */
+    generation: "queue" | "scan" | null;
     /** Whether a settings level sets its status line (`agnes statusline`). */
     statusLine: boolean;
     /** Whether the slash command file is its own. */
@@ -101,7 +114,7 @@ function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
  * const workspace = new Workspace(await Deno.makeTempDir());
  * const found = inspectInstallation(workspace);
  * deepStrictEqual(found.hooks, { SessionStart: [], SessionEnd: [] });
- * deepStrictEqual([found.statusLine, found.slashCommand, found.python.statusLine], [null, null, false]);
+ * deepStrictEqual([found.statusLine, found.slashCommand, found.python.generation], [null, null, null]);
  * await Deno.remove(workspace.root, { recursive: true });
  * await Deno.remove(Deno.env.get("CLAUDE_CONFIG_DIR")!, { recursive: true });
  * Deno.env.delete("CLAUDE_CONFIG_DIR");
@@ -109,7 +122,7 @@ function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
  */
 export function inspectInstallation(workspace: Workspace): Installation {
   const root = workspace.root;
-  const record = parseInstallRecord(textOf(readSmallFile(installRecordPath(root))));
+  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(root))));
   const recorded = (["project", "local"] as const).flatMap((level) =>
     record[level] === undefined ? [] : [{ level, command: record[level]!.command }]
   );
@@ -119,7 +132,7 @@ export function inspectInstallation(workspace: Workspace): Installation {
     hooks: emptyHooks(),
     statusLine: null,
     slashCommand: null,
-    python: { hooks: emptyHooks(), statusLine: false, slashCommand: false },
+    python: { hooks: emptyHooks(), generation: null, statusLine: false, slashCommand: false },
     recorded,
     problems: [],
   };
@@ -130,9 +143,15 @@ export function inspectInstallation(workspace: Workspace): Installation {
   const path = slashCommandPath(root, SLASH_COMMAND_NAME);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
   if (slash.state === "ok") {
-    found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes.map(ourCommands)) };
+    found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes) };
     found.python.slashCommand = found.slashCommand.owner === "python";
   }
+  const python = SESSION_HOOK_EVENTS.flatMap((event) => found.python.hooks[event]);
+  found.python.generation = python.length === 0
+    ? null
+    : python.some((hook) => pythonSubcommand(hook.command) === "capture-session")
+    ? "queue"
+    : "scan";
   return found;
 }
 
@@ -153,7 +172,7 @@ function inspectLevel(
       found.hooks[event].push({ level, path, command, mixed });
     }
     for (const { command } of eventCommands(file.value, event)) {
-      if (pythonSubcommand(command) === undefined) continue;
+      if (!PYTHON_HOOK_SUBCOMMANDS[event].includes(pythonSubcommand(command) ?? "")) continue;
       found.python.hooks[event].push({ level, path, command, mixed: false });
     }
   }

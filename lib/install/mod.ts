@@ -2,11 +2,13 @@
  * Wiring a workspace into Claude Code, and taking it out again: our
  * SessionStart / SessionEnd hooks, the status line and the `/agnes-private`
  * slash command in the workspace's settings. Pure functions decide each
- * change over parsed settings (`_hooks.ts`, `_status_line.ts`,
- * `_slash_command.ts`, `_git_exclude.ts`, `_record.ts`); the planners read
- * the files and say what to write and why (`_plan_install.ts`,
- * `_plan_uninstall.ts`, `_report.ts`); `_apply.ts` writes atomically. The
- * public part is `inspect.ts`: what is installed, without writing.
+ * change over parsed settings (`_hooks.ts`, `status_line.ts`,
+ * `_slash_command.ts`, `_git_exclude.ts`, `_record.ts`); one planner reads
+ * the files and says what to write and why, for install and uninstall alike
+ * (`plan.ts`); a dry run prints each change with its diff (`diff.ts`), a real
+ * run writes atomically (`apply.ts`) and says what it did from a table of
+ * sentences (`messages.ts`). The public part is `inspect.ts`: what is
+ * installed, without writing.
  *
  * May import: `claude/`, `store/`, `fs/`, `format/`. Imported by `commands/`.
  *

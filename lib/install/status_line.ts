@@ -17,13 +17,10 @@ export type StatusLineOwner = "ours" | "python" | "foreign";
 /** What install does with the status line of the file it writes. */
 export type StatusLineMode = "keep" | "replace";
 
-/** One settings level as read, for the decision. */
+/** One settings level as read, for the decision: the level, its file's path, what was read. */
 export interface LevelSettings {
-  /** The level. */
   level: SettingsLevel;
-  /** Its file. */
   path: string;
-  /** What was read. */
   file: SettingsFile;
 }
 
@@ -40,18 +37,7 @@ export type StatusLineDecision =
   /** Leave it: `level` sets a status line that is not ours (or cannot be read). */
   | { action: "keep"; level: LevelSettings; owner: StatusLineOwner | "unknown"; value: unknown };
 
-/**
- * The command of a `statusLine` value, when it has one.
- *
- * @example
- * ```ts
- * import { statusLineCommand } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(statusLineCommand({ type: "command", command: "~/bin/status" }), "~/bin/status");
- * deepStrictEqual(statusLineCommand("odd"), undefined);
- * ```
- */
+/** The command of a `statusLine` value, when it has one. */
 export function statusLineCommand(value: unknown): string | undefined {
   return isJsonObject(value) && typeof value.command === "string" ? value.command : undefined;
 }
@@ -59,18 +45,6 @@ export function statusLineCommand(value: unknown): string | undefined {
 /**
  * Whose `value` (a `statusLine` setting) is; `undefined` when it sets none
  * (missing or `null`).
- *
- * @example
- * ```ts
- * import { statusLineOwner } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const line = (command: string) => ({ type: "command", command });
- * deepStrictEqual(statusLineOwner(line("agnes-sessions statusline"), ["agnes-sessions"]), "ours");
- * deepStrictEqual(statusLineOwner(line("agnes statusline"), ["agnes-sessions"]), "python");
- * deepStrictEqual(statusLineOwner(line("~/bin/status"), ["agnes-sessions"]), "foreign");
- * deepStrictEqual(statusLineOwner(null, ["agnes-sessions"]), undefined);
- * ```
  */
 export function statusLineOwner(
   value: unknown,
@@ -83,27 +57,8 @@ export function statusLineOwner(
   return "foreign";
 }
 
-/**
- * Our `statusLine` setting for `command` (e.g. `agnes-sessions statusline`).
- *
- * @example
- * ```ts
- * import { ourStatusLine } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(ourStatusLine("agnes-sessions statusline"), { type: "command", command: "agnes-sessions statusline" });
- * ```
- */
-export function ourStatusLine(command: string): Record<string, unknown> {
-  return { type: "command", command };
-}
-
 /** A level that sets a status line that is not ours (or may: it could not be read). */
-interface OtherStatusLine {
-  level: LevelSettings;
-  owner: StatusLineOwner | "unknown";
-  value: unknown;
-}
+type OtherStatusLine = Omit<Extract<StatusLineDecision, { action: "keep" }>, "action">;
 
 /** The levels that set a status line that is not ours, highest first; unreadable ones count. */
 function otherStatusLines(
@@ -127,26 +82,6 @@ const RANK: Record<SettingsLevel, number> = { user: 0, project: 1, local: 2 };
 /**
  * Decides the status line of the file install writes, the `target` level,
  * given every level as read (`levels`, the target's as it will be written).
- *
- * @example A status line at the user level is kept; without one, ours is set
- * ```ts
- * import { decideStatusLine, type LevelSettings } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const level = (level: "user" | "local", value: Record<string, unknown>): LevelSettings => ({
- *   level,
- *   path: `/${level}/settings.json`,
- *   file: { state: "ok", text: "", value },
- * });
- * const mine = { statusLine: { type: "command", command: "~/bin/status" } };
- * const prefixes = ["agnes-sessions"];
- * deepStrictEqual(decideStatusLine([level("user", {}), level("local", {})], "local", "keep", prefixes), { action: "set" });
- * deepStrictEqual(decideStatusLine([level("user", mine), level("local", {})], "local", "keep", prefixes).action, "keep");
- * deepStrictEqual(decideStatusLine([level("user", {}), level("local", mine)], "local", "replace", prefixes), {
- *   action: "replace",
- *   previous: mine.statusLine,
- * });
- * ```
  */
 export function decideStatusLine(
   levels: readonly LevelSettings[],
@@ -170,37 +105,21 @@ export function decideStatusLine(
   return first === undefined ? { action: "set" } : { action: "keep", ...first };
 }
 
-/** What uninstall did with the status line of the file it writes. */
-export type StatusLineRemoval = "removed" | "restored" | "kept" | "none";
-
 /**
  * Takes our status line out of `settings`: put back the `backup` install
- * kept when it replaced one, else removed. A status line that is not ours is
- * kept.
- *
- * @example
- * ```ts
- * import { removeOurStatusLine } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const ours = { statusLine: { type: "command", command: "agnes-sessions statusline" } };
- * deepStrictEqual(removeOurStatusLine(ours, ["agnes-sessions"], undefined), { settings: {}, action: "removed" });
- * deepStrictEqual(removeOurStatusLine(ours, ["agnes-sessions"], { value: "x" }), {
- *   settings: { statusLine: "x" },
- *   action: "restored",
- * });
- * ```
+ * kept when it replaced one (`undefined`: none), else removed. A status line that is not ours is
+ * kept; `none` when there is none.
  */
 export function removeOurStatusLine(
   settings: Record<string, unknown>,
   prefixes: readonly string[],
-  backup: { value: unknown } | undefined,
-): { settings: Record<string, unknown>; action: StatusLineRemoval } {
+  backup: unknown,
+): { settings: Record<string, unknown>; action: "removed" | "restored" | "kept" | "none" } {
   const owner = statusLineOwner(settings.statusLine, prefixes);
   if (owner === undefined) return { settings, action: "none" };
   if (owner !== "ours") return { settings, action: "kept" };
   if (backup !== undefined) {
-    return { settings: { ...settings, statusLine: backup.value }, action: "restored" };
+    return { settings: { ...settings, statusLine: backup }, action: "restored" };
   }
   const { statusLine: _ours, ...rest } = settings;
   return { settings: rest, action: "removed" };

@@ -127,7 +127,7 @@ function installProblems(report: StatusReport): Problem[] {
  *     hooks: { SessionStart: [], SessionEnd: [] },
  *     statusLine: null,
  *     slashCommand: null,
- *     python: { hooks: { SessionStart: [], SessionEnd: [] }, statusLine: false, slashCommand: false },
+ *     python: { hooks: { SessionStart: [], SessionEnd: [] }, generation: null, statusLine: false, slashCommand: false },
  *     recorded: [],
  *     problems: [],
  *   },

@@ -3,6 +3,7 @@ import { CLI, readIfExists, runCli } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
 import { git, installEnv, snapshotFiles } from "../install/_env.ts";
 import { readLockOwner, readPrivateList } from "../../mod.ts";
+import { RUN_FLAGS } from "../../lib/cli/detach.ts";
 
 const LOCAL = ".claude/settings.local.json";
 const SHARED = ".claude/settings.json";
@@ -232,6 +233,26 @@ Deno.test("install refuses a --command that sh and PowerShell read differently (
   assertEquals(await h.workspace.hasStateDir(), false);
 });
 
+Deno.test("install --command takes the compiled binary's own flags, written so that sh hands them over as they were given", async () => {
+  await using h = await installEnv();
+  const program = `${h.home}/print-args`;
+  await Deno.writeTextFile(program, '#!/bin/sh\nfor arg in "$@"; do printf "%s\\n" "$arg"; done\n');
+  await Deno.chmod(program, 0o755);
+  const main = `${h.home}/dist/bundle/main.js`;
+  const result = await h.install(["--command", `${program} run ${RUN_FLAGS.join(" ")} ${main}`]);
+  assertEquals(result.code, 0, result.stderr);
+  const settings = JSON.parse((await h.read(LOCAL))!);
+  const start: string = settings.hooks.SessionStart[0].hooks[0].command;
+  assertStringIncludes(start, '"--v8-flags=--no-lazy,--max-semi-space-size=2"');
+  const ran = await runHook(start, "", { env: h.env, cwd: h.workspace.root });
+  assertEquals(ran.stdout.split("\n").slice(0, -1), ["run", ...RUN_FLAGS, main, "capture-session"]);
+  assertEquals(
+    (await h.install(["--command", `${program} run ${RUN_FLAGS.join(" ")} ${main}`])).stdout
+      .includes("Nothing to change"),
+    true,
+  );
+});
+
 // ---------------------------------------------------------------------------
 // Foreign entries, the Python tool
 
@@ -285,8 +306,36 @@ Deno.test("install keeps the Python tool's hooks, status line and /agnes-private
   assertStringIncludes(result.stdout, "The Python agnes tool is installed too");
   assertStringIncludes(result.stdout, "SessionStart: agnes capture-session");
   assertStringIncludes(result.stdout, "SessionEnd: agnes push");
+  assertStringIncludes(result.stdout, "sharing the queue, the private list and the locks");
   assertStringIncludes(result.stdout, "kept the Python agnes tool's");
   assertStringIncludes(result.stdout, `kept ${SLASH}, the Python agnes tool's /agnes-private`);
+});
+
+/** The settings the newer Python CLI's installer writes: a detached update, a detached push. */
+const NEWER_PYTHON_SETTINGS = {
+  hooks: {
+    SessionStart: [
+      hook('bash -c "( nohup agnes update --quiet </dev/null >/dev/null 2>&1 & ) ; true"'),
+    ],
+    SessionEnd: [
+      hook('bash -c "( nohup agnes push --quiet </dev/null >/dev/null 2>&1 & ) ; true"'),
+    ],
+  },
+  statusLine: { type: "command", command: "agnes statusline" },
+};
+
+Deno.test("install beside the newer Python CLI says the two share the uploaded log, the private list and the push lock, not the queue", async () => {
+  await using h = await installEnv();
+  await h.write(SHARED, json(NEWER_PYTHON_SETTINGS));
+  const result = await h.install();
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(await h.read(SHARED), json(NEWER_PYTHON_SETTINGS));
+  assertStringIncludes(result.stdout, "SessionStart: agnes update, SessionEnd: agnes push");
+  assertStringIncludes(
+    result.stdout,
+    "sharing the uploaded log, the private list and the push lock",
+  );
+  assert(!result.stdout.includes("the queue"), result.stdout);
 });
 
 Deno.test("install --shared adds ours beside the Python tool's entries in settings.json, untouched", async () => {
@@ -473,7 +522,7 @@ Deno.test("install --dry-run prints a diff per file and writes nothing (uninstal
   );
   assertStringIncludes(dry.stdout, `+++ ${h.workspace.root}/${SLASH}`);
   assertStringIncludes(dry.stdout, "+.claude/settings.local.json");
-  assertStringIncludes(dry.stdout, "would add");
+  assertStringIncludes(dry.stdout, `Would create ${LOCAL}: our hooks and status line\n`);
   assertStringIncludes(dry.stdout, "Dry run: nothing was written");
 
   assertEquals((await h.install()).code, 0);
@@ -482,7 +531,16 @@ Deno.test("install --dry-run prints a diff per file and writes nothing (uninstal
   assertEquals(dryUninstall.code, 0);
   assertEquals(await snapshotFiles(h.workspace.root), installed);
   assertStringIncludes(dryUninstall.stdout, "+++ (removed)");
-  assertStringIncludes(dryUninstall.stdout, "would remove");
+  assertStringIncludes(dryUninstall.stdout, `Would remove ${LOCAL}: install had created it`);
+});
+
+Deno.test("install --uninstall of a workspace where nothing is installed changes nothing and says so", async () => {
+  await using h = await installEnv();
+  const result = await h.install(["--uninstall"]);
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(await h.workspace.hasStateDir(), false);
+  assertStringIncludes(result.stdout, "Nothing to remove.");
+  assertStringIncludes(result.stdout, 'run "agnes-sessions push" to upload them');
 });
 
 Deno.test("install --help shows usage, options with defaults and examples", async () => {

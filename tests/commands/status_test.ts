@@ -161,3 +161,27 @@ Deno.test("status shows the last successful push, the last catch-up, and a captu
   assertEquals(typeof json.pushes.last_success, "string");
   assertEquals(json.captures.outcomes, { ok_from_env: 1 });
 });
+
+Deno.test("status counts the newer Python CLI's update and push hooks as capture hooks, and says what the two tools share", async () => {
+  await using s = await setup();
+  const hook = (command: string) => ({ hooks: [{ type: "command", command }] });
+  const settings = {
+    hooks: {
+      SessionStart: [
+        hook('bash -c "( nohup agnes update --quiet </dev/null >/dev/null 2>&1 & ) ; true"'),
+      ],
+      SessionEnd: [
+        hook('bash -c "( nohup agnes push --quiet </dev/null >/dev/null 2>&1 & ) ; true"'),
+      ],
+    },
+  };
+  await Deno.mkdir(`${s.workspace.root}/.claude`, { recursive: true });
+  await Deno.writeTextFile(`${s.workspace.root}/.claude/settings.json`, JSON.stringify(settings));
+  const result = await status(s);
+  assert(!result.stdout.includes("no capture hook"), result.stdout);
+  assertStringIncludes(
+    result.stdout,
+    "the Python agnes tool's hooks are installed too (they share the uploaded log, the private list and the push lock safely)",
+  );
+  assertEquals(result.code, 0, result.stdout);
+});

@@ -1,10 +1,12 @@
 import { assert, assertEquals } from "../_assert.ts";
 import {
-  ourCommands,
   ourSubcommand,
   portableCommand,
   pythonSubcommand,
+  recognisedPrefixes,
 } from "../../lib/install/commands.ts";
+import { RUN_FLAGS } from "../../lib/cli/detach.ts";
+import { ourHookSpecs } from "../../lib/install/_hooks.ts";
 
 Deno.test("portableCommand() accepts a program and arguments, quoted arguments included", () => {
   for (
@@ -36,7 +38,6 @@ Deno.test("portableCommand() refuses what sh, Git Bash and PowerShell read diffe
       "agnes-sessions\tpush",
       "agnes-sessions `x`",
       "agnes-sessions @args",
-      "agnes-sessions a,b",
       "agnes-sessions # comment",
     ]
   ) {
@@ -71,9 +72,41 @@ Deno.test("pythonSubcommand() recognises the Python tool's hook, status-line and
   assertEquals(pythonSubcommand("deno run -A jsr:@agnes/sessions push"), undefined);
 });
 
-Deno.test("ourCommands() strings are plain words after the prefix (no shell syntax)", () => {
-  const commands = ourCommands("agnes-sessions");
-  for (const command of [commands.sessionStart, commands.sessionEnd, commands.statusLine]) {
+Deno.test("ourHookSpecs() commands are plain words after the prefix (no shell syntax)", () => {
+  for (const { command } of ourHookSpecs("agnes-sessions")) {
     assert(/^[a-z -]+$/.test(command), command);
   }
+});
+
+Deno.test("portableCommand() accepts the compiled binary's own flags, quoting the one with a comma", () => {
+  const given = `deno run ${RUN_FLAGS.join(" ")} dist/bundle/main.js`;
+  const quoted = RUN_FLAGS.map((flag) => flag.includes(",") ? `"${flag}"` : flag);
+  const canonical = `deno run ${quoted.join(" ")} dist/bundle/main.js`;
+  assertEquals(portableCommand(given), { ok: true, command: canonical });
+  assertEquals(portableCommand(canonical), { ok: true, command: canonical });
+  assertEquals(portableCommand("agnes-sessions a,b"), {
+    ok: true,
+    command: 'agnes-sessions "a,b"',
+  });
+  assertEquals(portableCommand("agnes,sessions run").ok, false);
+  assertEquals(portableCommand('deno run "a,b;c"').ok, false);
+});
+
+Deno.test("pythonSubcommand() recognises the newer Python CLI's detached update and push hooks", () => {
+  assertEquals(
+    pythonSubcommand(
+      'bash -c "( nohup agnes update --quiet </dev/null >/dev/null 2>&1 & ) ; true"',
+    ),
+    "update",
+  );
+  assertEquals(pythonSubcommand("agnes update --quiet"), "update");
+  assertEquals(pythonSubcommand("agnes-update --quiet"), undefined);
+});
+
+Deno.test("recognisedPrefixes() puts the given prefixes first, then the known ones, without repeats", () => {
+  assertEquals(recognisedPrefixes(["/opt/agnes-sessions", "agnes-sessions"]), [
+    "/opt/agnes-sessions",
+    "agnes-sessions",
+    "deno run -A jsr:@agnes/sessions",
+  ]);
 });

@@ -51,3 +51,8 @@ Deno.test("withExcludeLine() adds the line once, after a final newline", () => {
   assertEquals(once, `*.log\n${FILE}\n`);
   assertEquals(withExcludeLine(once, FILE), undefined);
 });
+
+Deno.test("withExcludeLine() counts a /-anchored line as present, and starts a missing file", () => {
+  assertEquals(withExcludeLine(`/${FILE}\n`, FILE), undefined);
+  assertEquals(withExcludeLine(undefined, FILE), `${FILE}\n`);
+});

@@ -1,14 +1,14 @@
-import { assertEquals, assertThrows } from "../_assert.ts";
-import { ourCommands } from "../../lib/install/commands.ts";
+import { assertEquals } from "../_assert.ts";
 import {
+  editOurHooks,
+  eventCommands,
   findOurHooks,
-  mergeOurHooks,
+  hooksShapeProblem,
   ourHookSpecs,
-  removeOurHooks,
 } from "../../lib/install/_hooks.ts";
 
 const PREFIXES = ["agnes-sessions"];
-const SPECS = ourHookSpecs(ourCommands("agnes-sessions"));
+const SPECS = ourHookSpecs("agnes-sessions");
 const hook = (command: string) => ({ type: "command", command });
 const entry = (...commands: string[]) => ({ hooks: commands.map(hook) });
 const start = entry("agnes-sessions capture-session");
@@ -16,8 +16,8 @@ const end = {
   hooks: [{ type: "command", command: "agnes-sessions capture-session --push", timeout: 5 }],
 };
 
-Deno.test("mergeOurHooks() adds one entry per event and keeps every other key", () => {
-  const result = mergeOurHooks(
+Deno.test("editOurHooks() adds one entry per event and keeps every other key", () => {
+  const result = editOurHooks(
     { model: "opus", permissions: { allow: ["Read"] } },
     SPECS,
     PREFIXES,
@@ -30,12 +30,12 @@ Deno.test("mergeOurHooks() adds one entry per event and keeps every other key", 
   assertEquals(result.hooks.map((change) => change.action), ["added", "added"]);
 });
 
-Deno.test("mergeOurHooks() replaces our entries in place and never duplicates them", () => {
+Deno.test("editOurHooks() replaces our entries in place and never duplicates them", () => {
   const foreign = entry("echo before");
   const after = entry("echo after");
   const old = entry("/old/agnes-sessions capture-session");
   const settings = { hooks: { SessionStart: [foreign, old, start, after] } };
-  const result = mergeOurHooks(settings, SPECS, ["agnes-sessions", "/old/agnes-sessions"]);
+  const result = editOurHooks(settings, SPECS, ["agnes-sessions", "/old/agnes-sessions"]);
   assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [
     foreign,
     start,
@@ -44,14 +44,14 @@ Deno.test("mergeOurHooks() replaces our entries in place and never duplicates th
   assertEquals(result.hooks[0]!.action, "updated");
 });
 
-Deno.test("mergeOurHooks() of its own output changes nothing (unchanged)", () => {
-  const once = mergeOurHooks({}, SPECS, PREFIXES).settings;
-  const twice = mergeOurHooks(once, SPECS, PREFIXES);
+Deno.test("editOurHooks() of its own output changes nothing (unchanged)", () => {
+  const once = editOurHooks({}, SPECS, PREFIXES).settings;
+  const twice = editOurHooks(once, SPECS, PREFIXES);
   assertEquals(twice.settings, once);
   assertEquals(twice.hooks.map((change) => change.action), ["unchanged", "unchanged"]);
 });
 
-Deno.test("mergeOurHooks() recognises our prefix exactly, never as a substring", () => {
+Deno.test("editOurHooks() recognises our prefix exactly, never as a substring", () => {
   const lookalikes = [
     entry("agnes-sessions-beta capture-session"),
     entry("my-agnes-sessions capture-session"),
@@ -59,48 +59,54 @@ Deno.test("mergeOurHooks() recognises our prefix exactly, never as a substring",
     entry("agnes-sessions unknown-subcommand"),
     entry('bash -c "agnes capture-session 2>/dev/null || true"'),
   ];
-  const result = mergeOurHooks({ hooks: { SessionStart: lookalikes } }, SPECS, PREFIXES);
+  const result = editOurHooks({ hooks: { SessionStart: lookalikes } }, SPECS, PREFIXES);
   assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [
     ...lookalikes,
     start,
   ]);
 });
 
-Deno.test("mergeOurHooks() keeps an entry mixing ours with a foreign command, and does not add ours again", () => {
+Deno.test("editOurHooks() keeps an entry mixing ours with a foreign command, and does not add ours again", () => {
   const mixed = entry("agnes-sessions capture-session", "echo hi");
-  const result = mergeOurHooks({ hooks: { SessionStart: [mixed] } }, SPECS, PREFIXES);
+  const result = editOurHooks({ hooks: { SessionStart: [mixed] } }, SPECS, PREFIXES);
   assertEquals((result.settings.hooks as Record<string, unknown>).SessionStart, [mixed]);
   assertEquals(result.hooks[0]!.action, "in-mixed-entry");
   assertEquals(result.mixedKept, 1);
 });
 
-Deno.test("mergeOurHooks() refuses a hooks value of the wrong shape, naming the key", () => {
-  assertThrows(() => mergeOurHooks({ hooks: [] }, SPECS, PREFIXES), TypeError);
-  assertThrows(() => mergeOurHooks({ hooks: { SessionEnd: {} } }, SPECS, PREFIXES), TypeError);
+Deno.test("hooksShapeProblem() names a hooks value of the wrong shape, which cannot be merged safely", () => {
+  assertEquals(hooksShapeProblem({ hooks: [] }), 'its "hooks" is not an object');
+  assertEquals(
+    hooksShapeProblem({ hooks: { SessionEnd: {} } }),
+    'its "hooks.SessionEnd" is not an array',
+  );
+  assertEquals(hooksShapeProblem({ hooks: { PreToolUse: {}, SessionStart: [] } }), undefined);
+  assertEquals(hooksShapeProblem({}), undefined);
 });
 
-Deno.test("removeOurHooks() takes out ours and the containers that become empty, nothing else", () => {
+Deno.test("editOurHooks() with no hook wanted takes out ours and the containers that become empty, nothing else", () => {
   const foreign = entry("echo hi");
   const settings = {
     hooks: { PreToolUse: [foreign], SessionStart: [start], SessionEnd: [foreign, end] },
   };
-  assertEquals(removeOurHooks(settings, PREFIXES).settings, {
+  assertEquals(editOurHooks(settings, [], PREFIXES).settings, {
     hooks: { PreToolUse: [foreign], SessionEnd: [foreign] },
   });
   assertEquals(
-    removeOurHooks({ a: 1, hooks: { SessionStart: [start], SessionEnd: [end] } }, PREFIXES)
+    editOurHooks({ a: 1, hooks: { SessionStart: [start], SessionEnd: [end] } }, [], PREFIXES)
       .settings,
     { a: 1 },
   );
 });
 
-Deno.test("removeOurHooks() keeps containers that were empty before and mixed entries", () => {
+Deno.test("editOurHooks() with no hook wanted keeps containers that were empty before and mixed entries", () => {
   const mixed = entry("agnes-sessions capture-session", "echo hi");
   const settings = { hooks: { SessionStart: [], SessionEnd: [mixed] } };
-  const result = removeOurHooks(settings, PREFIXES);
+  const result = editOurHooks(settings, [], PREFIXES);
   assertEquals(result.settings, settings);
   assertEquals(result.mixedKept, 1);
-  assertEquals(removeOurHooks({ hooks: {} }, PREFIXES).settings, { hooks: {} });
+  assertEquals(editOurHooks({ hooks: {} }, [], PREFIXES).settings, { hooks: {} });
+  assertEquals(editOurHooks({ a: 1 }, [], PREFIXES).settings, { a: 1 });
 });
 
 Deno.test("findOurHooks() finds ours, marking those in mixed entries", () => {
@@ -111,4 +117,16 @@ Deno.test("findOurHooks() finds ours, marking those in mixed entries", () => {
     { command: "agnes-sessions capture-session", mixed: false },
     { command: "agnes-sessions capture-session", mixed: true },
   ]);
+});
+
+Deno.test("eventCommands() lists every hook command of an event with its entry, and skips any other shape", () => {
+  const foreign = entry("echo hi");
+  assertEquals(
+    eventCommands({ hooks: { SessionStart: [foreign, 7, { hooks: "x" }] } }, "SessionStart"),
+    [
+      { command: "echo hi", entry: foreign },
+    ],
+  );
+  assertEquals(eventCommands({ hooks: "bad" }, "SessionStart"), []);
+  assertEquals(eventCommands({ hooks: { SessionStart: {} } }, "SessionStart"), []);
 });

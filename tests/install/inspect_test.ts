@@ -49,6 +49,7 @@ Deno.test("inspectInstallation() reports our hooks per event, status line and sl
   assertEquals(found.recorded, [{ level: "local", command: "/opt/bin/agnes-sessions" }]);
   assertEquals(found.python, {
     hooks: { SessionStart: [], SessionEnd: [] },
+    generation: null,
     statusLine: false,
     slashCommand: false,
   });
@@ -87,4 +88,35 @@ Deno.test("inspectInstallation() lists a settings file it cannot parse, and writ
   const found = inspect(h);
   assertEquals(found.problems.map((problem) => problem.level), ["local"]);
   assertEquals(await snapshotFiles(h.workspace.root), before);
+});
+
+/** The hooks the newer Python CLI's installer writes: a detached update and a detached push. */
+const NEWER_PYTHON_HOOKS = {
+  SessionStart: [
+    hook('bash -c "( nohup agnes update --quiet </dev/null >/dev/null 2>&1 & ) ; true"'),
+  ],
+  SessionEnd: [hook('bash -c "( nohup agnes push --quiet </dev/null >/dev/null 2>&1 & ) ; true"')],
+};
+
+Deno.test("inspectInstallation() counts the newer Python CLI's update and push hooks as its hooks, of the scan generation", async () => {
+  await using h = await installEnv();
+  await h.write(".claude/settings.json", json({ hooks: NEWER_PYTHON_HOOKS }));
+  const found = inspect(h);
+  assertEquals(found.python.hooks.SessionStart.map((entry) => entry.command), [
+    NEWER_PYTHON_HOOKS.SessionStart[0]!.hooks[0]!.command,
+  ]);
+  assertEquals(found.python.hooks.SessionEnd.length, 1);
+  assertEquals(found.python.generation, "scan");
+});
+
+Deno.test("inspectInstallation() names the older Python CLI, whose hooks run agnes capture-session, the queue generation", async () => {
+  await using h = await installEnv();
+  const capture = 'bash -c "agnes capture-session 2>/dev/null || true"';
+  await h.write(
+    ".claude/settings.json",
+    json({ hooks: { SessionStart: [hook(capture)], SessionEnd: NEWER_PYTHON_HOOKS.SessionEnd } }),
+  );
+  assertEquals(inspect(h).python.generation, "queue");
+  await h.write(".claude/settings.json", json({ hooks: { SessionEnd: [hook("agnes update")] } }));
+  assertEquals(inspect(h).python.generation, null); // update runs at SessionStart only
 });

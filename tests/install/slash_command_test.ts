@@ -1,5 +1,4 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
-import { ourCommands } from "../../lib/install/commands.ts";
 import { formatDiff } from "../../lib/install/diff.ts";
 import { formatInstallRecord, parseInstallRecord } from "../../lib/install/_record.ts";
 import { slashCommandOwner, slashCommandText } from "../../lib/install/_slash_command.ts";
@@ -17,7 +16,7 @@ function frontMatter(text: string): Map<string, string> {
 }
 
 Deno.test("slashCommandText() front matter: description, no model invocation, only our mark-private allowed", () => {
-  const text = slashCommandText(ourCommands("agnes-sessions"));
+  const text = slashCommandText("agnes-sessions");
   const matter = frontMatter(text);
   assertEquals([...matter.keys()], ["description", "disable-model-invocation", "allowed-tools"]);
   assertEquals(matter.get("disable-model-invocation"), "true");
@@ -30,7 +29,7 @@ Deno.test("slashCommandText() front matter: description, no model invocation, on
 });
 
 Deno.test("slashCommandText() quotes an allowed-tools value YAML would misread", () => {
-  const matter = frontMatter(slashCommandText(ourCommands('deno run -A "/My Tools: x/cli.ts"')));
+  const matter = frontMatter(slashCommandText('deno run -A "/My Tools: x/cli.ts"'));
   assertEquals(
     JSON.parse(matter.get("allowed-tools")!),
     'Bash(deno run -A "/My Tools: x/cli.ts" mark-private:*)',
@@ -38,8 +37,8 @@ Deno.test("slashCommandText() quotes an allowed-tools value YAML would misread",
 });
 
 Deno.test("slashCommandOwner() tells ours (any recognised prefix), modified, Python's and foreign apart", () => {
-  const old = ourCommands("/old/agnes-sessions");
-  const now = ourCommands("agnes-sessions");
+  const old = "/old/agnes-sessions";
+  const now = "agnes-sessions";
   assertEquals(slashCommandOwner(slashCommandText(old), [now, old]), "ours");
   assertEquals(slashCommandOwner(slashCommandText(old), [now]), "foreign");
   assertEquals(
@@ -57,13 +56,19 @@ Deno.test("the install record round-trips, holds no time stamp, and is absent wh
     project: {
       command: "deno run -A jsr:@agnes/sessions",
       createdSettings: false,
-      statusLineBackup: { value: { type: "command", command: "~/bin/status" } },
+      statusLineBackup: { type: "command", command: "~/bin/status" },
     },
   };
   const text = formatInstallRecord(record)!;
   assertEquals(parseInstallRecord(text), record);
   assert(!/\d{4}-\d{2}-\d{2}/.test(text), text);
   assertEquals(formatInstallRecord({}), undefined);
+});
+
+Deno.test("parseInstallRecord() reads a missing or garbled record as empty", () => {
+  assertEquals(parseInstallRecord(undefined), {});
+  assertEquals(parseInstallRecord("garbage"), {});
+  assertEquals(parseInstallRecord('{"local": {"command": 7}}'), {});
 });
 
 Deno.test("formatDiff() shows a new file, a removed file and a change in context", () => {

@@ -88,11 +88,11 @@ Deno.test("removeOurStatusLine() removes ours, restores a backup, keeps a foreig
     settings: { a: 1 },
     action: "removed",
   });
-  assertEquals(removeOurStatusLine(OURS, PREFIXES, { value: MINE.statusLine }), {
+  assertEquals(removeOurStatusLine(OURS, PREFIXES, MINE.statusLine), {
     settings: MINE,
     action: "restored",
   });
-  assertEquals(removeOurStatusLine(MINE, PREFIXES, { value: "x" }), {
+  assertEquals(removeOurStatusLine(MINE, PREFIXES, "x"), {
     settings: MINE,
     action: "kept",
   });

@@ -1,0 +1,365 @@
+/**
+ * `install` and `install --uninstall`, planned as one: read the settings
+ * file of the scope, the slash command file, the install record and, when
+ * install creates `settings.local.json`, git's exclude file; decide every
+ * change with the pure functions beside it; return the files to write, each
+ * with what it is for, and notes of what happens, which `messages.ts` turns
+ * into sentences. Nothing is written here (`apply.ts` does that), so
+ * `--dry-run` shows exactly what a run would do.
+ *
+ * Uninstall takes out exactly what install added: our entries and the
+ * containers left empty by it (the file too, when install created it and
+ * nothing else is left in it); the status line only if it is ours, putting
+ * back the one install replaced; the slash command only if unmodified and no
+ * other settings file still runs our hooks; then the record's entry.
+ * Everything else stays byte for byte.
+ *
+ * @module
+ */
+
+import {
+  readSettings,
+  SESSION_HOOK_EVENTS,
+  settingsPath,
+  slashCommandPath,
+} from "../claude/settings.ts";
+import { formatTimestamp } from "../format/timestamp.ts";
+import type { Workspace } from "../store/workspace.ts";
+import { DEFAULT_COMMAND, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import {
+  assertWorkspaceFolder,
+  type FileChange,
+  formatJson,
+  readSmallFile,
+  relativeToWorkspace,
+  sameJson,
+  shortProblem,
+  textWhenRead,
+} from "./files.ts";
+import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
+import { editOurHooks, findOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
+import { inspectInstallation } from "./inspect.ts";
+import type { SentenceKey } from "./messages.ts";
+import * as record from "./_record.ts";
+import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
+import * as statusLine from "./status_line.ts";
+
+/** What `install` or `install --uninstall` is asked to do. */
+export interface PlanOptions {
+  /** The workspace `W`. */
+  workspace: Workspace;
+  /** Take out what install added, instead of adding it. */
+  uninstall: boolean;
+  /** How hooks run this tool (a checked `--command`); default the recorded one, else `agnes-sessions`. */
+  command?: string;
+  /** The committed `W/.claude/settings.json` instead of `settings.local.json`. */
+  shared: boolean;
+  /** Install: keep a status line that is not ours (default), or replace it. */
+  statusLine?: statusLine.StatusLineMode;
+  /** Install: back up and rebuild a settings file that is not a JSON object. */
+  force?: boolean;
+  /** The time for such a backup's name. Default now. */
+  now?: Date;
+}
+
+/** One thing a run does or finds: the sentence to say, and the values its slots name. */
+export interface Note {
+  /** The sentence, a key of `SENTENCES` in `messages.ts`. */
+  say: SentenceKey;
+  /** The values of its slots, e.g. `event`, `command`. */
+  [slot: string]: string;
+}
+
+/** A planned run: the files to change, and what to say about it. */
+export interface Plan {
+  /** Whether it uninstalls. */
+  uninstall: boolean;
+  /** The workspace folder. */
+  workspace: string;
+  /** The settings file written, as sentences show it (`.claude/settings.local.json`). */
+  file: string;
+  /** The command hooks run (`--command`, else the recorded one, else the default). */
+  prefix: string;
+  /** The files that change, in the order to write them; empty when nothing does. */
+  changes: FileChange[];
+  /** What the run does and finds, in the order to say it. */
+  notes: Note[];
+}
+
+/** The plan being built, and what each step reads. */
+interface Planning extends Plan {
+  options: PlanOptions;
+  scope: record.InstallScope;
+  prefixes: readonly string[];
+}
+
+/** The settings file of the scope as it is, and the object the edit starts from. */
+interface SettingsBefore {
+  path: string;
+  /** Its text; `undefined` when it does not exist. */
+  text: string | undefined;
+  value: Record<string, unknown>;
+  /** Where a file that is not a JSON object is kept before it is rebuilt (`--force`). */
+  corrupt?: { backupPath: string; problem: string };
+}
+
+function note(plan: Planning, say: SentenceKey, slots: Record<string, string> = {}): void {
+  plan.notes.push({ say, ...slots });
+}
+
+function addChange(plan: Planning, change: FileChange): void {
+  if (change.before !== change.after) plan.changes.push(change);
+}
+
+/** A status-line value in a sentence: its command in quotes, else its JSON. */
+function describeStatusLine(value: unknown): string {
+  const command = statusLine.statusLineCommand(value);
+  return command === undefined ? JSON.stringify(value) : `"${command}"`;
+}
+
+function readScopeSettings(plan: Planning): SettingsBefore {
+  const path = settingsPath(plan.scope, plan.workspace);
+  const file = readSettings(path);
+  const cannot = `Cannot ${plan.uninstall ? "uninstall from" : "install into"} "${path}"`;
+  if (file.state === "missing") return { path, text: undefined, value: {} };
+  if (file.state === "ok") {
+    const problem = hooksShapeProblem(file.value);
+    if (problem !== undefined) throw new Error(`${cannot}: ${problem}; fix it by hand`);
+    return { path, text: file.text, value: file.value };
+  }
+  if (file.state === "unreadable") {
+    const problem = shortProblem(file.problem);
+    throw new Error(`${cannot}: ${problem}; make it a regular file of at most 1 MiB`);
+  }
+  if (plan.uninstall || !plan.options.force) {
+    const fix = plan.uninstall
+      ? "fix or remove it by hand"
+      : "fix it, or run again with --force to back it up and rebuild it";
+    throw new Error(`${cannot}: it is ${file.problem}; ${fix}`);
+  }
+  const stamp = formatTimestamp(plan.options.now ?? new Date()).replace(/[-:]/g, "");
+  const corrupt = { backupPath: `${path}.corrupt.${stamp}`, problem: file.problem };
+  return { path, text: file.text, value: {}, corrupt };
+}
+
+/** The settings file's change: unchanged settings keep their bytes, whatever their formatting. */
+function addSettingsChange(
+  plan: Planning,
+  before: SettingsBefore,
+  after: Record<string, unknown> | undefined,
+  why: string,
+): void {
+  const text = after === undefined
+    ? undefined
+    : before.text !== undefined && before.corrupt === undefined && sameJson(after, before.value)
+    ? before.text
+    : formatJson(after);
+  const backup = before.corrupt ? { backupPath: before.corrupt.backupPath } : {};
+  addChange(plan, { path: before.path, before: before.text, after: text, why, ...backup });
+}
+
+function noteStatusLine(
+  plan: Planning,
+  decision: statusLine.StatusLineDecision,
+  alreadyOurs: boolean,
+): void {
+  if (decision.action === "keep") {
+    const file = decision.level.file;
+    return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
+      where: relativeToWorkspace(plan.workspace, decision.level.path),
+      value: describeStatusLine(decision.value),
+      command: statusLine.statusLineCommand(decision.value) ?? "your-command",
+      problem: "problem" in file ? ` (${file.problem})` : "",
+    });
+  }
+  if (decision.action === "replace") {
+    note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
+  } else if (alreadyOurs) {
+    note(plan, "statusLineAlreadySet");
+  } else if (decision.overrides !== undefined) {
+    note(plan, "statusLineSetOverriding", {
+      hidden: relativeToWorkspace(plan.workspace, decision.overrides.path),
+    });
+  } else {
+    note(plan, "statusLineSet");
+  }
+  if (decision.shadowedBy !== undefined) {
+    const shadow = relativeToWorkspace(plan.workspace, decision.shadowedBy.path);
+    note(plan, "statusLineShadowed", { shadow });
+  }
+}
+
+/** Plans the settings file of an install; returns the record's entry for it. */
+function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
+  const before = readScopeSettings(plan);
+  const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
+  const levels = (["user", "project", "local"] as const).map((level) => {
+    const path = settingsPath(level, plan.workspace);
+    const file = level === plan.scope
+      ? { state: "ok" as const, text: "", value: merged.settings }
+      : readSettings(path);
+    return { level, path, file };
+  });
+  const mode = plan.options.statusLine ?? "keep";
+  const decision = statusLine.decideStatusLine(levels, plan.scope, mode, plan.prefixes);
+  const ours = { type: "command", command: `${plan.prefix} statusline` };
+  if (before.corrupt) {
+    const backup = relativeToWorkspace(plan.workspace, before.corrupt.backupPath);
+    note(plan, "settingsRebuilt", { problem: before.corrupt.problem, backup });
+  }
+  if (before.text === undefined) note(plan, `settingsCreated.${plan.scope}`);
+  for (const { action, event, command } of merged.hooks) {
+    note(plan, `hook.${action}`, { event, command });
+  }
+  if (merged.mixedKept > 0) note(plan, "mixedKept", { count: `${merged.mixedKept}` });
+  noteStatusLine(plan, decision, sameJson(before.value.statusLine, ours));
+  const keep = decision.action === "keep";
+  const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
+  addSettingsChange(plan, before, after, keep ? "our hooks" : "our hooks and status line");
+  const backup = decision.action === "replace"
+    ? decision.previous
+    : keep
+    ? undefined
+    : entry?.statusLineBackup;
+  return {
+    command: plan.prefix,
+    createdSettings: before.text === undefined || (entry?.createdSettings ?? false),
+    ...(backup === undefined ? {} : { statusLineBackup: backup }),
+  };
+}
+
+/** Plans the settings file of an uninstall. */
+function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined): void {
+  const before = readScopeSettings(plan);
+  const removed = editOurHooks(before.value, [], plan.prefixes);
+  for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
+  if (removed.hooks.length === 0) note(plan, "noHooks");
+  if (before.text === undefined) return;
+  if (removed.mixedKept > 0) note(plan, "mixedKeptOnUninstall", { count: `${removed.mixedKept}` });
+  const backup = entry?.statusLineBackup;
+  const line = statusLine.removeOurStatusLine(removed.settings, plan.prefixes, backup);
+  if (line.action === "kept" && backup !== undefined) {
+    note(plan, "statusLineKeptWithBackup", { backup: describeStatusLine(backup) });
+  } else if (line.action !== "none") {
+    note(plan, `statusLine.${line.action}`);
+  }
+  const gone = Object.keys(line.settings).length === 0 && entry?.createdSettings === true;
+  if (gone) note(plan, "settingsRemoved");
+  addSettingsChange(
+    plan,
+    before,
+    gone ? undefined : line.settings,
+    gone ? "install had created it, and nothing else is left in it" : "our hooks taken out",
+  );
+}
+
+/** The other workspace settings file, when it still runs our hooks. */
+function stillInstalledIn(plan: Planning): string | undefined {
+  const path = settingsPath(plan.scope === "local" ? "project" : "local", plan.workspace);
+  const file = readSettings(path);
+  if (file.state !== "ok") return undefined;
+  const found = SESSION_HOOK_EVENTS.some((event) =>
+    findOurHooks(file.value, event, plan.prefixes).length > 0
+  );
+  return found ? path : undefined;
+}
+
+function planSlashCommand(plan: Planning): void {
+  const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
+  const slots = { slash: relativeToWorkspace(plan.workspace, path) };
+  const why = "the /agnes-private slash command";
+  const wanted = plan.uninstall ? undefined : slashCommandText(plan.prefix);
+  const file = readSmallFile(path);
+  if (file.state === "missing") {
+    if (wanted === undefined) return;
+    addChange(plan, { path, before: undefined, after: wanted, why });
+    return note(plan, "slashCommand.written", slots);
+  }
+  if (file.state === "unreadable") return note(plan, "slashCommandKept.unreadable", slots);
+  const owner = slashCommandOwner(file.text, plan.prefixes);
+  if (owner !== "ours") return note(plan, `slashCommandKept.${owner}`, slots);
+  const inUseBy = plan.uninstall ? stillInstalledIn(plan) : undefined;
+  if (inUseBy !== undefined) {
+    const other = relativeToWorkspace(plan.workspace, inUseBy);
+    return note(plan, "slashCommandKept.inUse", { ...slots, other });
+  }
+  if (file.text === wanted) return note(plan, "slashCommand.unchanged", slots);
+  addChange(plan, { path, before: file.text, after: wanted, why, removeEmptyFolder: !wanted });
+  note(plan, plan.uninstall ? "slashCommand.removed" : "slashCommand.updated", slots);
+}
+
+function planGitExclude(plan: Planning): void {
+  const target = findGitExclude(plan.workspace, ".claude/settings.local.json");
+  if (target.state === "no-repository") return;
+  if (target.state === "skipped") return note(plan, "git.skipped", { reason: target.reason });
+  const file = readSmallFile(target.excludePath);
+  if (file.state === "unreadable") return note(plan, "git.skipped", { reason: file.problem });
+  const after = withExcludeLine(textWhenRead(file), target.line);
+  const slots = { exclude: target.excludePath, line: target.line };
+  if (after === undefined) return note(plan, "git.present", slots);
+  const why = `"${target.line}" keeps your own settings out of git`;
+  addChange(plan, { path: target.excludePath, before: textWhenRead(file), after, why });
+  note(plan, "git.added", slots);
+}
+
+/** Says that the Python tool's hooks are installed too, and what the two tools share. */
+function notePython(plan: Planning): void {
+  const python = inspectInstallation(plan.options.workspace).python;
+  if (python.generation === null) return;
+  const byFile = new Map<string, Set<string>>();
+  for (const event of SESSION_HOOK_EVENTS) {
+    for (const { path, command } of python.hooks[event]) {
+      const found = byFile.get(path) ?? byFile.set(path, new Set()).get(path)!;
+      found.add(`${event}: agnes ${pythonSubcommand(command)}`);
+    }
+  }
+  const parts = [...byFile].map(([path, found]) =>
+    `${relativeToWorkspace(plan.workspace, path)}: ${[...found].join(", ")}`
+  );
+  note(plan, `python.${python.generation}`, { parts: parts.join("; ") });
+}
+
+/**
+ * Plans `install`, or `install --uninstall`: every file to change, and what
+ * to say about it.
+ *
+ * @throws {Error} when the workspace is not a folder, or the settings file
+ * cannot be read, is not a JSON object (install without `force`, or
+ * uninstall) or has a `hooks` of the wrong shape.
+ */
+export function planInstallation(options: PlanOptions): Plan {
+  const { uninstall, workspace: { root: workspace } } = options;
+  assertWorkspaceFolder(workspace, uninstall ? "uninstall from" : "install into");
+  const scope = options.shared ? "project" : "local";
+  const recordPath = record.installRecordPath(workspace);
+  const recordText = textWhenRead(readSmallFile(recordPath));
+  const recorded = record.parseInstallRecord(recordText);
+  const given = options.command === undefined ? [] : [options.command];
+  const prefixes = recognisedPrefixes([...given, ...record.recordedCommands(recorded)]);
+  const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
+    DEFAULT_COMMAND;
+  const file = relativeToWorkspace(workspace, settingsPath(scope, workspace));
+  const plan: Planning = {
+    uninstall,
+    workspace,
+    file,
+    prefix,
+    changes: [],
+    notes: [],
+    options,
+    scope,
+    prefixes,
+  };
+  const { [scope]: entry, ...others } = recorded;
+  const created = !uninstall && readSettings(settingsPath(scope, workspace)).state === "missing";
+  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, entry) };
+  if (uninstall) uninstallSettings(plan, entry);
+  planSlashCommand(plan);
+  const why = "the install record: the command hooks run, for later runs and --uninstall";
+  const recordAfter = record.formatInstallRecord(after);
+  addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
+  if (scope === "local" && created) planGitExclude(plan);
+  if (!uninstall) notePython(plan);
+  const { options: _options, scope: _scope, prefixes: _prefixes, ...result } = plan;
+  return result; // a Plan only: the planning state stays here
+}
