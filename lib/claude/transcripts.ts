@@ -163,20 +163,20 @@ function transcriptsIn(folder: string, byName: boolean): FoundTranscript[] {
  * Every transcript in the workspace's folders: its own folder by name, else
  * (when that is absent, or the name is long enough to be cut and hashed) the
  * folders whose transcripts record the workspace as their `cwd`. Only a few
- * files per fallback folder are opened here; call {@linkcode belongsTo}
+ * files per fallback folder are opened here; call {@linkcode isWorkspaceTranscript}
  * before sending one, which reads the `cwd` it records (two working
  * directories can share a folder name).
  *
  * @example
  * ```ts
- * import { belongsTo, findTranscripts } from "./transcripts.ts";
+ * import { isWorkspaceTranscript, findTranscripts } from "./transcripts.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const root = await Deno.makeTempDir();
  * await Deno.mkdir(`${root}/-work-w`);
  * await Deno.writeTextFile(`${root}/-work-w/s1.jsonl`, '{"cwd":"/work/w","type":"user"}\n');
  * const [found] = findTranscripts(root, "/work/w");
- * deepStrictEqual([found?.sessionId, belongsTo(found!, "/work/w")], ["s1", true]);
+ * deepStrictEqual([found?.sessionId, isWorkspaceTranscript(found!, "/work/w")], ["s1", true]);
  * await Deno.remove(root, { recursive: true });
  * ```
  */
@@ -193,17 +193,17 @@ export function findTranscripts(root: string, workspace: string): FoundTranscrip
  *
  * @example
  * ```ts
- * import { belongsTo } from "./transcripts.ts";
+ * import { isWorkspaceTranscript } from "./transcripts.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
  * await Deno.writeTextFile(path, '{"cwd":"/work/w-x"}\n'); // shares a folder name with /work/w/x
  * const found = { path, sessionId: "s", size: 0, mtimeMs: 0, byName: true };
- * deepStrictEqual([belongsTo(found, "/work/w-x"), belongsTo(found, "/work/w/x")], [true, false]);
+ * deepStrictEqual([isWorkspaceTranscript(found, "/work/w-x"), isWorkspaceTranscript(found, "/work/w/x")], [true, false]);
  * await Deno.remove(path);
  * ```
  */
-export function belongsTo(transcript: FoundTranscript, workspace: string): boolean {
+export function isWorkspaceTranscript(transcript: FoundTranscript, workspace: string): boolean {
   const cwd = recordedCwd(transcript.path);
   if (cwd === undefined) return transcript.byName;
   return stripSeparator(cwd) === stripSeparator(workspace);

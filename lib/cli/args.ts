@@ -6,7 +6,7 @@
  * @module
  */
 
-import { closest } from "./suggest.ts";
+import { didYouMean } from "./suggest.ts";
 
 /**
  * A usage error: exit code 2 with a one-line message and a pointer to `--help`.
@@ -52,7 +52,10 @@ export interface ParseOptions {
 /** The usage error for an unknown option, with the likely one it was meant to be. */
 function unknownOption(arg: string, options: OptionTypes): UsageError {
   const name = arg.split("=")[0]!;
-  const meant = closest(name, [...Object.keys(options).map((option) => `--${option}`), "--help"]);
+  const meant = didYouMean(name, [
+    ...Object.keys(options).map((option) => `--${option}`),
+    "--help",
+  ]);
   return new UsageError(`Unknown option ${name}${meant ? ` (did you mean ${meant}?)` : ""}`);
 }
 

@@ -17,15 +17,15 @@ export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
  *
  * @example
  * ```ts
- * import { errorExit, ReportedFailure } from "./exit_code.ts";
+ * import { errorExit, ReportedFailureError } from "./exit_code.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(errorExit("status", new ReportedFailure(), false), { code: 1, message: "" });
+ * deepStrictEqual(errorExit("status", new ReportedFailureError(), false), { code: 1, message: "" });
  * ```
  */
-export class ReportedFailure extends Error {
-  /** Always `"ReportedFailure"`. */
-  override name = "ReportedFailure";
+export class ReportedFailureError extends Error {
+  /** Always `"ReportedFailureError"`. */
+  override name = "ReportedFailureError";
 }
 
 /** What to print and which code to exit with for an error a command threw. */
@@ -55,7 +55,7 @@ export interface ErrorExit {
  */
 export function errorExit(command: string, error: unknown, hook: boolean): ErrorExit {
   if (hook) return { code: EXIT_CODES.ok, message: "" };
-  if (error instanceof ReportedFailure) return { code: EXIT_CODES.failure, message: "" };
+  if (error instanceof ReportedFailureError) return { code: EXIT_CODES.failure, message: "" };
   if (error instanceof UsageError) {
     return {
       code: EXIT_CODES.usage,

@@ -54,12 +54,12 @@ export function paint(text: string, style: Style, enabled: boolean): string {
  *
  * @example
  * ```ts
- * import { counted } from "./style.ts";
+ * import { formatCount } from "./style.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual([counted(1, "session"), counted(0, "session"), counted(2, "file")], ["1 session", "0 sessions", "2 files"]);
+ * deepStrictEqual([formatCount(1, "session"), formatCount(0, "session"), formatCount(2, "file")], ["1 session", "0 sessions", "2 files"]);
  * ```
  */
-export function counted(count: number, noun: string): string {
+export function formatCount(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

@@ -27,15 +27,15 @@ function distance(a: string, b: string): number {
  *
  * @example
  * ```ts
- * import { closest } from "./suggest.ts";
+ * import { didYouMean } from "./suggest.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
- * deepStrictEqual(closest("pus", ["push", "status"]), "push");
- * deepStrictEqual(closest("--jsno", ["--json", "--quiet"]), "--json");
- * deepStrictEqual(closest("deploy", ["push", "status"]), undefined);
+ * deepStrictEqual(didYouMean("pus", ["push", "status"]), "push");
+ * deepStrictEqual(didYouMean("--jsno", ["--json", "--quiet"]), "--json");
+ * deepStrictEqual(didYouMean("deploy", ["push", "status"]), undefined);
  * ```
  */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const starting = candidates.filter((candidate) => candidate.startsWith(word) && word.length > 2);
   if (starting.length === 1) return starting[0];
   let best: string | undefined;

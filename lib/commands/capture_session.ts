@@ -9,7 +9,7 @@ import { runCommand } from "../cli/run_command.ts";
 import { spawnDetached } from "../cli/detach.ts";
 import { readStdinBounded } from "../cli/stdin.ts";
 import { captureHookInput, type CaptureResult } from "../hook/capture.ts";
-import { appendBreadcrumb } from "../store/capture_log.ts";
+import { appendCaptureLogRow } from "../store/capture_log.ts";
 import { Workspace } from "../store/workspace.ts";
 
 /** Help text. */
@@ -18,8 +18,8 @@ export const help = `Usage: agnes-sessions capture-session [--workspace DIR] [--
 Claude Code SessionStart / SessionEnd hook. Reads the hook's JSON from stdin
 (at most 1 MiB, at most about 2 s) and appends "session_id<TAB>transcript_path"
 to .claude/agnes-sessions.txt, unless the session is marked private.
-Always exits 0 and prints nothing on stdout; each run leaves a breadcrumb in
-.claude/agnes-capture-session.log (when .claude/ exists).
+Always exits 0 and prints nothing on stdout; each run leaves a row in the
+capture log .claude/agnes-capture-session.log (when .claude/ exists).
 
 Options:
   --workspace DIR  Workspace folder (default: $AGNES_LOCAL_DIR, $CLAUDE_PROJECT_DIR,
@@ -38,7 +38,7 @@ Examples:
 /**
  * Starts a detached `push --quiet --scan` of `workspace` (every stdio stream
  * closed, in its own process group, so it outlives the hook); what it says for
- * the breadcrumb. The scan catches up on sessions whose hooks never fired,
+ * the capture log. The scan catches up on sessions whose hooks never fired,
  * off the hook's own path. Never throws.
  */
 function startPush(workspace: Workspace): string {
@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<void> {
   const pushed = options.push ? startPush(workspace) : "";
   if (pushed !== "") say(pushed);
   const detail = [result.detail, pushed].filter((part) => part !== "").join("; ");
-  await appendBreadcrumb(workspace, result.outcome, detail);
+  await appendCaptureLogRow(workspace, result.outcome, detail);
 }
 
 /**

@@ -28,9 +28,10 @@ export class RefusedFileError extends Error {
 }
 
 /**
- * Whether `path` may name something: `false` only when its folder holds no
- * name like it (compared without case or Unicode form, which some file
- * systems ignore) or is itself missing. Checked before an `lstat` or a read of
+ * Whether the folder of `path` lists a name like its last segment, so that
+ * `path` may name something: `false` only when the folder holds no name like
+ * it (compared without case or Unicode form, which some file systems ignore)
+ * or is itself missing. Checked before an `lstat` or a read of
  * a file that is often absent: in a fresh process the first thrown `NotFound`
  * costs about 0.3 ms, while listing `.claude/` (a handful of names) costs a few
  * hundredths. A folder that cannot be listed answers `true`, leaving the
@@ -38,18 +39,18 @@ export class RefusedFileError extends Error {
  *
  * @example
  * ```ts
- * import { mayExist } from "./regular_file.ts";
+ * import { folderListsName } from "./regular_file.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
- * deepStrictEqual(mayExist(`${dir}/queue.txt`), false);
+ * deepStrictEqual(folderListsName(`${dir}/queue.txt`), false);
  * await Deno.writeTextFile(`${dir}/queue.txt`, "");
- * deepStrictEqual(mayExist(`${dir}/queue.txt`), true);
- * deepStrictEqual(mayExist(`${dir}/missing/queue.txt`), false);
+ * deepStrictEqual(folderListsName(`${dir}/queue.txt`), true);
+ * deepStrictEqual(folderListsName(`${dir}/missing/queue.txt`), false);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export function mayExist(path: string): boolean {
+export function folderListsName(path: string): boolean {
   const fold = (name: string) => name.normalize("NFC").toLowerCase();
   const name = fold(baseName(path));
   try {

@@ -12,7 +12,7 @@ import { isPrivateSession } from "../store/private_list.ts";
 import { appendToQueue, CAPTURE_LOCK_TIMEOUT_MS } from "../store/queue.ts";
 import type { Workspace } from "../store/workspace.ts";
 
-/** Every way a capture can end; each is recorded as a breadcrumb. */
+/** Every way a capture can end; each is recorded in the capture log. */
 export type CaptureOutcome =
   | "stdin_read_error"
   | "empty_stdin"
@@ -25,7 +25,7 @@ export type CaptureOutcome =
   | "lock_timeout"
   | "ok";
 
-/** The outcome of a capture and a one-line detail for the breadcrumb. */
+/** The outcome of a capture and a one-line detail for the capture log. */
 export interface CaptureResult {
   /** What happened. */
   outcome: CaptureOutcome;
@@ -57,7 +57,7 @@ function describe(error: unknown): string {
 interface Capture {
   sessionId: string;
   path: string;
-  /** Said in the breadcrumb after the entry. */
+  /** Said in the capture log after the entry. */
   note: string;
 }
 

@@ -24,7 +24,7 @@ import { HeldLock } from "./held_lock.ts";
 import { newLockOwner } from "./owner_record.ts";
 
 /** Why a lock was not taken this time; the caller backs off and tries again. */
-export type NotTaken = string;
+export type NotTakenReason = string;
 
 function describeNonFile(info: Deno.FileInfo): string {
   if (info.isSymlink) return "it is a symbolic link, not a lock file";
@@ -66,7 +66,7 @@ function createLockFile(path: string): Promise<Deno.FsFile | undefined> {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function openLockFile(path: string): Promise<Deno.FsFile | NotTaken> {
+export async function openLockFile(path: string): Promise<Deno.FsFile | NotTakenReason> {
   // Lock files are never removed, so the usual case is one already there: look
   // first, as a create that fails costs an exception (about 0.3 ms in a hook).
   let found = lstatOrMissing(path);
@@ -96,7 +96,7 @@ function lstatOrMissing(path: string): Deno.FileInfo | undefined {
 }
 
 /** Opens the lock file `found` at `path` describes, when it is a regular file still there. */
-function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTaken {
+function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTakenReason {
   if (!found.isFile) return describeNonFile(found);
   try {
     const file = Deno.openSync(path, { read: true, write: true });
@@ -136,7 +136,7 @@ export function lockOpenedFile(
   path: string,
   file: Deno.FsFile,
   purpose: string,
-): HeldLock | NotTaken {
+): HeldLock | NotTakenReason {
   try {
     if (!file.tryLockSync(true)) {
       file.close();

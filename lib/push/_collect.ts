@@ -30,7 +30,7 @@ import { confirmScanned, type ScanCandidates, scanCandidates } from "./_scan.ts"
 import type { PushRun } from "./_run.ts";
 
 /** What a run has to send, and what to clean up once it is done. */
-export interface Batch {
+export interface CollectedEntries {
   /** The snapshots read, deleted once every outcome in them is durable. */
   snapshots: string[];
   /** How many distinct entries there are to send. */
@@ -149,7 +149,7 @@ async function* distinctEntries(
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export async function collectEntries(run: PushRun): Promise<Batch> {
+export async function collectEntries(run: PushRun): Promise<CollectedEntries> {
   const snapshots = await takeSnapshots(run);
   const retried = run.options.retryFailed ? await snapshotFailures(run) : undefined;
   if (retried !== undefined) snapshots.push(retried);

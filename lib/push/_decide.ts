@@ -13,10 +13,13 @@ import type { PathVerdict } from "./path_safety.ts";
 import type { PushRun } from "./_run.ts";
 
 /** An entry to upload: the version of the file that passed the path checks. */
-export type Upload = { kind: "upload"; verdict: Extract<PathVerdict, { ok: true }> };
+export type UploadToMake = { kind: "upload"; verdict: Extract<PathVerdict, { ok: true }> };
 
-/** An outcome decided here, or an upload to make. */
-export type Decision = Exclude<EntryOutcome, { kind: "uploaded" }> | Upload;
+/**
+ * The verdict on one entry before anything is sent: an outcome decided on
+ * this machine, or an upload to make.
+ */
+export type EntryVerdict = Exclude<EntryOutcome, { kind: "uploaded" }> | UploadToMake;
 
 /** Whether the run still sends; when not, why the entry is held. */
 export function heldReason(run: PushRun): string | undefined {
@@ -45,7 +48,7 @@ export function heldReason(run: PushRun): string | undefined {
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
-export function decideEntry(run: PushRun, entry: QueueEntry): Decision {
+export function decideEntry(run: PushRun, entry: QueueEntry): EntryVerdict {
   try {
     return decide(run, entry);
   } catch (error) {
@@ -54,7 +57,7 @@ export function decideEntry(run: PushRun, entry: QueueEntry): Decision {
   }
 }
 
-function decide(run: PushRun, entry: QueueEntry): Decision {
+function decide(run: PushRun, entry: QueueEntry): EntryVerdict {
   if (entry.sessionId !== "" && run.privateIds.has(entry.sessionId)) return { kind: "private" };
   const held = heldReason(run);
   if (held !== undefined) return { kind: "held", reason: held };

@@ -9,9 +9,9 @@
  */
 
 import {
-  belongsTo,
   findTranscripts,
   type FoundTranscript,
+  isWorkspaceTranscript,
   projectsRoot,
 } from "../claude/transcripts.ts";
 import { UPLOAD_NAME } from "../http/wire.ts";
@@ -70,7 +70,7 @@ export function confirmScanned(run: PushRun, candidates: ScanCandidates): QueueE
   const root = run.options.workspace.root;
   const found: QueueEntry[] = [];
   for (const transcript of candidates.values()) {
-    if (!belongsTo(transcript, root)) continue;
+    if (!isWorkspaceTranscript(transcript, root)) continue;
     found.push({ sessionId: transcript.sessionId, path: transcript.path, stamp: "" });
   }
   run.report.scanned = found.length;

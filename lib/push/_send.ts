@@ -8,7 +8,7 @@
 import type { HttpOutcome } from "../http/client.ts";
 import { classifyOutcome, retryWithinRunMs } from "../http/outcome.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import { decideEntry, heldReason, type Upload } from "./_decide.ts";
+import { decideEntry, heldReason, type UploadToMake } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
 import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
 import { openLog } from "../store/log_file.ts";
@@ -26,7 +26,7 @@ function errorOf(file: string, answer: HttpOutcome): PushError {
 }
 
 /** Uploads one transcript, waiting out a short `Retry-After` (429, 503) at most twice. */
-async function send(run: PushRun, entry: QueueEntry, upload: Upload): Promise<HttpOutcome> {
+async function send(run: PushRun, entry: QueueEntry, upload: UploadToMake): Promise<HttpOutcome> {
   const maxWaitMs = run.options.maxRetryAfterMs ?? 5_000;
   const { realPath: source, size } = upload.verdict;
   for (let attempt = 0;; attempt++) {
@@ -80,7 +80,7 @@ function outcomeOfAnswer(
  * upload, or recording it, failing) is a transient failure of that entry
  * alone: it is requeued, and sent again later.
  */
-async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promise<void> {
+async function sendEntry(run: PushRun, entry: QueueEntry, upload: UploadToMake): Promise<void> {
   try {
     const held = heldReason(run);
     const outcome: EntryOutcome = held !== undefined

@@ -11,7 +11,7 @@
  */
 
 import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
-import { mayExist } from "../fs/regular_file.ts";
+import { folderListsName } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
 import { redactJwtBytes } from "../http/redact.ts";
 import type { Workspace } from "../store/workspace.ts";
@@ -41,7 +41,7 @@ const NAME = ".claude/CLAUDE.local.md";
  */
 export function findLocalMd(workspace: Workspace): string | undefined {
   const path = workspace.file("localMd");
-  if (!mayExist(path)) return undefined;
+  if (!folderListsName(path)) return undefined;
   try {
     Deno.lstatSync(path);
     return path;

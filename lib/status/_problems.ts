@@ -5,7 +5,7 @@
  * @module
  */
 
-import { counted } from "../cli/style.ts";
+import { formatCount } from "../cli/style.ts";
 import { parseTimestamp } from "../format/timestamp.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import type { Problem, StatusReport } from "./status_report.ts";
@@ -47,7 +47,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   ) {
     problems.push({
       problem: `a push stopped before it finished (${
-        counted(report.snapshots.count, "snapshot")
+        formatCount(report.snapshots.count, "snapshot")
       } left)`,
       fix: 'run "agnes-sessions push" to finish it; nothing in them is lost',
     });
@@ -55,7 +55,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   if (report.queue.requeued > 0 && ageMs(report.queue.oldestFailure, now) > 24 * 60 * MINUTE) {
     problems.push({
       problem: `${
-        counted(report.queue.requeued, "queued session")
+        formatCount(report.queue.requeued, "queued session")
       } failing to upload since ${report.queue.oldestFailure}`,
       fix: 'run "agnes-sessions push" to see why (they are given up after 30 days)',
     });
@@ -63,7 +63,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   if (report.failures.total > 0) {
     problems.push({
       problem: `${
-        counted(report.failures.total, "session")
+        formatCount(report.failures.total, "session")
       } given up (see .claude/agnes-sessions-failed.txt)`,
       fix: 'run "agnes-sessions push --retry-failed" to try them again',
     });

@@ -1,6 +1,6 @@
 /**
  * The workspace half of `status`: the queue, pending snapshots, the logs, the
- * private list, the breadcrumbs and the locks, read without writing anything.
+ * private list, the capture log and the locks, read without writing anything.
  *
  * @module
  */

@@ -56,7 +56,7 @@ export interface StatusReport {
   failures: LogSummary;
   /** The private list and the private-skipped log. */
   privacy: { marked: number | null; skipped: LogSummary };
-  /** The capture hook's breadcrumbs: the last few, and the outcomes of all of them. */
+  /** The capture log: its last few rows, and the outcomes of all of them. */
   captures: { last: LogRow[]; outcomes: Record<string, number> };
   /** The queue and push locks. */
   locks: { queue: LockState; push: LockState };
