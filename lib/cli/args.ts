@@ -10,14 +10,6 @@ import { didYouMean } from "./suggest.ts";
 
 /**
  * A usage error: exit code 2 with a one-line message and a pointer to `--help`.
- *
- * @example
- * ```ts
- * import { UsageError } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(new UsageError("Unknown option --x").name, "UsageError");
- * ```
  */
 export class UsageError extends Error {
   /** Always `"UsageError"`. */
@@ -65,19 +57,6 @@ function unknownOption(arg: string, options: OptionTypes): UsageError {
  *
  * @throws {UsageError} for an unknown option (naming the likely one), a
  * missing value, or a value given to a flag.
- *
- * @example
- * ```ts
- * import { parseCommandArgs } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const { values, positionals } = parseCommandArgs(
- *   ["--workspace", "/w", "--verbose", "x"],
- *   { workspace: "string", verbose: "boolean" },
- * );
- * deepStrictEqual(values, { workspace: "/w", verbose: true });
- * deepStrictEqual(positionals, ["x"]);
- * ```
  */
 export function parseCommandArgs<T extends OptionTypes>(
   args: readonly string[],

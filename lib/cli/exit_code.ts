@@ -14,14 +14,6 @@ export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
 /**
  * Thrown by a command that has already said what is wrong (`status` with
  * problems): exit 1 with nothing more printed.
- *
- * @example
- * ```ts
- * import { errorExit, ReportedFailureError } from "./exit_code.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(errorExit("status", new ReportedFailureError(), false), { code: 1, message: "" });
- * ```
  */
 export class ReportedFailureError extends Error {
   /** Always `"ReportedFailureError"`. */
@@ -38,20 +30,6 @@ export interface ErrorExit {
 
 /**
  * Maps an error thrown by `command` to its exit code and one line of stderr.
- *
- * @example
- * ```ts
- * import { errorExit } from "./exit_code.ts";
- * import { UsageError } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(errorExit("push", new UsageError("Unknown option --x"), false), {
- *   code: 2,
- *   message: "agnes-sessions push: Unknown option --x. See 'agnes-sessions push --help'.",
- * });
- * deepStrictEqual(errorExit("push", new Error("Cannot push: no token"), false).code, 1);
- * deepStrictEqual(errorExit("capture-session", new Error("disk full"), true), { code: 0, message: "" });
- * ```
  */
 export function errorExit(command: string, error: unknown, hook: boolean): ErrorExit {
   if (hook) return { code: EXIT_CODES.ok, message: "" };

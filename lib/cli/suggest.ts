@@ -24,16 +24,6 @@ function distance(a: string, b: string): number {
 /**
  * The candidate closest to `word`, when it is close enough to be a typo
  * (or `word` is the start of exactly one candidate); else `undefined`.
- *
- * @example
- * ```ts
- * import { didYouMean } from "./suggest.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(didYouMean("pus", ["push", "status"]), "push");
- * deepStrictEqual(didYouMean("--jsno", ["--json", "--quiet"]), "--json");
- * deepStrictEqual(didYouMean("deploy", ["push", "status"]), undefined);
- * ```
  */
 export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const starting = candidates.filter((candidate) => candidate.startsWith(word) && word.length > 2);

@@ -82,14 +82,6 @@ export async function run(args: string[]): Promise<void> {
  * Runs `capture-session` as a program of its own, `args` after the command name:
  * the entry of its own bundle (`tools/build.ts`), so the hook does not load
  * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
- *
- * @example
- * ```ts
- * import { main } from "./capture_session.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(await main(["--no-such-option", "--help"]), 0);
- * ```
  */
 export function main(args: string[]): Promise<number> {
   return runCommand("capture-session", { run, help }, args, true);

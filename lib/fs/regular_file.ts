@@ -36,19 +36,6 @@ export class RefusedFileError extends Error {
  * costs about 0.3 ms, while listing `.claude/` (a handful of names) costs a few
  * hundredths. A folder that cannot be listed answers `true`, leaving the
  * decision to the caller's own call.
- *
- * @example
- * ```ts
- * import { folderListsName } from "./regular_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(folderListsName(`${dir}/queue.txt`), false);
- * await Deno.writeTextFile(`${dir}/queue.txt`, "");
- * deepStrictEqual(folderListsName(`${dir}/queue.txt`), true);
- * deepStrictEqual(folderListsName(`${dir}/missing/queue.txt`), false);
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function folderListsName(path: string): boolean {
   const fold = (name: string) => name.normalize("NFC").toLowerCase();
@@ -66,16 +53,6 @@ export function folderListsName(path: string): boolean {
 /**
  * Throws {@linkcode RefusedFileError} unless `info` (an `lstat` of `path`) is
  * a regular file.
- *
- * @example
- * ```ts
- * import { assertRegular, RefusedFileError } from "./regular_file.ts";
- * import { throws } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * throws(() => assertRegular(Deno.lstatSync(dir), dir, "read"), RefusedFileError);
- * await Deno.remove(dir);
- * ```
  */
 export function assertRegular(info: Deno.FileInfo, path: string, action: string): void {
   if (info.isSymlink) {
@@ -89,16 +66,6 @@ export function assertRegular(info: Deno.FileInfo, path: string, action: string)
 /**
  * Throws {@linkcode RefusedFileError} when `path` exists and is not a regular
  * file; a missing path is fine. Returns whether a regular file is there.
- *
- * @example
- * ```ts
- * import { assertRegularOrMissing } from "./regular_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(assertRegularOrMissing(`${dir}/missing.txt`, "read"), false);
- * await Deno.remove(dir);
- * ```
  */
 export function assertRegularOrMissing(path: string, action: string): boolean {
   let info: Deno.FileInfo;

@@ -53,18 +53,6 @@ function createLockFile(path: string): Promise<Deno.FsFile | undefined> {
  *
  * @throws {Error} for a failure that waiting cannot cure (the folder is
  * missing or not a folder).
- *
- * @example
- * ```ts
- * import { openLockFile } from "./_lock_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.symlink(`${dir}/elsewhere`, `${dir}/x.lock`);
- * deepStrictEqual(await openLockFile(`${dir}/x.lock`), "it is a symbolic link, not a lock file");
- * deepStrictEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["x.lock"]); // no target created
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function openLockFile(path: string): Promise<Deno.FsFile | NotTakenReason> {
   // Lock files are never removed, so the usual case is one already there: look
@@ -117,20 +105,6 @@ function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTakenRe
  * Takes the OS lock on an opened lock file without waiting, checks that
  * `path` still names it, and writes this process's owner record. Closes
  * `file` unless it returns the {@linkcode HeldLock}.
- *
- * @example
- * ```ts
- * import { lockOpenedFile, openLockFile } from "./_lock_file.ts";
- * import { HeldLock } from "./held_lock.ts";
- * import { ok } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * const file = await openLockFile(`${dir}/x.lock`);
- * const held = typeof file === "string" ? file : lockOpenedFile(`${dir}/x.lock`, file, "demo");
- * ok(held instanceof HeldLock);
- * await held.release();
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function lockOpenedFile(
   path: string,

@@ -129,25 +129,6 @@ async function* distinctEntries(
 
 /**
  * Collects the run's entries.
- *
- * @example
- * ```ts
- * import { collectEntries } from "./_collect.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { appendToQueue } from "../store/queue.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
- * await appendToQueue(workspace, [entry, entry]);
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const batch = await collectEntries(await startRun({ workspace, client, allowedRoots: [] }));
- * deepStrictEqual([batch.size, batch.snapshots.length], [1, 1]);
- * deepStrictEqual((await Array.fromAsync(batch.entries)).flat(), [entry]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function collectEntries(run: PushRun): Promise<CollectedEntries> {
   const snapshots = await takeSnapshots(run);

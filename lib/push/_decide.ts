@@ -31,22 +31,6 @@ export function heldReason(run: PushRun): string | undefined {
 /**
  * Decides what `entry` needs. Anything unforeseen (a ledger shard that
  * cannot be read) is a transient failure of that entry alone.
- *
- * @example
- * ```ts
- * import { decideEntry } from "./_decide.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
- * const decision = decideEntry(run, { sessionId: "s", path: "/etc/passwd", stamp: "" });
- * deepStrictEqual(decision.kind === "failed" && decision.reason, "not_jsonl");
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export function decideEntry(run: PushRun, entry: QueueEntry): EntryVerdict {
   try {

@@ -22,29 +22,6 @@ import type { PushRun } from "./_run.ts";
 /**
  * Writes the run's outcomes in the durability order, then deletes the
  * collected snapshots.
- *
- * @example
- * ```ts
- * import { collectEntries } from "./_collect.ts";
- * import { recordOutcomes } from "./_record.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { appendToQueue } from "../store/queue.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
- * await appendToQueue(workspace, [entry]);
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [] });
- * const collected = await collectEntries(run);
- * run.requeue.push(entry); // as if its upload had failed
- * await recordOutcomes(run, collected);
- * deepStrictEqual(await Deno.readTextFile(workspace.file("queue")), "s\t/t/s.jsonl\n");
- * deepStrictEqual(run.report.requeued, 1);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function recordOutcomes(run: PushRun, collected: CollectedEntries): Promise<void> {
   const { workspace } = run.options;

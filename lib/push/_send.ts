@@ -147,22 +147,6 @@ class Lanes {
  * await), and the uploads run at most `concurrency` (1 to 64, default 4) at
  * a time. The batches are taken as they are sent, so they may be a stream of
  * any length.
- *
- * @example
- * ```ts
- * import { sendEntries } from "./_send.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
- * await sendEntries(run, [[{ sessionId: "s", path: `${workspace.root}/not-yet.jsonl`, stamp: "" }]], 1);
- * deepStrictEqual([...run.requeueReasons], ["not_found"]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function sendEntries(
   run: PushRun,

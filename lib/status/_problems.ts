@@ -103,40 +103,6 @@ function installProblems(report: StatusReport): Problem[] {
 
 /**
  * The problems a report shows, besides those found while reading it.
- *
- * @example
- * ```ts
- * import { derivedProblems } from "./_problems.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const lock = { state: "free", lastOwner: null } as const;
- * const empty = { total: 0, last: [] };
- * const report = {
- *   workspace: "/w",
- *   queue: { entries: 0, requeued: 0, oldestFailure: null, malformed: 0 },
- *   snapshots: { count: 0, oldest: null },
- *   uploads: empty,
- *   failures: { total: 2, last: [] },
- *   privacy: { marked: 0, skipped: empty },
- *   captures: { last: [], outcomes: {} },
- *   locks: { queue: lock, push: lock },
- *   server: { url: "https://a", source: "default", tokenSource: null, check: null },
- *   installation: {
- *     workspace: "/w",
- *     hooks: { SessionStart: [], SessionEnd: [] },
- *     statusLine: null,
- *     slashCommand: null,
- *     python: { hooks: { SessionStart: [], SessionEnd: [] }, statusLine: false, slashCommand: false },
- *     recorded: [],
- *     problems: [],
- *   },
- *   problems: [],
- * };
- * deepStrictEqual(derivedProblems(report, new Date()).map((p) => p.fix), [
- *   'run "agnes-sessions push --retry-failed" to try them again',
- *   'run "agnes-sessions install" in this workspace',
- * ]);
- * ```
  */
 export function derivedProblems(report: StatusReport, now: Date): Problem[] {
   return [

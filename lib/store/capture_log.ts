@@ -18,14 +18,6 @@ const DETAIL_LIMIT = 200;
 /**
  * Formats a capture-log row: the detail cut to 200 characters, with TAB, CR,
  * LF and NUL turned into spaces.
- *
- * @example
- * ```ts
- * import { formatCaptureLogRow } from "./capture_log.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatCaptureLogRow("ok", "a\tb", new Date(0)), "1970-01-01T00:00:00Z\tok\ta b");
- * ```
  */
 export function formatCaptureLogRow(
   outcome: string,
@@ -40,18 +32,6 @@ export function formatCaptureLogRow(
 /**
  * Appends a row to the capture log, but only when `W/.claude/` already exists (bad input
  * in a folder without one leaves no trace on disk). Never throws.
- *
- * @example
- * ```ts
- * import { appendCaptureLogRow } from "./capture_log.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await appendCaptureLogRow(workspace, "empty_stdin", "");
- * deepStrictEqual(await workspace.hasStateDir(), false);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function appendCaptureLogRow(
   workspace: Workspace,
