@@ -16,7 +16,7 @@
 
 import { EXIT_CODES } from "./lib/cli/exit_code.ts";
 import { type CommandModule, runCommand } from "./lib/cli/run_command.ts";
-import { closest } from "./lib/cli/suggest.ts";
+import { didYouMean } from "./lib/cli/suggest.ts";
 import { VERSION } from "./lib/version.ts";
 
 /** A command: what it does, and how to load it. */
@@ -139,7 +139,7 @@ export async function main(args: string[]): Promise<number> {
 /** What to say of a command that is not one, with the likely one it was meant to be. */
 function unknownCommand(name: string | undefined): string {
   if (name === undefined) return "No command given";
-  const meant = closest(name, Object.keys(COMMANDS));
+  const meant = didYouMean(name, Object.keys(COMMANDS));
   return `Unknown command '${name}'${meant ? ` (did you mean '${meant}'?)` : ""}`;
 }
 

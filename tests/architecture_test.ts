@@ -183,3 +183,57 @@ Deno.test("doc examples assert with something that throws, never console.assert"
   );
   assertEquals(offenders, []);
 });
+
+/** The folder part of a repository path, with its trailing `/` (`""` at the root). */
+function folderOf(file: string): string {
+  return file.slice(0, file.lastIndexOf("/") + 1);
+}
+
+/**
+ * Whether `file` importing `target` reaches into another folder's private
+ * `_` file. A test under `tests/<area>/` may import `lib/<area>/_*.ts` (its
+ * own area's), and the tests' own helpers are theirs to share.
+ */
+function isForeignPrivateImport(file: string, target: string): boolean {
+  if (!target.slice(target.lastIndexOf("/") + 1).startsWith("_")) return false;
+  if (folderOf(target) === folderOf(file)) return false;
+  const [top, area] = file.split("/");
+  if (top !== "tests") return true;
+  return target.startsWith("lib/") && folderOf(target) !== `lib/${area}/`;
+}
+
+Deno.test("isForeignPrivateImport() flags another folder's _ file, and lets a test import its own area's", () => {
+  assert(isForeignPrivateImport("lib/push/_send.ts", "lib/store/_ledger_shard.ts"));
+  assert(isForeignPrivateImport("lib/commands/push.ts", "lib/push/_run.ts"));
+  assert(isForeignPrivateImport("cli.ts", "lib/cli/_args.ts"));
+  assert(isForeignPrivateImport("tests/push/x_test.ts", "lib/store/_ledger_shard.ts"));
+  assert(isForeignPrivateImport("tests/_helpers.ts", "lib/store/_ledger_shard.ts"));
+  assert(!isForeignPrivateImport("lib/store/upload_ledger.ts", "lib/store/_ledger_shard.ts"));
+  assert(!isForeignPrivateImport("lib/push/push.ts", "lib/store/queue.ts"));
+  assert(!isForeignPrivateImport("tests/store/x_test.ts", "lib/store/_ledger_shard.ts"));
+  assert(!isForeignPrivateImport("tests/store/x_test.ts", "tests/_helpers.ts"));
+});
+
+Deno.test("no file imports another folder's _ file: a file another folder uses has a plain name", () => {
+  const files = [
+    ...sourceFiles("lib"),
+    "cli.ts",
+    "mod.ts",
+    ...sourceFiles("bench"),
+    ...sourceFiles("tools"),
+    ...sourceFiles("tests"),
+  ];
+  const violations = files.flatMap((file) =>
+    importsOf(file).filter((target) => isForeignPrivateImport(file, target))
+      .map((target) => `${file} -> ${target}`)
+  );
+  assertEquals(violations, []);
+});
+
+Deno.test("no _ file under lib/ has an @example: private behaviour is pinned by tests", () => {
+  const offenders = sourceFiles("lib").filter((file) =>
+    file.slice(file.lastIndexOf("/") + 1).startsWith("_") &&
+    /^\s*\*\s*@example\b/m.test(Deno.readTextFileSync(`${ROOT}${file}`))
+  );
+  assertEquals(offenders, []);
+});

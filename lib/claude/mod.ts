@@ -21,10 +21,10 @@
  */
 
 export {
-  belongsTo,
   encodeProjectFolder,
   findTranscripts,
   type FoundTranscript,
+  isWorkspaceTranscript,
   projectsRoot,
   recordedCwd,
 } from "./transcripts.ts";

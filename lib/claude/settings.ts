@@ -67,14 +67,6 @@ export function settingsPath(level: SettingsLevel, root: string): string {
 /**
  * The file of the project slash command `/<name>` in the workspace folder
  * `root`: `W/.claude/commands/<name>.md`.
- *
- * @example
- * ```ts
- * import { slashCommandPath } from "./settings.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(slashCommandPath("/w", "agnes-private").endsWith("agnes-private.md"));
- * ```
  */
 export function slashCommandPath(root: string, name: string): string {
   return joinPath(root, ".claude", "commands", `${name}.md`);
@@ -91,14 +83,6 @@ export type SettingsFile =
 
 /**
  * Whether `value` is a plain JSON object (not an array, not null).
- *
- * @example
- * ```ts
- * import { isJsonObject } from "./settings.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual([isJsonObject({}), isJsonObject([]), isJsonObject(null)], [true, false, false]);
- * ```
  */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -106,16 +90,6 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Parses the text of a settings file (a leading UTF-8 BOM is ignored).
- *
- * @example
- * ```ts
- * import { parseSettings } from "./settings.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseSettings('{"model": "opus"}').state, "ok");
- * deepStrictEqual(parseSettings("[1]").state, "invalid");
- * deepStrictEqual(parseSettings("{oops").state, "invalid");
- * ```
  */
 export function parseSettings(text: string): SettingsFile {
   let value: unknown;
@@ -135,20 +109,6 @@ export function parseSettings(text: string): SettingsFile {
 /**
  * Reads a settings file: only a regular file of at most 1 MiB is opened.
  * Never throws.
- *
- * @example
- * ```ts
- * import { readSettings } from "./settings.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(readSettings(`${dir}/settings.json`), { state: "missing" });
- * await Deno.writeTextFile(`${dir}/settings.json`, '{"hooks": {}}\n');
- * deepStrictEqual(readSettings(`${dir}/settings.json`).state, "ok");
- * await Deno.symlink(`${dir}/settings.json`, `${dir}/link.json`);
- * deepStrictEqual(readSettings(`${dir}/link.json`).state, "unreadable");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function readSettings(path: string): SettingsFile {
   let text: string | undefined;

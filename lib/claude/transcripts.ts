@@ -39,17 +39,6 @@ const CWD_SCAN_BYTES = 64 * 1024;
 
 /**
  * Claude Code's folder name for a working directory.
- *
- * @example
- * ```ts
- * import { encodeProjectFolder } from "./transcripts.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(encodeProjectFolder("/Users/me/Workspace"), "-Users-me-Workspace");
- * deepStrictEqual(encodeProjectFolder("/a/.b"), "-a--b");
- * deepStrictEqual(encodeProjectFolder("C:\\Users\\x\\W"), "C--Users-x-W");
- * deepStrictEqual(encodeProjectFolder("/srv/w/"), "-srv-w");
- * ```
  */
 export function encodeProjectFolder(cwd: string): string {
   return cwd.replace(/[\\/]$/, "").replace(/[^A-Za-z0-9]/g, "-");
@@ -71,17 +60,6 @@ export interface FoundTranscript {
 
 /**
  * The `cwd` a transcript records near its start (in its first 64 KiB), if any.
- *
- * @example
- * ```ts
- * import { recordedCwd } from "./transcripts.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
- * await Deno.writeTextFile(path, '{"type":"summary"}\n{"cwd":"/work/w","type":"user"}\n');
- * deepStrictEqual(recordedCwd(path), "/work/w");
- * await Deno.remove(path);
- * ```
  */
 export function recordedCwd(path: string): string | undefined {
   let file: Deno.FsFile;
@@ -163,22 +141,9 @@ function transcriptsIn(folder: string, byName: boolean): FoundTranscript[] {
  * Every transcript in the workspace's folders: its own folder by name, else
  * (when that is absent, or the name is long enough to be cut and hashed) the
  * folders whose transcripts record the workspace as their `cwd`. Only a few
- * files per fallback folder are opened here; call {@linkcode belongsTo}
+ * files per fallback folder are opened here; call {@linkcode isWorkspaceTranscript}
  * before sending one, which reads the `cwd` it records (two working
  * directories can share a folder name).
- *
- * @example
- * ```ts
- * import { belongsTo, findTranscripts } from "./transcripts.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const root = await Deno.makeTempDir();
- * await Deno.mkdir(`${root}/-work-w`);
- * await Deno.writeTextFile(`${root}/-work-w/s1.jsonl`, '{"cwd":"/work/w","type":"user"}\n');
- * const [found] = findTranscripts(root, "/work/w");
- * deepStrictEqual([found?.sessionId, belongsTo(found!, "/work/w")], ["s1", true]);
- * await Deno.remove(root, { recursive: true });
- * ```
  */
 export function findTranscripts(root: string, workspace: string): FoundTranscript[] {
   return workspaceFolders(root, workspace).flatMap(([folder, byName]) =>
@@ -190,20 +155,8 @@ export function findTranscripts(root: string, workspace: string): FoundTranscrip
  * Whether a found transcript is the workspace's: the `cwd` it records is the
  * workspace; a transcript that records none counts only in the workspace's
  * own folder by name.
- *
- * @example
- * ```ts
- * import { belongsTo } from "./transcripts.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile({ suffix: ".jsonl" });
- * await Deno.writeTextFile(path, '{"cwd":"/work/w-x"}\n'); // shares a folder name with /work/w/x
- * const found = { path, sessionId: "s", size: 0, mtimeMs: 0, byName: true };
- * deepStrictEqual([belongsTo(found, "/work/w-x"), belongsTo(found, "/work/w/x")], [true, false]);
- * await Deno.remove(path);
- * ```
  */
-export function belongsTo(transcript: FoundTranscript, workspace: string): boolean {
+export function isWorkspaceTranscript(transcript: FoundTranscript, workspace: string): boolean {
   const cwd = recordedCwd(transcript.path);
   if (cwd === undefined) return transcript.byName;
   return stripSeparator(cwd) === stripSeparator(workspace);

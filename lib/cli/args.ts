@@ -6,18 +6,10 @@
  * @module
  */
 
-import { closest } from "./suggest.ts";
+import { didYouMean } from "./suggest.ts";
 
 /**
  * A usage error: exit code 2 with a one-line message and a pointer to `--help`.
- *
- * @example
- * ```ts
- * import { UsageError } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(new UsageError("Unknown option --x").name, "UsageError");
- * ```
  */
 export class UsageError extends Error {
   /** Always `"UsageError"`. */
@@ -52,7 +44,10 @@ export interface ParseOptions {
 /** The usage error for an unknown option, with the likely one it was meant to be. */
 function unknownOption(arg: string, options: OptionTypes): UsageError {
   const name = arg.split("=")[0]!;
-  const meant = closest(name, [...Object.keys(options).map((option) => `--${option}`), "--help"]);
+  const meant = didYouMean(name, [
+    ...Object.keys(options).map((option) => `--${option}`),
+    "--help",
+  ]);
   return new UsageError(`Unknown option ${name}${meant ? ` (did you mean ${meant}?)` : ""}`);
 }
 
@@ -62,19 +57,6 @@ function unknownOption(arg: string, options: OptionTypes): UsageError {
  *
  * @throws {UsageError} for an unknown option (naming the likely one), a
  * missing value, or a value given to a flag.
- *
- * @example
- * ```ts
- * import { parseCommandArgs } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const { values, positionals } = parseCommandArgs(
- *   ["--workspace", "/w", "--verbose", "x"],
- *   { workspace: "string", verbose: "boolean" },
- * );
- * deepStrictEqual(values, { workspace: "/w", verbose: true });
- * deepStrictEqual(positionals, ["x"]);
- * ```
  */
 export function parseCommandArgs<T extends OptionTypes>(
   args: readonly string[],

@@ -32,14 +32,6 @@ export const RUN_FLAGS: readonly string[] = [
  * streams, and returns its pid without waiting for it. Under `deno run` the
  * child is `deno run <flags> <main module> …args`; a compiled binary runs
  * itself.
- *
- * @example
- * ```ts ignore
- * // Ignored: it would start a real background push of the current folder.
- * import { spawnDetached } from "./detach.ts";
- *
- * spawnDetached(["push", "--quiet"]);
- * ```
  */
 export function spawnDetached(args: readonly string[]): number {
   const executable = Deno.execPath();

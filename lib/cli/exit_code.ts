@@ -15,18 +15,10 @@ export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
  * Thrown by a command that has already said what is wrong (`status` with
  * problems, `push` whose token the server rejected): exit 1 with nothing more
  * printed.
- *
- * @example
- * ```ts
- * import { errorExit, ReportedFailure } from "./exit_code.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(errorExit("status", new ReportedFailure(), false), { code: 1, message: "" });
- * ```
  */
-export class ReportedFailure extends Error {
-  /** Always `"ReportedFailure"`. */
-  override name = "ReportedFailure";
+export class ReportedFailureError extends Error {
+  /** Always `"ReportedFailureError"`. */
+  override name = "ReportedFailureError";
 }
 
 /** What to print and which code to exit with for an error a command threw. */
@@ -39,24 +31,10 @@ export interface ErrorExit {
 
 /**
  * Maps an error thrown by `command` to its exit code and one line of stderr.
- *
- * @example
- * ```ts
- * import { errorExit } from "./exit_code.ts";
- * import { UsageError } from "./args.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(errorExit("push", new UsageError("Unknown option --x"), false), {
- *   code: 2,
- *   message: "agnes-sessions push: Unknown option --x. See 'agnes-sessions push --help'.",
- * });
- * deepStrictEqual(errorExit("push", new Error("Cannot push: no token"), false).code, 1);
- * deepStrictEqual(errorExit("capture-session", new Error("disk full"), true), { code: 0, message: "" });
- * ```
  */
 export function errorExit(command: string, error: unknown, hook: boolean): ErrorExit {
   if (hook) return { code: EXIT_CODES.ok, message: "" };
-  if (error instanceof ReportedFailure) return { code: EXIT_CODES.failure, message: "" };
+  if (error instanceof ReportedFailureError) return { code: EXIT_CODES.failure, message: "" };
   if (error instanceof UsageError) {
     return {
       code: EXIT_CODES.usage,

@@ -26,14 +26,6 @@ function applyKeys(typed: number[], keys: Uint8Array): boolean {
  * Gives up after 5 minutes.
  *
  * @throws {Error} when stdin is not a terminal, on Ctrl-C, or on time-out.
- *
- * @example
- * ```ts ignore
- * // Ignored: it needs a person at a terminal.
- * import { readSecret } from "./prompt.ts";
- *
- * const token = await readSecret("Token: ");
- * ```
  */
 export async function readSecret(prompt: string): Promise<string> {
   if (!Deno.stdin.isTerminal()) {

@@ -27,15 +27,6 @@ function wantsHelp(args: readonly string[]): boolean {
  * Runs `command` (named `name`) with `args` and returns the exit code: 0, 1
  * for a failure, 2 for a usage error; a hook always 0. Prints the help when
  * asked, and a failure's message on stderr.
- *
- * @example
- * ```ts
- * import { runCommand } from "./run_command.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const failing = { help: "Usage: x", run: () => Promise.reject(new Error("no")) };
- * deepStrictEqual(await runCommand("x", failing, [], true), 0); // a hook exits 0 whatever happens
- * ```
  */
 export async function runCommand(
   name: string,

@@ -25,24 +25,6 @@ export interface ReadStdinOptions {
  * still pending after a time-out is abandoned: the CLI exits right after.
  * The time-out does not keep the process alive by itself; a pending read of
  * `Deno.stdin` does, so with the default `stdin` it always fires.
- *
- * @example
- * ```ts
- * import { readStdinBounded } from "./stdin.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const bytes = new TextEncoder().encode('{"a":1}');
- * let done = false;
- * const stdin = {
- *   read(buffer: Uint8Array) {
- *     if (done) return Promise.resolve(null);
- *     done = true;
- *     buffer.set(bytes);
- *     return Promise.resolve(bytes.length);
- *   },
- * };
- * deepStrictEqual(await readStdinBounded({ stdin }), { ok: true, text: '{"a":1}' });
- * ```
  */
 export async function readStdinBounded(options: ReadStdinOptions = {}): Promise<StdinResult> {
   const { maxBytes = 1024 * 1024, timeoutMs = 2_000, stdin = Deno.stdin } = options;

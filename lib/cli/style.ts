@@ -12,14 +12,6 @@ export type Style = keyof typeof CODES;
 
 /**
  * Whether to colour what goes to `stream`.
- *
- * @example
- * ```ts
- * import { colourFor } from "./style.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(colourFor({ isTerminal: () => false }), false);
- * ```
  */
 export function colourFor(stream: { isTerminal(): boolean }): boolean {
   let noColor: string | undefined;
@@ -33,15 +25,6 @@ export function colourFor(stream: { isTerminal(): boolean }): boolean {
 
 /**
  * `text` in `style` when `enabled`, else as it is.
- *
- * @example
- * ```ts
- * import { paint } from "./style.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(paint("warn", "yellow", true), "\x1b[33mwarn\x1b[39m");
- * deepStrictEqual(paint("warn", "yellow", false), "warn");
- * ```
  */
 export function paint(text: string, style: Style, enabled: boolean): string {
   if (!enabled) return text;
@@ -51,15 +34,7 @@ export function paint(text: string, style: Style, enabled: boolean): string {
 
 /**
  * `count` and the noun agreeing with it: `1 session`, `2 sessions`.
- *
- * @example
- * ```ts
- * import { counted } from "./style.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual([counted(1, "session"), counted(0, "session"), counted(2, "file")], ["1 session", "0 sessions", "2 files"]);
- * ```
  */
-export function counted(count: number, noun: string): string {
+export function formatCount(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

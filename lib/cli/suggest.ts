@@ -24,18 +24,8 @@ function distance(a: string, b: string): number {
 /**
  * The candidate closest to `word`, when it is close enough to be a typo
  * (or `word` is the start of exactly one candidate); else `undefined`.
- *
- * @example
- * ```ts
- * import { closest } from "./suggest.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(closest("pus", ["push", "status"]), "push");
- * deepStrictEqual(closest("--jsno", ["--json", "--quiet"]), "--json");
- * deepStrictEqual(closest("deploy", ["push", "status"]), undefined);
- * ```
  */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
   const starting = candidates.filter((candidate) => candidate.startsWith(word) && word.length > 2);
   if (starting.length === 1) return starting[0];
   let best: string | undefined;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { colourFor, counted, paint } from "../cli/style.ts";
+import { colourFor, formatCount, paint } from "../cli/style.ts";
 import type { PushPlan } from "../push/plan.ts";
 import type { PushError, PushReport } from "../push/report.ts";
 
@@ -29,17 +29,17 @@ export function reportJson(report: PushReport): Record<string, unknown> {
 
 /** The report as the lines of text a person reads (only non-zero lines besides the first). */
 export function reportLines(report: PushReport): string[] {
-  const lines = [`Uploaded ${counted(report.sessions, "session")}`];
+  const lines = [`Uploaded ${formatCount(report.sessions, "session")}`];
   if (report.privateSkipped > 0) {
     lines.push(
       `Skipped ${
-        counted(report.privateSkipped, "private session")
+        formatCount(report.privateSkipped, "private session")
       } (see .claude/agnes-sessions-private-skipped.txt)`,
     );
   }
   if (report.requeued > 0) {
     lines.push(
-      `Requeued ${counted(report.requeued, "session")} for the next push (${
+      `Requeued ${formatCount(report.requeued, "session")} for the next push (${
         report.requeueReasons.join(", ")
       })`,
     );
@@ -47,7 +47,7 @@ export function reportLines(report: PushReport): string[] {
   if (report.droppedPermanent > 0) {
     lines.push(
       `Dropped ${
-        counted(report.droppedPermanent, "session")
+        formatCount(report.droppedPermanent, "session")
       } with permanent failure (see .claude/agnes-sessions-failed.txt)`,
     );
   }
@@ -97,7 +97,7 @@ export function printWarnings(report: PushReport, server: string): void {
   if (report.errorsOmitted > 0) {
     console.error(
       `${warn} and ${
-        counted(report.errorsOmitted, "more failure")
+        formatCount(report.errorsOmitted, "more failure")
       } like these (see "agnes-sessions status" and .claude/agnes-sessions-failed.txt)`,
     );
   }
@@ -131,26 +131,26 @@ export function planJson(plan: PushPlan): Record<string, unknown> {
 
 /** The dry run as text: what would be uploaded, then each group that would not. */
 export function planLines(plan: PushPlan, quiet: boolean): string[] {
-  const lines = [`Dry run - would upload ${counted(plan.upload.length, "session file")}`];
+  const lines = [`Dry run - would upload ${formatCount(plan.upload.length, "session file")}`];
   if (quiet) return lines;
   lines.push(...plan.upload.map(({ path }) => `  ${path}`));
   const group = (title: string, items: string[]) =>
     items.length === 0 ? [] : [title, ...items.map((item) => `  ${item}`)];
   lines.push(
     ...group(
-      `Would skip ${counted(plan.privateSkips.length, "private session")}:`,
+      `Would skip ${formatCount(plan.privateSkips.length, "private session")}:`,
       plan.privateSkips.map(({ sessionId, path }) => `[${sessionId}] ${path}`),
     ),
     ...group(
-      `Would refuse ${counted(plan.refused.length, "session")} (never uploaded):`,
+      `Would refuse ${formatCount(plan.refused.length, "session")} (never uploaded):`,
       plan.refused.map(({ path, reason }) => `${path}  (${reason})`),
     ),
     ...group(
-      `Not there yet, ${counted(plan.missing.length, "session")} (stays queued):`,
+      `Not there yet, ${formatCount(plan.missing.length, "session")} (stays queued):`,
       plan.missing.map(({ path }) => path),
     ),
     ...group(
-      `Already uploaded unchanged, ${counted(plan.alreadyUploaded.length, "session")}:`,
+      `Already uploaded unchanged, ${formatCount(plan.alreadyUploaded.length, "session")}:`,
       plan.alreadyUploaded.map(({ path }) => path),
     ),
   );

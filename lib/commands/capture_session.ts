@@ -15,7 +15,7 @@ import {
   readHookPayload,
 } from "../hook/capture.ts";
 import { catchUpReason, type CatchUpTimes, readCatchUpTimes } from "../hook/catch_up.ts";
-import { appendBreadcrumb } from "../store/capture_log.ts";
+import { appendCaptureLogRow } from "../store/capture_log.ts";
 import { writeStamp } from "../store/stamp.ts";
 import { Workspace } from "../store/workspace.ts";
 
@@ -29,7 +29,7 @@ When stdin is empty, unreadable or names no transcript_path, the session comes
 from the environment Claude Code gives the hook: the id from
 $CLAUDE_CODE_SESSION_ID (else $CLAUDE_SESSION_ID), the transcript from
 Claude Code's projects folder for $CLAUDE_PROJECT_DIR (outcome ok_from_env).
-Always exits 0 and prints nothing on stdout; each run leaves a breadcrumb in
+Always exits 0 and prints nothing on stdout; each run leaves a row in the capture log
 .claude/agnes-capture-session.log (when .claude/ exists).
 
 At SessionStart (the payload's hook_event_name, or, when it names none, a run
@@ -56,7 +56,7 @@ Examples:
 /**
  * Starts a detached `push --quiet --scan` of `workspace` (every stdio stream
  * closed, in its own process group, so it outlives the hook); what it says for
- * the breadcrumb. The scan catches up on sessions whose hooks never fired,
+ * the capture log. The scan catches up on sessions whose hooks never fired,
  * off the hook's own path. Never throws.
  */
 function startPush(workspace: Workspace, what = "push"): string {
@@ -71,7 +71,7 @@ function startPush(workspace: Workspace, what = "push"): string {
 /**
  * The SessionStart catch-up (`lib/hook/catch_up.ts`): when work waits and no
  * catch-up ran within the hour, writes the catch-up stamp, then starts the
- * push; what it says for the breadcrumb (empty when nothing is due). A stamp
+ * push; what it says for the capture log (empty when nothing is due). A stamp
  * that cannot be written starts nothing: no stamp, no hourly bound.
  */
 async function catchUp(workspace: Workspace, times: CatchUpTimes): Promise<string> {
@@ -125,23 +125,15 @@ export async function run(args: string[]): Promise<void> {
   const pushed = options.push ? startPush(workspace) : "";
   const caughtUp = times === undefined ? "" : await catchUp(workspace, times);
   for (const note of [pushed, caughtUp]) if (note !== "") say(note);
-  // The rare catch-up first: a breadcrumb's detail is cut to 200 characters.
+  // The rare catch-up first: a capture log row.s detail is cut to 200 characters.
   const detail = [caughtUp, result.detail, pushed].filter((part) => part !== "").join("; ");
-  await appendBreadcrumb(workspace, result.outcome, detail);
+  await appendCaptureLogRow(workspace, result.outcome, detail);
 }
 
 /**
  * Runs `capture-session` as a program of its own, `args` after the command name:
  * the entry of its own bundle (`tools/build.ts`), so the hook does not load
  * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
- *
- * @example
- * ```ts
- * import { main } from "./capture_session.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(await main(["--no-such-option", "--help"]), 0);
- * ```
  */
 export function main(args: string[]): Promise<number> {
   return runCommand("capture-session", { run, help }, args, true);

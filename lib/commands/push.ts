@@ -7,7 +7,7 @@
 import { projectsRoot } from "../claude/transcripts.ts";
 import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/args.ts";
 import { spawnDetached } from "../cli/detach.ts";
-import { ReportedFailure } from "../cli/exit_code.ts";
+import { ReportedFailureError } from "../cli/exit_code.ts";
 import { ConfigurationError } from "../config/configuration_error.ts";
 import { assertSafeServer, resolveServer } from "../config/server.ts";
 import { resolveToken } from "../config/token.ts";
@@ -202,5 +202,5 @@ export async function run(args: string[]): Promise<void> {
   printWarnings(report, server);
   if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
   // The warning above says what to do (login); the entries stay queued.
-  if (report.tokenRejected) throw new ReportedFailure();
+  if (report.tokenRejected) throw new ReportedFailureError();
 }

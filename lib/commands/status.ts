@@ -5,7 +5,7 @@
  */
 
 import { parseCommandArgs, UsageError } from "../cli/args.ts";
-import { ReportedFailure } from "../cli/exit_code.ts";
+import { ReportedFailureError } from "../cli/exit_code.ts";
 import { PYTHON_SHARED } from "../install/messages.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import { collectStatus } from "../status/collect_status.ts";
@@ -207,5 +207,5 @@ export async function run(args: string[]): Promise<void> {
     allowInsecure: values["allow-insecure"] ?? false,
   });
   console.log(values.json ? JSON.stringify(statusJson(report)) : render(report));
-  if (report.problems.length > 0) throw new ReportedFailure();
+  if (report.problems.length > 0) throw new ReportedFailureError();
 }

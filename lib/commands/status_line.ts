@@ -43,14 +43,6 @@ export async function run(args: string[]): Promise<void> {
  * Runs `statusline` as a program of its own, `args` after the command name:
  * the entry of its own bundle (`tools/build.ts`), so the hook does not load
  * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
- *
- * @example
- * ```ts
- * import { main } from "./status_line.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(await main(["--no-such-option", "--help"]), 0);
- * ```
  */
 export function main(args: string[]): Promise<number> {
   return runCommand("statusline", { run, help }, args, true);

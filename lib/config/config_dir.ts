@@ -11,14 +11,6 @@ import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
 /**
  * The configuration folder: `$AGNES_CONFIG_DIR`, else `~/.config/agnes` (home
  * from `HOME`, else `USERPROFILE`).
- *
- * @example
- * ```ts
- * import { configDir } from "./config_dir.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(configDir().length > 0);
- * ```
  */
 export function configDir(): string {
   const explicit = Deno.env.get("AGNES_CONFIG_DIR");
@@ -28,14 +20,6 @@ export function configDir(): string {
 
 /**
  * The path of a file in the configuration folder.
- *
- * @example
- * ```ts
- * import { configFile } from "./config_dir.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(configFile("token.json").endsWith("token.json"));
- * ```
  */
 export function configFile(name: "config.yaml" | "token.json"): string {
   return joinPath(configDir(), name);
@@ -46,14 +30,6 @@ export function configFile(name: "config.yaml" | "token.json"): string {
  * `undefined` when it does not exist.
  *
  * @throws {RefusedFileError} when it is not a regular file or is too large.
- *
- * @example
- * ```ts
- * import { readConfigText } from "./config_dir.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(readConfigText("/no/such/config.yaml"), undefined);
- * ```
  */
 export function readConfigText(path: string): string | undefined {
   return readTextFileBounded(path, SMALL_FILE_LIMIT);

@@ -2,7 +2,7 @@
  * The analyst's configuration, shared with the Python `agnes` tool in
  * `${AGNES_CONFIG_DIR:-~/.config/agnes}`: which server to push to
  * (`server.ts`), with which bearer token (`token.ts`), what `login` writes
- * (`_save_login.ts`), and the error for a push that cannot run
+ * (`save_login.ts`), and the error for a push that cannot run
  * (`configuration_error.ts`).
  *
  * May import: `fs/`. Imported by `push/`, `commands/`.

@@ -13,19 +13,6 @@ import { SERVER_LINE } from "./server.ts";
  * Stores the server URL in `config.yaml` (keeping its other keys) and the
  * token in `token.json` as `{"access_token": …}`, both mode 0600, each
  * replaced atomically.
- *
- * @example
- * ```ts
- * import { saveLogin } from "./save_login.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * Deno.env.set("AGNES_CONFIG_DIR", dir);
- * await saveLogin("https://agnes.example.com", "secret-token");
- * deepStrictEqual(JSON.parse(await Deno.readTextFile(`${dir}/token.json`)), { access_token: "secret-token" });
- * Deno.env.delete("AGNES_CONFIG_DIR");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function saveLogin(server: string, token: string): Promise<void> {
   await Deno.mkdir(configDir(), { recursive: true, mode: 0o700 });

@@ -1,7 +1,7 @@
 /**
  * The text formats every workspace file shares: TAB-separated rows whose
- * fields may not hold TAB, CR, LF or NUL (`_row.ts`), and UTC stamps
- * `YYYY-MM-DDTHH:MM:SSZ` with the 30-day retry window (`_timestamp.ts`).
+ * fields may not hold TAB, CR, LF or NUL (`row.ts`), and UTC stamps
+ * `YYYY-MM-DDTHH:MM:SSZ` with the 30-day retry window (`timestamp.ts`).
  *
  * May import: nothing else in `lib/`. Everything above may import it.
  *

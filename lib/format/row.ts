@@ -11,15 +11,6 @@ const FORBIDDEN = /[\t\r\n\u0000]/;
 /**
  * Throws a `TypeError` when `value` contains TAB, CR, LF or NUL, which would
  * corrupt the row it is written into.
- *
- * @example
- * ```ts
- * import { assertRowField } from "./row.ts";
- * import { throws } from "node:assert/strict";
- *
- * assertRowField("session_id", "abc");
- * throws(() => assertRowField("session_id", "a\tb"), TypeError);
- * ```
  */
 export function assertRowField(name: string, value: string): void {
   if (FORBIDDEN.test(value)) {
@@ -29,15 +20,6 @@ export function assertRowField(name: string, value: string): void {
 
 /**
  * Whether `value` can be written as a field (no TAB, CR, LF or NUL).
- *
- * @example
- * ```ts
- * import { isRowField } from "./row.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(isRowField("abc"), true);
- * deepStrictEqual(isRowField("a\nb"), false);
- * ```
  */
 export function isRowField(value: string): boolean {
   return !FORBIDDEN.test(value);
@@ -46,14 +28,6 @@ export function isRowField(value: string): boolean {
 /**
  * Joins named fields into one row after checking each with
  * {@linkcode assertRowField}.
- *
- * @example
- * ```ts
- * import { formatRow } from "./row.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatRow({ session_id: "", path: "/p.jsonl" }), "\t/p.jsonl");
- * ```
  */
 export function formatRow(fields: Record<string, string>): string {
   for (const [name, value] of Object.entries(fields)) assertRowField(name, value);

@@ -10,14 +10,6 @@ export const RETRY_WINDOW_MS: number = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Formats a date as `YYYY-MM-DDTHH:MM:SSZ` (UTC, whole seconds).
- *
- * @example Format a date
- * ```ts
- * import { formatTimestamp } from "./timestamp.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatTimestamp(new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678))), "2026-01-02T03:04:05Z");
- * ```
  */
 export function formatTimestamp(date: Date): string {
   // Built from the UTC fields, not toISOString(): its first use in a process
@@ -34,15 +26,6 @@ const STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:
 /**
  * Parses a stamp written by us or by the Python tool; anything else (empty,
  * garbage, no time zone) is `undefined`, which callers treat as "no stamp".
- *
- * @example Parse a stamp
- * ```ts
- * import { parseTimestamp } from "./timestamp.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseTimestamp("2026-01-02T03:04:05Z")?.getTime(), Date.UTC(2026, 0, 2, 3, 4, 5));
- * deepStrictEqual(parseTimestamp("yesterday"), undefined);
- * ```
  */
 export function parseTimestamp(text: string): Date | undefined {
   if (!STAMP.test(text)) return undefined;
@@ -53,17 +36,6 @@ export function parseTimestamp(text: string): Date | undefined {
 /**
  * Whether a first-failure stamp is past the retry window: strictly older than
  * 30 days before `now`. A missing or unparseable stamp never expires.
- *
- * @example A stamp exactly 30 days old is still retried
- * ```ts
- * import { formatTimestamp, isRetryExpired, RETRY_WINDOW_MS } from "./timestamp.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const now = new Date(Date.UTC(2026, 5, 1));
- * deepStrictEqual(isRetryExpired(formatTimestamp(new Date(now.getTime() - RETRY_WINDOW_MS)), now), false);
- * deepStrictEqual(isRetryExpired(formatTimestamp(new Date(now.getTime() - RETRY_WINDOW_MS - 1000)), now), true);
- * deepStrictEqual(isRetryExpired("", now), false);
- * ```
  */
 export function isRetryExpired(stamp: string, now: Date = new Date()): boolean {
   const first = parseTimestamp(stamp);

@@ -30,23 +30,6 @@ export interface AppendLinesOptions {
  * times (a push records each upload at once): the checks, and the torn-row
  * check, are made once at open, and each append is then one write. The
  * caller serializes writers (a lock), and closes it.
- *
- * @example
- * ```ts
- * import { AppendFile } from "./append_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "torn");
- * {
- *   using file = AppendFile.open(path);
- *   file.append(["a"]);
- *   file.append(["b", "c"]);
- *   file.sync();
- * }
- * deepStrictEqual(await Deno.readTextFile(path), "torn\na\nb\nc\n");
- * await Deno.remove(path);
- * ```
  */
 export class AppendFile implements Disposable {
   /** The file's path. */
@@ -165,18 +148,6 @@ export class AppendFile implements Disposable {
  * The caller serializes concurrent appenders (the queue lock).
  *
  * @throws {RefusedFileError} when `path` is not a regular file.
- *
- * @example
- * ```ts
- * import { appendLines } from "./append_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "torn");
- * await appendLines(path, ["a\tb"]);
- * deepStrictEqual(await Deno.readTextFile(path), "torn\na\tb\n");
- * await Deno.remove(path);
- * ```
  */
 export function appendLines(
   path: string,

@@ -100,15 +100,6 @@ function errnoError(errno: string): Error {
  * @param op The operation about to run.
  * @param path The file it runs on.
  * @returns The error to fail the operation with, or `undefined`.
- *
- * @example
- * ```ts
- * import { plannedFault } from "./fault.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * // AGNES_SESSIONS_TEST_FS_FAULT is unset: no operation fails.
- * deepStrictEqual(plannedFault("append", "/w/.claude/agnes-sessions.txt"), undefined);
- * ```
  */
 export function plannedFault(op: FaultOp, path: string): Error | undefined {
   faults ??= parseFaults();
@@ -132,15 +123,6 @@ function countMatch(planned: Fault[], op: FaultOp, path: string): Error | undefi
  * @param op The operation about to run.
  * @param path The file it runs on.
  * @throws {Error} the planned fault, when the fault tests asked for one here.
- *
- * @example
- * ```ts
- * import { injectFault } from "./fault.ts";
- * import { doesNotThrow } from "node:assert/strict";
- *
- * // AGNES_SESSIONS_TEST_FS_FAULT is unset: nothing happens.
- * doesNotThrow(() => injectFault("sync", "/w/.claude/agnes-sessions-failed.txt"));
- * ```
  */
 export function injectFault(op: FaultOp, path: string): void {
   faults ??= parseFaults();

@@ -18,16 +18,6 @@ export const SEPARATOR: string = isWindows ? "\\" : "/";
  * Whether `path` is absolute on POSIX (`/x`) or Windows (`C:\x`, `C:/x`,
  * `\\server\share`), whatever platform we run on: transcript paths come from
  * Claude Code and are checked the same way everywhere.
- *
- * @example
- * ```ts
- * import { isAbsolutePath } from "./path.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(isAbsolutePath("/home/me"), true);
- * deepStrictEqual(isAbsolutePath("C:\\Users\\me"), true);
- * deepStrictEqual(isAbsolutePath("rel/path"), false);
- * ```
  */
 export function isAbsolutePath(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith("\\\\");
@@ -35,14 +25,6 @@ export function isAbsolutePath(path: string): boolean {
 
 /**
  * The user's home folder: `$HOME`, else `$USERPROFILE` (Windows), else `.`.
- *
- * @example
- * ```ts
- * import { homeDir } from "./path.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(homeDir().length > 0);
- * ```
  */
 export function homeDir(): string {
   return Deno.env.get("HOME") || Deno.env.get("USERPROFILE") || ".";
@@ -50,14 +32,6 @@ export function homeDir(): string {
 
 /**
  * Joins path segments with the platform separator, without normalizing.
- *
- * @example
- * ```ts
- * import { joinPath, SEPARATOR } from "./path.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(joinPath("a", "b"), `a${SEPARATOR}b`);
- * ```
  */
 export function joinPath(...segments: string[]): string {
   return segments.join(SEPARATOR);
@@ -66,14 +40,6 @@ export function joinPath(...segments: string[]): string {
 /**
  * Makes `path` absolute against the current directory and folds `.`/`..`
  * segments.
- *
- * @example
- * ```ts
- * import { resolvePath } from "./path.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * if (Deno.build.os !== "windows") deepStrictEqual(resolvePath("/a/./b/../c"), "/a/c");
- * ```
  */
 export function resolvePath(path: string): string {
   const absolute = isAbsolutePath(path) ? path : `${Deno.cwd()}${SEPARATOR}${path}`;
@@ -90,15 +56,6 @@ export function resolvePath(path: string): string {
 
 /**
  * The last segment of `path` (either separator).
- *
- * @example
- * ```ts
- * import { baseName } from "./path.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(baseName("/a/b/s1.jsonl"), "s1.jsonl");
- * deepStrictEqual(baseName("C:\\a\\b\\"), "b");
- * ```
  */
 export function baseName(path: string): string {
   const trimmed = path.replace(/[\\/]+$/, "");
@@ -108,16 +65,6 @@ export function baseName(path: string): string {
 
 /**
  * The folder part of `path` (either separator); a root stays a root.
- *
- * @example
- * ```ts
- * import { dirName } from "./path.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(dirName("/a/b/c.txt"), "/a/b");
- * deepStrictEqual(dirName("/a"), "/");
- * deepStrictEqual(dirName("c.txt"), ".");
- * ```
  */
 export function dirName(path: string): string {
   const trimmed = path.replace(/[\\/]+$/, "");

@@ -29,22 +29,6 @@ function describeBytes(bytes: number): string {
  * @throws {RefusedFileError} when `path` is not a regular file (a symbolic
  * link, folder, FIFO or device), changed while being opened, or is larger
  * than `maxBytes`.
- *
- * @example
- * ```ts
- * import { readFileBounded } from "./read_bounded.ts";
- * import { RefusedFileError } from "./regular_file.ts";
- * import { deepStrictEqual, throws } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/ids.txt`, "a\n");
- * deepStrictEqual(readFileBounded(`${dir}/ids.txt`, 1024), new TextEncoder().encode("a\n"));
- * deepStrictEqual(readFileBounded(`${dir}/missing.txt`, 1024), undefined);
- * await Deno.symlink("/dev/zero", `${dir}/zero`);
- * throws(() => readFileBounded(`${dir}/zero`, 1024), RefusedFileError);
- * throws(() => readFileBounded(`${dir}/ids.txt`, 1), RefusedFileError);
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function readFileBounded(path: string, maxBytes: number): Uint8Array | undefined {
   let before: Deno.FileInfo;
@@ -80,17 +64,6 @@ export function readFileBounded(path: string, maxBytes: number): Uint8Array | un
  * {@linkcode readFileBounded} decoded as UTF-8 (invalid bytes become U+FFFD).
  *
  * @throws {RefusedFileError} as {@linkcode readFileBounded} does.
- *
- * @example
- * ```ts
- * import { readTextFileBounded } from "./read_bounded.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "server: https://agnes.example.com\n");
- * deepStrictEqual(readTextFileBounded(path, 1024), "server: https://agnes.example.com\n");
- * await Deno.remove(path);
- * ```
  */
 export function readTextFileBounded(path: string, maxBytes: number): string | undefined {
   const bytes = readFileBounded(path, maxBytes);

@@ -27,19 +27,6 @@ const CHUNK_BYTES = 16 * 1024;
  * regular file is refused.
  *
  * @throws {RefusedFileError} when `path` is not a regular file.
- *
- * @example
- * ```ts
- * import { readLineBatches } from "./read_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "a\r\nb");
- * const rows = [];
- * for await (const batch of readLineBatches(path)) rows.push(...batch);
- * deepStrictEqual(rows, [{ ok: true, text: "a" }, { ok: true, text: "b" }]);
- * await Deno.remove(path);
- * ```
  */
 export async function* readLineBatches(
   path: string,
@@ -68,19 +55,6 @@ export async function* readLineBatches(
  * one row at a time.
  *
  * @throws {RefusedFileError} when `path` is not a regular file.
- *
- * @example
- * ```ts
- * import { readLines } from "./read_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "a\r\nb");
- * const rows = [];
- * for await (const row of readLines(path)) rows.push(row);
- * deepStrictEqual(rows, [{ ok: true, text: "a" }, { ok: true, text: "b" }]);
- * await Deno.remove(path);
- * ```
  */
 export async function* readLines(
   path: string,
@@ -95,17 +69,6 @@ export async function* readLines(
  * upload ledger's shards).
  *
  * @throws {RefusedFileError} when `path` is not a regular file.
- *
- * @example
- * ```ts
- * import { readLineBatchesSync } from "./read_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "a\nb\n");
- * deepStrictEqual([...readLineBatchesSync(path)].flat(), [{ ok: true, text: "a" }, { ok: true, text: "b" }]);
- * await Deno.remove(path);
- * ```
  */
 export function* readLineBatchesSync(
   path: string,
@@ -132,17 +95,6 @@ export function* readLineBatchesSync(
  * counted in bounded chunks without decoding; 0 when it is missing.
  *
  * @throws {RefusedFileError} when `path` is not a regular file.
- *
- * @example
- * ```ts
- * import { countRows } from "./read_lines.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "a\nb\nc");
- * deepStrictEqual(countRows(path), 3);
- * await Deno.remove(path);
- * ```
  */
 export function countRows(path: string): number {
   const file = openToRead(path);

@@ -28,28 +28,16 @@ export class RefusedFileError extends Error {
 }
 
 /**
- * Whether `path` may name something: `false` only when its folder holds no
- * name like it (compared without case or Unicode form, which some file
- * systems ignore) or is itself missing. Checked before an `lstat` or a read of
+ * Whether the folder of `path` lists a name like its last segment, so that
+ * `path` may name something: `false` only when the folder holds no name like
+ * it (compared without case or Unicode form, which some file systems ignore)
+ * or is itself missing. Checked before an `lstat` or a read of
  * a file that is often absent: in a fresh process the first thrown `NotFound`
  * costs about 0.3 ms, while listing `.claude/` (a handful of names) costs a few
  * hundredths. A folder that cannot be listed answers `true`, leaving the
  * decision to the caller's own call.
- *
- * @example
- * ```ts
- * import { mayExist } from "./regular_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(mayExist(`${dir}/queue.txt`), false);
- * await Deno.writeTextFile(`${dir}/queue.txt`, "");
- * deepStrictEqual(mayExist(`${dir}/queue.txt`), true);
- * deepStrictEqual(mayExist(`${dir}/missing/queue.txt`), false);
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
-export function mayExist(path: string): boolean {
+export function folderListsName(path: string): boolean {
   const fold = (name: string) => name.normalize("NFC").toLowerCase();
   const name = fold(baseName(path));
   try {
@@ -65,16 +53,6 @@ export function mayExist(path: string): boolean {
 /**
  * Throws {@linkcode RefusedFileError} unless `info` (an `lstat` of `path`) is
  * a regular file.
- *
- * @example
- * ```ts
- * import { assertRegular, RefusedFileError } from "./regular_file.ts";
- * import { throws } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * throws(() => assertRegular(Deno.lstatSync(dir), dir, "read"), RefusedFileError);
- * await Deno.remove(dir);
- * ```
  */
 export function assertRegular(info: Deno.FileInfo, path: string, action: string): void {
   if (info.isSymlink) {
@@ -88,16 +66,6 @@ export function assertRegular(info: Deno.FileInfo, path: string, action: string)
 /**
  * Throws {@linkcode RefusedFileError} when `path` exists and is not a regular
  * file; a missing path is fine. Returns whether a regular file is there.
- *
- * @example
- * ```ts
- * import { assertRegularOrMissing } from "./regular_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(assertRegularOrMissing(`${dir}/missing.txt`, "read"), false);
- * await Deno.remove(dir);
- * ```
  */
 export function assertRegularOrMissing(path: string, action: string): boolean {
   let info: Deno.FileInfo;

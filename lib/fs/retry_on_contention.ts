@@ -10,18 +10,6 @@ const isWindows = Deno.build.os === "windows";
  * Runs a rename or remove, retrying on Windows when another process still
  * has the file open (access denied or sharing violation while a delete is
  * pending): after 0, 1, 10, 20 and 40 ms. Elsewhere it runs once.
- *
- * @example
- * ```ts
- * import { retryOnContention } from "./retry_on_contention.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/a`, "x");
- * await retryOnContention(() => Deno.rename(`${dir}/a`, `${dir}/b`));
- * deepStrictEqual(await Deno.readTextFile(`${dir}/b`), "x");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function retryOnContention<T>(operation: () => Promise<T>): Promise<T> {
   const ladder = isWindows ? [0, 1, 10, 20, 40] : [];

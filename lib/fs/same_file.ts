@@ -7,16 +7,6 @@
 /**
  * Whether two `stat`s name the same file: same device and inode, or, where
  * the platform reports no inode, the same size and times.
- *
- * @example
- * ```ts
- * import { sameFile } from "./same_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * deepStrictEqual(sameFile(Deno.statSync(path), Deno.statSync(path)), true);
- * await Deno.remove(path);
- * ```
  */
 export function sameFile(a: Deno.FileInfo, b: Deno.FileInfo): boolean {
   if (a.ino === null || b.ino === null) {

@@ -45,17 +45,6 @@ async function writeContent(file: Deno.FsFile, data: AtomicContent): Promise<voi
  * `data` may be an async iterable of text pieces, streamed to the temp file.
  *
  * @throws {RefusedFileError} when `path` exists and is not a regular file.
- *
- * @example
- * ```ts
- * import { writeFileAtomic } from "./write_file_atomic.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await writeFileAtomic(`${dir}/settings.json`, "{}\n");
- * deepStrictEqual(await Deno.readTextFile(`${dir}/settings.json`), "{}\n");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function writeFileAtomic(
   path: string,

@@ -14,7 +14,7 @@ import { isPrivateSession } from "../store/private_list.ts";
 import { appendToQueue, CAPTURE_LOCK_TIMEOUT_MS } from "../store/queue.ts";
 import type { Workspace } from "../store/workspace.ts";
 
-/** Every way a capture can end; each is recorded as a breadcrumb. */
+/** Every way a capture can end; each is recorded in the capture log. */
 export type CaptureOutcome =
   | "stdin_read_error"
   | "empty_stdin"
@@ -28,7 +28,7 @@ export type CaptureOutcome =
   | "ok"
   | "ok_from_env";
 
-/** The outcome of a capture and a one-line detail for the breadcrumb. */
+/** The outcome of a capture and a one-line detail for the capture log. */
 export interface CaptureResult {
   /** What happened. */
   outcome: CaptureOutcome;
@@ -78,9 +78,9 @@ export interface Capture {
   sessionId: string;
   /** The transcript's absolute path. */
   path: string;
-  /** Said in the breadcrumb after the entry. */
+  /** Said in the capture log after the entry. */
   note: string;
-  /** Set when the environment named it: the payload's outcome, for the breadcrumb. */
+  /** Set when the environment named it: the payload's outcome, for the capture log. */
   fromEnv?: CaptureResult;
 }
 
@@ -228,7 +228,7 @@ export async function queueCapture(
   options: CaptureOptions = {},
 ): Promise<CaptureResult> {
   const { sessionId, path } = capture;
-  // The payload's outcome first: a breadcrumb's detail is cut to 200 characters.
+  // The payload's outcome first: a capture log row's detail is cut to 200 characters.
   const origin = capture.fromEnv === undefined
     ? ""
     : `payload ${capture.fromEnv.outcome}, from the environment: `;

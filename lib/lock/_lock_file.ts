@@ -24,7 +24,7 @@ import { HeldLock } from "./held_lock.ts";
 import { newLockOwner } from "./owner_record.ts";
 
 /** Why a lock was not taken this time; the caller backs off and tries again. */
-export type NotTaken = string;
+export type NotTakenReason = string;
 
 function describeNonFile(info: Deno.FileInfo): string {
   if (info.isSymlink) return "it is a symbolic link, not a lock file";
@@ -53,20 +53,8 @@ function createLockFile(path: string): Promise<Deno.FsFile | undefined> {
  *
  * @throws {Error} for a failure that waiting cannot cure (the folder is
  * missing or not a folder).
- *
- * @example
- * ```ts
- * import { openLockFile } from "./_lock_file.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.symlink(`${dir}/elsewhere`, `${dir}/x.lock`);
- * deepStrictEqual(await openLockFile(`${dir}/x.lock`), "it is a symbolic link, not a lock file");
- * deepStrictEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["x.lock"]); // no target created
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
-export async function openLockFile(path: string): Promise<Deno.FsFile | NotTaken> {
+export async function openLockFile(path: string): Promise<Deno.FsFile | NotTakenReason> {
   // Lock files are never removed, so the usual case is one already there: look
   // first, as a create that fails costs an exception (about 0.3 ms in a hook).
   let found = lstatOrMissing(path);
@@ -96,7 +84,7 @@ function lstatOrMissing(path: string): Deno.FileInfo | undefined {
 }
 
 /** Opens the lock file `found` at `path` describes, when it is a regular file still there. */
-function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTaken {
+function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTakenReason {
   if (!found.isFile) return describeNonFile(found);
   try {
     const file = Deno.openSync(path, { read: true, write: true });
@@ -117,26 +105,12 @@ function openFound(path: string, found: Deno.FileInfo): Deno.FsFile | NotTaken {
  * Takes the OS lock on an opened lock file without waiting, checks that
  * `path` still names it, and writes this process's owner record. Closes
  * `file` unless it returns the {@linkcode HeldLock}.
- *
- * @example
- * ```ts
- * import { lockOpenedFile, openLockFile } from "./_lock_file.ts";
- * import { HeldLock } from "./held_lock.ts";
- * import { ok } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * const file = await openLockFile(`${dir}/x.lock`);
- * const held = typeof file === "string" ? file : lockOpenedFile(`${dir}/x.lock`, file, "demo");
- * ok(held instanceof HeldLock);
- * await held.release();
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function lockOpenedFile(
   path: string,
   file: Deno.FsFile,
   purpose: string,
-): HeldLock | NotTaken {
+): HeldLock | NotTakenReason {
   try {
     if (!file.tryLockSync(true)) {
       file.close();

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { lockOpenedFile, type NotTaken, openLockFile } from "./_lock_file.ts";
+import { lockOpenedFile, type NotTakenReason, openLockFile } from "./_lock_file.ts";
 import type { HeldLock } from "./held_lock.ts";
 
 /** Options for {@linkcode acquireLock} and {@linkcode withLock}. */
@@ -49,7 +49,7 @@ export class LockTimeoutError extends Error {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One attempt: the lock, or why it was not taken. */
-async function tryLock(path: string, purpose: string): Promise<HeldLock | NotTaken> {
+async function tryLock(path: string, purpose: string): Promise<HeldLock | NotTakenReason> {
   const file = await openLockFile(path);
   return typeof file === "string" ? file : lockOpenedFile(path, file, purpose);
 }

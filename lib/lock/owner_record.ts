@@ -55,16 +55,6 @@ function acquisitionToken(): string {
 
 /**
  * A fresh owner record for this process, with a new token.
- *
- * @example
- * ```ts
- * import { newLockOwner } from "./owner_record.ts";
- * import { deepStrictEqual, match } from "node:assert/strict";
- *
- * const owner = newLockOwner("push");
- * deepStrictEqual([owner.pid, owner.purpose], [Deno.pid, "push"]);
- * match(owner.token, /^[0-9a-f]{32}$/);
- * ```
  */
 export function newLockOwner(purpose: string): LockOwner {
   return {
@@ -78,15 +68,6 @@ export function newLockOwner(purpose: string): LockOwner {
 
 /**
  * Parses an owner record; `undefined` unless every field is present.
- *
- * @example
- * ```ts
- * import { parseLockOwner } from "./owner_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseLockOwner(""), undefined); // the Python tool's empty lock file
- * deepStrictEqual(parseLockOwner('{"pid": 1'), undefined); // a holder still writing
- * ```
  */
 export function parseLockOwner(text: string): LockOwner | undefined {
   try {
@@ -107,18 +88,6 @@ export function parseLockOwner(text: string): LockOwner | undefined {
 /**
  * Reads the owner record at the start of an open lock file (at most
  * {@linkcode OWNER_RECORD_LIMIT} bytes).
- *
- * @example
- * ```ts
- * import { readOwnerRecord } from "./owner_record.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "{}");
- * using file = Deno.openSync(path, { read: true });
- * deepStrictEqual(readOwnerRecord(file), "{}");
- * await Deno.remove(path);
- * ```
  */
 export function readOwnerRecord(file: Deno.FsFile): string {
   const buffer = new Uint8Array(OWNER_RECORD_LIMIT);

@@ -30,7 +30,7 @@ import { confirmScanned, type ScanCandidates, scanCandidates } from "./_scan.ts"
 import type { PushRun } from "./_run.ts";
 
 /** What a run has to send, and what to clean up once it is done. */
-export interface Batch {
+export interface CollectedEntries {
   /** The snapshots read, deleted once every outcome in them is durable. */
   snapshots: string[];
   /** How many distinct entries there are to send. */
@@ -129,27 +129,8 @@ async function* distinctEntries(
 
 /**
  * Collects the run's entries.
- *
- * @example
- * ```ts
- * import { collectEntries } from "./_collect.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { appendToQueue } from "../store/queue.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
- * await appendToQueue(workspace, [entry, entry]);
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const batch = await collectEntries(await startRun({ workspace, client, allowedRoots: [] }));
- * deepStrictEqual([batch.size, batch.snapshots.length], [1, 1]);
- * deepStrictEqual((await Array.fromAsync(batch.entries)).flat(), [entry]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
-export async function collectEntries(run: PushRun): Promise<Batch> {
+export async function collectEntries(run: PushRun): Promise<CollectedEntries> {
   const snapshots = await takeSnapshots(run);
   const retried = run.options.retryFailed ? await snapshotFailures(run) : undefined;
   if (retried !== undefined) snapshots.push(retried);

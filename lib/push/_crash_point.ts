@@ -40,13 +40,6 @@ function parseTarget(): { point: string; count: number } | null {
 /**
  * Kills this process with SIGKILL when the crash tests asked for `point`
  * (see the module doc); otherwise does nothing.
- *
- * @example
- * ```ts
- * import { crashPoint } from "./_crash_point.ts";
- *
- * crashPoint("after-snapshot"); // AGNES_SESSIONS_TEST_CRASH_AT is unset: nothing happens
- * ```
  */
 export function crashPoint(point: CrashPoint): void {
   target ??= parseTarget();

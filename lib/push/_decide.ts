@@ -13,10 +13,13 @@ import type { PathVerdict } from "./path_safety.ts";
 import type { PushRun } from "./_run.ts";
 
 /** An entry to upload: the version of the file that passed the path checks. */
-export type Upload = { kind: "upload"; verdict: Extract<PathVerdict, { ok: true }> };
+export type UploadToMake = { kind: "upload"; verdict: Extract<PathVerdict, { ok: true }> };
 
-/** An outcome decided here, or an upload to make. */
-export type Decision = Exclude<EntryOutcome, { kind: "uploaded" }> | Upload;
+/**
+ * The verdict on one entry before anything is sent: an outcome decided on
+ * this machine, or an upload to make.
+ */
+export type EntryVerdict = Exclude<EntryOutcome, { kind: "uploaded" }> | UploadToMake;
 
 /** Whether the run still sends; when not, why the entry is held. */
 export function heldReason(run: PushRun): string | undefined {
@@ -28,24 +31,8 @@ export function heldReason(run: PushRun): string | undefined {
 /**
  * Decides what `entry` needs. Anything unforeseen (a ledger shard that
  * cannot be read) is a transient failure of that entry alone.
- *
- * @example
- * ```ts
- * import { decideEntry } from "./_decide.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
- * const decision = decideEntry(run, { sessionId: "s", path: "/etc/passwd", stamp: "" });
- * deepStrictEqual(decision.kind === "failed" && decision.reason, "not_jsonl");
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
-export function decideEntry(run: PushRun, entry: QueueEntry): Decision {
+export function decideEntry(run: PushRun, entry: QueueEntry): EntryVerdict {
   try {
     return decide(run, entry);
   } catch (error) {
@@ -54,7 +41,7 @@ export function decideEntry(run: PushRun, entry: QueueEntry): Decision {
   }
 }
 
-function decide(run: PushRun, entry: QueueEntry): Decision {
+function decide(run: PushRun, entry: QueueEntry): EntryVerdict {
   if (entry.sessionId !== "" && run.privateIds.has(entry.sessionId)) return { kind: "private" };
   const held = heldReason(run);
   if (held !== undefined) return { kind: "held", reason: held };

@@ -68,23 +68,6 @@ function retryLater(run: PushRun, entry: QueueEntry, reason: string, lastStatus?
  * deleted), so a push killed later does not send the file again. Rows for
  * the logs and the queue are written out whenever a thousand have gathered,
  * so a run of any size holds few in memory.
- *
- * @example
- * ```ts
- * import { applyOutcome } from "./_outcomes.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [] });
- * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
- * await applyOutcome(run, entry, { kind: "transient", reason: "503", error: { file: entry.path, status: 503 } });
- * deepStrictEqual([run.requeue.length, [...run.requeueReasons]], [1, ["503"]]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function applyOutcome(
   run: PushRun,
@@ -121,22 +104,6 @@ async function recordUpload(
  * Counts an outcome that is not an upload in the report and gathers its
  * rows, writing nothing: the quick path for the many entries of a long queue
  * that need no upload (then {@linkcode flushFullBuffers} when rows gathered).
- *
- * @example
- * ```ts
- * import { noteOutcome } from "./_outcomes.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [] });
- * noteOutcome(run, { sessionId: "s", path: "/t/s.jsonl", stamp: "" }, { kind: "already_uploaded" });
- * deepStrictEqual(run.report.alreadyUploaded, 1);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export function noteOutcome(
   run: PushRun,

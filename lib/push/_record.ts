@@ -15,38 +15,15 @@ import { failedLogRows } from "../store/failed_log.ts";
 import { appendLog, privateSkippedLogRows } from "../store/log_file.ts";
 import { requeueEntries } from "../store/queue.ts";
 import { discardSnapshot } from "../store/snapshot.ts";
-import type { Batch } from "./_collect.ts";
+import type { CollectedEntries } from "./_collect.ts";
 import { crashPoint } from "./_crash_point.ts";
 import type { PushRun } from "./_run.ts";
 
 /**
  * Writes the run's outcomes in the durability order, then deletes the
- * batch's snapshots.
- *
- * @example
- * ```ts
- * import { collectEntries } from "./_collect.ts";
- * import { recordOutcomes } from "./_record.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { appendToQueue } from "../store/queue.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const entry = { sessionId: "s", path: "/t/s.jsonl", stamp: "" };
- * await appendToQueue(workspace, [entry]);
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [] });
- * const batch = await collectEntries(run);
- * run.requeue.push(entry); // as if its upload had failed
- * await recordOutcomes(run, batch);
- * deepStrictEqual(await Deno.readTextFile(workspace.file("queue")), "s\t/t/s.jsonl\n");
- * deepStrictEqual(run.report.requeued, 1);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
+ * collected snapshots.
  */
-export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> {
+export async function recordOutcomes(run: PushRun, collected: CollectedEntries): Promise<void> {
   const { workspace } = run.options;
   const uploadedLog = workspace.file("uploadedLog");
   // The log first: a compaction makes this run's ledger rows durable, and each must have its log row.
@@ -64,7 +41,7 @@ export async function recordOutcomes(run: PushRun, batch: Batch): Promise<void> 
   await durably(requeue, () => flushRequeue(run));
   crashPoint("after-requeue");
   run.report.requeueReasons = [...run.requeueReasons];
-  for (const snapshot of batch.snapshots) await discardSnapshot(snapshot);
+  for (const snapshot of collected.snapshots) await discardSnapshot(snapshot);
 }
 
 /** `1 session`, `2 sessions`. */

@@ -53,20 +53,6 @@ export interface PushRun {
  * the private list once. Nothing is uploaded when privacy is unknown.
  *
  * @throws {ConfigurationError} when the private list cannot be read.
- *
- * @example
- * ```ts
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [] });
- * deepStrictEqual([run.privateIds.size, run.report.sessions, run.breaker.open], [0, 0, false]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function startRun(options: PushOptions): Promise<PushRun> {
   removeStaleTemps(options.workspace);
@@ -98,18 +84,6 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
 /**
  * Ends a run, however it went: closes the files it keeps open (the uploaded
  * log, the ledger's shards). Nothing is synced here: the record step did that.
- *
- * @example
- * ```ts
- * import { endRun, startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * await endRun(await startRun({ workspace, client, allowedRoots: [] }));
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export function endRun(run: PushRun): Promise<void> {
   run.ledger.close();

@@ -9,9 +9,9 @@
  */
 
 import {
-  belongsTo,
   findTranscripts,
   type FoundTranscript,
+  isWorkspaceTranscript,
   projectsRoot,
 } from "../claude/transcripts.ts";
 import { UPLOAD_NAME } from "../http/wire.ts";
@@ -27,27 +27,6 @@ export type ScanCandidates = Map<string, FoundTranscript>;
  * a scan is left alone, not logged at every push), with a name the server
  * accepts. What the queue also holds is taken out while it is read; the rest
  * go through {@linkcode confirmScanned}.
- *
- * @example
- * ```ts
- * import { confirmScanned, scanCandidates } from "./_scan.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const root = await Deno.makeTempDir();
- * const workspace = new Workspace(`${root}/w`);
- * await Deno.mkdir(workspace.root);
- * const folder = `${root}/projects/${workspace.root.replace(/[^A-Za-z0-9]/g, "-")}`;
- * await Deno.mkdir(folder, { recursive: true });
- * await Deno.writeTextFile(`${folder}/s1.jsonl`, `{"cwd":${JSON.stringify(workspace.root)}}\n`);
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [], projectsRoot: `${root}/projects` });
- * const found = confirmScanned(run, scanCandidates(run));
- * deepStrictEqual(found.map((entry) => entry.sessionId), ["s1"]);
- * await Deno.remove(root, { recursive: true });
- * ```
  */
 export function scanCandidates(run: PushRun): ScanCandidates {
   const root = run.options.workspace.root;
@@ -70,7 +49,7 @@ export function confirmScanned(run: PushRun, candidates: ScanCandidates): QueueE
   const root = run.options.workspace.root;
   const found: QueueEntry[] = [];
   for (const transcript of candidates.values()) {
-    if (!belongsTo(transcript, root)) continue;
+    if (!isWorkspaceTranscript(transcript, root)) continue;
     found.push({ sessionId: transcript.sessionId, path: transcript.path, stamp: "" });
   }
   run.report.scanned = found.length;

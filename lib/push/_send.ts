@@ -8,7 +8,7 @@
 import type { HttpOutcome } from "../http/client.ts";
 import { classifyOutcome, retryWithinRunMs } from "../http/outcome.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
-import { decideEntry, heldReason, type Upload } from "./_decide.ts";
+import { decideEntry, heldReason, type UploadToMake } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
 import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
 import { openLog } from "../store/log_file.ts";
@@ -27,7 +27,7 @@ function errorOf(file: string, answer: HttpOutcome): PushError {
 }
 
 /** Uploads one transcript, waiting out a short `Retry-After` (429, 503) at most twice. */
-async function send(run: PushRun, entry: QueueEntry, upload: Upload): Promise<HttpOutcome> {
+async function send(run: PushRun, entry: QueueEntry, upload: UploadToMake): Promise<HttpOutcome> {
   const maxWaitMs = run.options.maxRetryAfterMs ?? 5_000;
   const { realPath: source, size } = upload.verdict;
   for (let attempt = 0;; attempt++) {
@@ -82,7 +82,7 @@ function outcomeOfAnswer(
  * upload, or recording it, failing) is a transient failure of that entry
  * alone: it is requeued, and sent again later.
  */
-async function sendEntry(run: PushRun, entry: QueueEntry, upload: Upload): Promise<void> {
+async function sendEntry(run: PushRun, entry: QueueEntry, upload: UploadToMake): Promise<void> {
   try {
     const held = heldReason(run);
     const outcome: EntryOutcome = held !== undefined
@@ -149,22 +149,6 @@ class Lanes {
  * await), and the uploads run at most `concurrency` (1 to 64, default 4) at
  * a time. The batches are taken as they are sent, so they may be a stream of
  * any length.
- *
- * @example
- * ```ts
- * import { sendEntries } from "./_send.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * using client = new AgnesClient({ server: "http://127.0.0.1:9", token: "t" }); // never called here
- * const run = await startRun({ workspace, client, allowedRoots: [workspace.root] });
- * await sendEntries(run, [[{ sessionId: "s", path: `${workspace.root}/not-yet.jsonl`, stamp: "" }]], 1);
- * deepStrictEqual([...run.requeueReasons], ["not_found"]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function sendEntries(
   run: PushRun,

@@ -11,7 +11,7 @@
  */
 
 import { readFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
-import { mayExist } from "../fs/regular_file.ts";
+import { folderListsName } from "../fs/regular_file.ts";
 import { classifyOutcome } from "../http/outcome.ts";
 import { redactJwtBytes } from "./redact.ts";
 import type { Workspace } from "../store/workspace.ts";
@@ -23,25 +23,10 @@ const NAME = ".claude/CLAUDE.local.md";
 /**
  * The path of the workspace's `CLAUDE.local.md` when something is there
  * (whether it may be sent is decided when it is read).
- *
- * @example
- * ```ts
- * import { findLocalMd } from "./local_md.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await Deno.writeTextFile(`${workspace.root}/CLAUDE.local.md`, "private to Claude Code\n");
- * deepStrictEqual(findLocalMd(workspace), undefined); // the root file is never uploaded
- * await workspace.ensureStateDir();
- * await Deno.writeTextFile(workspace.file("localMd"), "# notes\n");
- * deepStrictEqual(findLocalMd(workspace), workspace.file("localMd"));
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export function findLocalMd(workspace: Workspace): string | undefined {
   const path = workspace.file("localMd");
-  if (!mayExist(path)) return undefined;
+  if (!folderListsName(path)) return undefined;
   try {
     Deno.lstatSync(path);
     return path;
@@ -66,20 +51,6 @@ export interface PreparedLocalMd {
 /**
  * Reads `CLAUDE.local.md` at `path` for upload (a regular file of at most
  * 1 MiB), redacted, with its digest; or the reason it may not be sent.
- *
- * @example
- * ```ts
- * import { prepareLocalMd } from "./local_md.ts";
- * import { deepStrictEqual, match } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/CLAUDE.local.md`, "# notes\n");
- * const prepared = await prepareLocalMd(`${dir}/CLAUDE.local.md`);
- * deepStrictEqual(typeof prepared === "string" ? prepared : prepared.digest.length, 64);
- * await Deno.symlink(`${dir}/CLAUDE.local.md`, `${dir}/link.md`);
- * match(String(await prepareLocalMd(`${dir}/link.md`)), /symbolic link/);
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export async function prepareLocalMd(path: string): Promise<PreparedLocalMd | string> {
   let bytes: Uint8Array<ArrayBuffer>;
@@ -96,30 +67,6 @@ export async function prepareLocalMd(path: string): Promise<PreparedLocalMd | st
  * Step 5 of a push: uploads `CLAUDE.local.md` at `path` (redacted) unless it
  * is unchanged since its last upload. A refused file or a failed upload is a
  * warning in the report, never a failure of the push.
- *
- * @example
- * ```ts
- * import { pushLocalMd } from "./local_md.ts";
- * import { startRun } from "./_run.ts";
- * import { AgnesClient } from "../http/client.ts";
- * import { serveReceiver } from "../receiver/serve_receiver.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * await Deno.writeTextFile(workspace.file("localMd"), "# notes\n");
- * let url = "";
- * const server = serveReceiver({ dataDir: workspace.root, tokens: new Map([["t", "me"]]), port: 0, onListen: (u) => url = u });
- * {
- *   using client = new AgnesClient({ server: url, token: "t" });
- *   const run = await startRun({ workspace, client, allowedRoots: [] });
- *   await pushLocalMd(run, workspace.file("localMd"));
- *   deepStrictEqual(run.report.localMd, true);
- * }
- * await server.shutdown();
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
   const { client } = run.options;

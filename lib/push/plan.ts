@@ -8,7 +8,7 @@
  * @module
  */
 
-import { belongsTo, findTranscripts, projectsRoot } from "../claude/transcripts.ts";
+import { findTranscripts, isWorkspaceTranscript, projectsRoot } from "../claude/transcripts.ts";
 import { EntryIndex, expectedEntries } from "../store/entry_index.ts";
 import { readQueueRows } from "../store/queue_reader.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
@@ -88,7 +88,7 @@ async function* plannedEntries(
     }
   }
   for (const transcript of candidates.values()) {
-    if (!belongsTo(transcript, workspace.root)) continue;
+    if (!isWorkspaceTranscript(transcript, workspace.root)) continue;
     yield { sessionId: transcript.sessionId, path: transcript.path, stamp: "" };
   }
 }

@@ -88,10 +88,10 @@ export async function push(options: PushOptions): Promise<PushReport | null> {
 
 /** The steps of a push, on a run started under the push lock. */
 async function pushRun(run: PushRun, localMd: string | undefined): Promise<PushReport> {
-  const batch = await collectEntries(run);
-  await checkGzipSupport(run, batch.size, localMd !== undefined);
-  await sendEntries(run, batch.entries, batch.size);
-  await recordOutcomes(run, batch);
+  const collected = await collectEntries(run);
+  await checkGzipSupport(run, collected.size, localMd !== undefined);
+  await sendEntries(run, collected.entries, collected.size);
+  await recordOutcomes(run, collected);
   const stopped = run.report.stopped !== null || run.breaker.open;
   if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);
   if (!stopped && !run.report.tokenRejected) await stampSuccess(run.options.workspace);

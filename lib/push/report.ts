@@ -41,15 +41,6 @@ export interface PushReport {
 
 /**
  * A report of a push that did nothing.
- *
- * @example
- * ```ts
- * import { emptyReport } from "./report.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(emptyReport().sessions, 0);
- * deepStrictEqual(emptyReport().stopped, null);
- * ```
  */
 export function emptyReport(): PushReport {
   return {

@@ -19,17 +19,6 @@ export interface LogTail {
  * empty. Rows that cannot be read are counted and skipped.
  *
  * @throws {RefusedFileError} when the log is not a regular file.
- *
- * @example
- * ```ts
- * import { readLogTail } from "./_log_tail.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "1\ta\n2\tb\n3\tc\n");
- * deepStrictEqual(await readLogTail(path, 2), { total: 3, last: [["2", "b"], ["3", "c"]] });
- * await Deno.remove(path);
- * ```
  */
 export async function readLogTail(path: string, keep: number): Promise<LogTail> {
   let total = 0;

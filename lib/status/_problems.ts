@@ -5,7 +5,7 @@
  * @module
  */
 
-import { counted } from "../cli/style.ts";
+import { formatCount } from "../cli/style.ts";
 import { parseTimestamp } from "../format/timestamp.ts";
 import type { LockState } from "../lock/inspect_lock.ts";
 import type { Problem, StatusReport } from "./status_report.ts";
@@ -47,7 +47,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   ) {
     problems.push({
       problem: `a push stopped before it finished (${
-        counted(report.snapshots.count, "snapshot")
+        formatCount(report.snapshots.count, "snapshot")
       } left)`,
       fix: 'run "agnes-sessions push" to finish it; nothing in them is lost',
     });
@@ -55,7 +55,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   if (report.queue.requeued > 0 && ageMs(report.queue.oldestFailure, now) > 24 * 60 * MINUTE) {
     problems.push({
       problem: `${
-        counted(report.queue.requeued, "queued session")
+        formatCount(report.queue.requeued, "queued session")
       } failing to upload since ${report.queue.oldestFailure}`,
       fix: 'run "agnes-sessions push" to see why (they are given up after 30 days)',
     });
@@ -63,7 +63,7 @@ function queueProblems(report: StatusReport, now: Date): Problem[] {
   if (report.failures.total > 0) {
     problems.push({
       problem: `${
-        counted(report.failures.total, "session")
+        formatCount(report.failures.total, "session")
       } given up (see .claude/agnes-sessions-failed.txt)`,
       fix: 'run "agnes-sessions push --retry-failed" to try them again',
     });
@@ -103,41 +103,6 @@ function installProblems(report: StatusReport): Problem[] {
 
 /**
  * The problems a report shows, besides those found while reading it.
- *
- * @example
- * ```ts
- * import { derivedProblems } from "./_problems.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const lock = { state: "free", lastOwner: null } as const;
- * const empty = { total: 0, last: [] };
- * const report = {
- *   workspace: "/w",
- *   queue: { entries: 0, requeued: 0, oldestFailure: null, malformed: 0 },
- *   snapshots: { count: 0, oldest: null },
- *   uploads: empty,
- *   failures: { total: 2, last: [] },
- *   privacy: { marked: 0, skipped: empty },
- *   pushes: { lastSuccess: null, lastCatchUp: null },
- *   captures: { last: [], outcomes: {} },
- *   locks: { queue: lock, push: lock },
- *   server: { url: "https://a", source: "default", tokenSource: null, check: null },
- *   installation: {
- *     workspace: "/w",
- *     hooks: { SessionStart: [], SessionEnd: [] },
- *     statusLine: null,
- *     slashCommand: null,
- *     python: { hooks: { SessionStart: [], SessionEnd: [] }, generation: null, statusLine: false, slashCommand: false },
- *     recorded: [],
- *     problems: [],
- *   },
- *   problems: [],
- * };
- * deepStrictEqual(derivedProblems(report, new Date()).map((p) => p.fix), [
- *   'run "agnes-sessions push --retry-failed" to try them again',
- *   'run "agnes-sessions install" in this workspace',
- * ]);
- * ```
  */
 export function derivedProblems(report: StatusReport, now: Date): Problem[] {
   return [

@@ -1,6 +1,6 @@
 /**
  * The workspace half of `status`: the queue, pending snapshots, the logs, the
- * private list, the breadcrumbs and the locks, read without writing anything.
+ * private list, the capture log and the locks, read without writing anything.
  *
  * @module
  */
@@ -101,18 +101,6 @@ async function captureState(workspace: Workspace, problems: Problem[]) {
 /**
  * Reads the workspace's part of a status report; what cannot be read is
  * added to `problems`.
- *
- * @example
- * ```ts
- * import { workspaceState } from "./_workspace_state.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const state = await workspaceState(workspace, []);
- * deepStrictEqual([state.queue.entries, state.snapshots.count, state.locks.push.state], [0, 0, "free"]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function workspaceState(
   workspace: Workspace,

@@ -96,7 +96,7 @@ async function serverState(
 
 /**
  * Collects what `status` shows of `workspace`: its queue, snapshots, logs,
- * locks, breadcrumbs, the server (asked unless `offline`), what is installed
+ * locks, the capture log, the server (asked unless `offline`), what is installed
  * in Claude Code, and every problem with what to do. Writes nothing.
  *
  * @example

@@ -1,7 +1,7 @@
 /**
  * What is going on in a workspace, for `status`: the queue, pending
- * snapshots, the logs, the locks and who holds them, the capture hook's
- * breadcrumbs, the server and whether it takes the token, what is installed
+ * snapshots, the logs, the locks and who holds them, the capture
+ * log, the server and whether it takes the token, what is installed
  * in Claude Code, and each problem with what to do (`collect_status.ts`,
  * report shape in `status_report.ts`). It writes nothing.
  *

@@ -61,7 +61,7 @@ export interface StatusReport {
    * last started a catch-up push (the stamps' times), or `null`.
    */
   pushes: { lastSuccess: string | null; lastCatchUp: string | null };
-  /** The capture hook's breadcrumbs: the last few, and the outcomes of all of them. */
+  /** The capture log: its last few rows, and the outcomes of all of them. */
   captures: { last: LogRow[]; outcomes: Record<string, number> };
   /** The queue and push locks. */
   locks: { queue: LockState; push: LockState };

@@ -50,19 +50,6 @@ function holdsOurFiles(dir: string): boolean {
  * The nearest folder from `start` up (itself included) whose `.claude/`
  * holds a file of ours, never the home folder (its `.claude/` is Claude
  * Code's own) nor above it; `undefined` when there is none.
- *
- * @example
- * ```ts
- * import { findWorkspaceFrom } from "./_find_workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const root = await Deno.makeTempDir();
- * await Deno.mkdir(`${root}/.claude`);
- * await Deno.writeTextFile(`${root}/.claude/agnes-sessions.txt`, "");
- * await Deno.mkdir(`${root}/src/deep`, { recursive: true });
- * deepStrictEqual(findWorkspaceFrom(`${root}/src/deep`), root);
- * await Deno.remove(root, { recursive: true });
- * ```
  */
 export function findWorkspaceFrom(start: string): string | undefined {
   const home = resolvePath(homeDir());

@@ -41,18 +41,6 @@ export interface ShardIndex {
  * Reads the shard at `file` whole into an index; empty when it is missing.
  *
  * @throws {RefusedFileError} when `file` is not a regular file.
- *
- * @example
- * ```ts
- * import { indexShard } from "./_ledger_shard.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const file = await Deno.makeTempFile();
- * await Deno.writeTextFile(file, "1\t2\t/t/a.jsonl\n3\t4\t/t/a.jsonl\n5\t6\t/t/b.jsonl\n");
- * const { versions, rows } = indexShard(file);
- * deepStrictEqual([versions.get("/t/a.jsonl"), versions.size, rows], ["3\t4", 2, 3]);
- * await Deno.remove(file);
- * ```
  */
 export function indexShard(file: string): ShardIndex {
   const versions = new Map<string, string>();
@@ -73,15 +61,6 @@ export function indexShard(file: string): ShardIndex {
 /**
  * Indexes a shard's `text` (whole rows, each ending in `\n`, holding no CR,
  * NUL or replacement character), as {@linkcode indexShard} indexes its file.
- *
- * @example
- * ```ts
- * import { indexText } from "./_ledger_shard.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const { versions, rows } = indexText("1\t2\t/t/a.jsonl\nbroken\n3\t4\t/t/a.jsonl\n");
- * deepStrictEqual([versions.get("/t/a.jsonl"), versions.size, rows], ["3\t4", 1, 2]);
- * ```
  */
 export function indexText(text: string): ShardIndex {
   const versions = new Map<string, string>();
@@ -102,18 +81,6 @@ export function indexText(text: string): ShardIndex {
  * The version the last row for `path` in `text` holds, or `undefined`: the
  * row's text before its second tab, as {@linkcode indexText} takes it (the
  * sides may be empty; a row with one tab only holds no path).
- *
- * @example
- * ```ts
- * import { findVersion } from "./_ledger_shard.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const text = "1\t2\t/t/a.jsonl\n9\t/t/a.jsonl\n3\t4\t/t/a.jsonl\n5\t6\t/t/b.jsonl\n";
- * deepStrictEqual(findVersion(text, "/t/a.jsonl"), "3\t4");
- * deepStrictEqual(findVersion("9\t/t/a.jsonl\n", "/t/a.jsonl"), undefined); // one column short
- * deepStrictEqual(findVersion(text, "/t/c.jsonl"), undefined);
- * deepStrictEqual(findVersion(text + "\t4\t/t/a.jsonl\n", "/t/a.jsonl"), "\t4"); // the last row wins
- * ```
  */
 export function findVersion(text: string, path: string): string | undefined {
   const needle = `\t${path}\n`;
@@ -129,21 +96,6 @@ export function findVersion(text: string, path: string): string | undefined {
  * One shard of the ledger: searched for the first few paths asked, indexed
  * after that. It learns of rows appended to its file through
  * {@linkcode LedgerShard.recorded}.
- *
- * @example
- * ```ts
- * import { LedgerShard } from "./_ledger_shard.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const file = await Deno.makeTempFile();
- * await Deno.writeTextFile(file, "1\t2\t/t/a.jsonl\n");
- * const shard = new LedgerShard(file);
- * deepStrictEqual(shard.version("/t/a.jsonl"), "1\t2");
- * await Deno.writeTextFile(file, "3\t4\t/t/a.jsonl\n", { append: true });
- * shard.recorded("/t/a.jsonl", "3\t4", true);
- * deepStrictEqual([shard.version("/t/a.jsonl"), shard.mayBeOvergrown], ["3\t4", true]);
- * await Deno.remove(file);
- * ```
  */
 export class LedgerShard {
   /** The shard's file. */

@@ -1,5 +1,5 @@
 /**
- * The capture hook's breadcrumb log `W/.claude/agnes-capture-session.log`:
+ * The capture log `W/.claude/agnes-capture-session.log`:
  * one `<iso>\t<outcome>\t<detail>` row per hook run, so a user can see what
  * the hook did without it ever printing a thing.
  *
@@ -11,45 +11,29 @@ import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "./workspace.ts";
 
 /** The log is restarted when it grows past this many bytes. */
-export const BREADCRUMB_LOG_LIMIT = 256 * 1024;
+export const CAPTURE_LOG_LIMIT = 256 * 1024;
 
 const DETAIL_LIMIT = 200;
 
 /**
- * Formats a breadcrumb row: the detail cut to 200 characters, with TAB, CR,
+ * Formats a capture-log row: the detail cut to 200 characters, with TAB, CR,
  * LF and NUL turned into spaces.
- *
- * @example
- * ```ts
- * import { formatBreadcrumb } from "./capture_log.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatBreadcrumb("ok", "a\tb", new Date(0)), "1970-01-01T00:00:00Z\tok\ta b");
- * ```
  */
-export function formatBreadcrumb(outcome: string, detail: string, now: Date = new Date()): string {
+export function formatCaptureLogRow(
+  outcome: string,
+  detail: string,
+  now: Date = new Date(),
+): string {
   // deno-lint-ignore no-control-regex
   const clean = detail.replace(/[\t\r\n\u0000]/g, " ").slice(0, DETAIL_LIMIT);
   return `${formatTimestamp(now)}\t${outcome}\t${clean}`;
 }
 
 /**
- * Appends a breadcrumb, but only when `W/.claude/` already exists (bad input
+ * Appends a row to the capture log, but only when `W/.claude/` already exists (bad input
  * in a folder without one leaves no trace on disk). Never throws.
- *
- * @example
- * ```ts
- * import { appendBreadcrumb } from "./capture_log.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await appendBreadcrumb(workspace, "empty_stdin", "");
- * deepStrictEqual(await workspace.hasStateDir(), false);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
-export async function appendBreadcrumb(
+export async function appendCaptureLogRow(
   workspace: Workspace,
   outcome: string,
   detail: string,
@@ -57,11 +41,11 @@ export async function appendBreadcrumb(
   try {
     // Opening a file never creates its folder: without `.claude/` this append
     // fails and nothing is written, as the module doc promises.
-    await appendLines(workspace.file("captureLog"), [formatBreadcrumb(outcome, detail)], {
+    await appendLines(workspace.file("captureLog"), [formatCaptureLogRow(outcome, detail)], {
       sync: false,
-      restartOverBytes: BREADCRUMB_LOG_LIMIT,
+      restartOverBytes: CAPTURE_LOG_LIMIT,
     });
   } catch {
-    // A breadcrumb is a courtesy: the hook's outcome never depends on it.
+    // The capture log is a courtesy: the hook's outcome never depends on it.
   }
 }

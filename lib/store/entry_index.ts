@@ -88,25 +88,6 @@ function slotOf(slots: Slots, a: number, b: number, c: number): number {
  * path) with the earliest stamp kept, in memory that grows by 21 to 32 bytes
  * per distinct entry (16 bytes a slot, half to three quarters of the slots
  * used).
- *
- * @example
- * ```ts
- * import { EntryIndex } from "./entry_index.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const rows = [
- *   { sessionId: "a", path: "/a.jsonl", stamp: "2026-02-01T00:00:00Z" },
- *   { sessionId: "b", path: "/b.jsonl", stamp: "" },
- *   { sessionId: "a", path: "/a.jsonl", stamp: "2026-01-01T00:00:00Z" },
- * ];
- * const index = new EntryIndex();
- * for (const row of rows) index.add(row); // first pass
- * const out = rows.map((row) => index.take(row)).filter((entry) => entry !== undefined); // second pass
- * deepStrictEqual(out, [
- *   { sessionId: "a", path: "/a.jsonl", stamp: "2026-01-01T00:00:00Z" },
- *   { sessionId: "b", path: "/b.jsonl", stamp: "" },
- * ]);
- * ```
  */
 export class EntryIndex {
   #slots: Slots;
@@ -204,17 +185,6 @@ function stampText(entry: QueueEntry, seconds: number): string {
  * How many distinct entries `files` likely hold, to size an
  * {@linkcode EntryIndex}: half their rows, as the hooks queue each session
  * twice (at its start and its end). A queue with more grows the table once.
- *
- * @example
- * ```ts
- * import { expectedEntries } from "./entry_index.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "a\t/a.jsonl\na\t/a.jsonl\n");
- * deepStrictEqual(expectedEntries([path, `${path}.missing`]), 1);
- * await Deno.remove(path);
- * ```
  */
 export function expectedEntries(files: readonly string[]): number {
   return Math.ceil(files.reduce((rows, file) => rows + countRows(file), 0) / 2);

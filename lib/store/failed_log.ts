@@ -30,18 +30,6 @@ export interface FailedRow {
  * Formats failed-log rows stamped `now`.
  *
  * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
- *
- * @example
- * ```ts
- * import { failedLogRows } from "./failed_log.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const now = new Date(Date.UTC(2026, 0, 1));
- * deepStrictEqual(
- *   failedLogRows([{ sessionId: "s", reason: "403", path: "/t/s.jsonl" }], now),
- *   ["2026-01-01T00:00:00Z\ts\t403\t/t/s.jsonl"],
- * );
- * ```
  */
 export function failedLogRows(rows: readonly FailedRow[], now: Date = new Date()): string[] {
   const stamp = formatTimestamp(now);
@@ -53,16 +41,6 @@ export function failedLogRows(rows: readonly FailedRow[], now: Date = new Date()
 /**
  * Failed-log rows for queue rows that could not be parsed: reason `malformed`,
  * and in place of the path a cleaned preview of the row saying what was wrong.
- *
- * @example
- * ```ts
- * import { malformedFailures } from "./failed_log.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(malformedFailures([{ file: "/q", reason: "nul_byte", preview: "a b" }]), [
- *   { sessionId: "", reason: "malformed", path: "[nul_byte] a b" },
- * ]);
- * ```
  */
 export function malformedFailures(rows: readonly MalformedRow[]): FailedRow[] {
   return rows.map(({ reason, preview }) => ({
@@ -88,20 +66,6 @@ export interface FailedForRetry {
 /**
  * Reads the failed log for `push --retry-failed`: every row naming a
  * transcript is retried; malformed-row records are kept.
- *
- * @example
- * ```ts
- * import { readFailedForRetry } from "./failed_log.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * await Deno.writeTextFile(workspace.file("failedLog"), "2026-01-01T00:00:00Z\ts\t409\t/t/s.jsonl\n");
- * const { retry, keep } = await readFailedForRetry(workspace);
- * deepStrictEqual([retry, keep], [[{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }], []]);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function readFailedForRetry(workspace: Workspace): Promise<FailedForRetry> {
   const retry: QueueEntry[] = [];
@@ -122,19 +86,6 @@ export async function readFailedForRetry(workspace: Workspace): Promise<FailedFo
 /**
  * Replaces the failed log with `rows` (atomically): after `--retry-failed`
  * has put the retried entries in a snapshot, they leave the log.
- *
- * @example
- * ```ts
- * import { rewriteFailedLog } from "./failed_log.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * await rewriteFailedLog(workspace, ["2026-01-01T00:00:00Z\t\tmalformed\t[nul_byte] x"]);
- * deepStrictEqual(await Deno.readTextFile(workspace.file("failedLog")), "2026-01-01T00:00:00Z\t\tmalformed\t[nul_byte] x\n");
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function rewriteFailedLog(
   workspace: Workspace,

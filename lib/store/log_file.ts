@@ -88,18 +88,6 @@ export type AuditLog = "uploadedLog" | "privateSkippedLog" | "failedLog";
  * {@linkcode LOG_ROTATE_BYTES} is rotated first.
  *
  * @throws {RefusedFileError} when the log is not a regular file.
- *
- * @example
- * ```ts
- * import { appendLog } from "./log_file.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await appendLog(workspace, "failedLog", ["2026-01-01T00:00:00Z\t\tmalformed\t?"]);
- * deepStrictEqual(await Deno.readTextFile(workspace.file("failedLog")), "2026-01-01T00:00:00Z\t\tmalformed\t?\n");
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function appendLog(
   workspace: Workspace,
@@ -119,22 +107,6 @@ export async function appendLog(
  * first; the caller syncs and closes it.
  *
  * @throws {RefusedFileError} when the log is not a regular file.
- *
- * @example
- * ```ts
- * import { openLog } from "./log_file.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * {
- *   using log = await openLog(workspace, "uploadedLog");
- *   log.append(["2026-01-01T00:00:00Z\t/t/a.jsonl"]);
- *   log.append(["2026-01-01T00:00:01Z\t/t/b.jsonl"]);
- * }
- * deepStrictEqual((await Deno.readTextFile(workspace.file("uploadedLog"))).split("\n").length, 3);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function openLog(workspace: Workspace, log: AuditLog): Promise<AppendFile> {
   await workspace.ensureStateDir();

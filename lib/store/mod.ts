@@ -3,11 +3,11 @@
  * tool shares: the workspace and its file names (`workspace.ts`), the queue
  * (written by `queue.ts`, read by `queue_reader.ts`, rows in `queue_entry.ts`)
  * and its snapshots (`snapshot.ts`), the private list (read by
- * `private_list.ts`, changed by `mark_private.ts`), the capture breadcrumb
+ * `private_list.ts`, changed by `mark_private.ts`), the capture log
  * (`capture_log.ts`), and the push's audit logs: uploaded, failed and
- * private-skipped (`_uploaded_log.ts`, `_failed_log.ts`,
- * `_private_skipped_log.ts`), and the upload ledger: what was sent to which
- * server (`upload_ledger.ts`); the stamps of the last successful push and the
+ * private-skipped (`log_file.ts`; the failed log's rows and their retry in
+ * `failed_log.ts`), the upload ledger: what was sent to which server
+ * (`upload_ledger.ts`), and the stamps of the last successful push and the
  * last catch-up (`stamp.ts`).
  *
  * May import: `lock/`, `fs/`, `format/`. Imported by `hook/`, `push/` and above.

@@ -8,7 +8,7 @@
  */
 
 import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
-import { mayExist } from "../fs/regular_file.ts";
+import { folderListsName } from "../fs/regular_file.ts";
 import type { Workspace } from "./workspace.ts";
 
 /**
@@ -30,7 +30,7 @@ import type { Workspace } from "./workspace.ts";
  */
 export function readPrivateList(workspace: Workspace): Promise<Set<string>> {
   const path = workspace.file("privateList");
-  if (!mayExist(path)) return Promise.resolve(new Set()); // the usual case
+  if (!folderListsName(path)) return Promise.resolve(new Set()); // the usual case
   let text: string | undefined;
   try {
     text = readTextFileBounded(path, SMALL_FILE_LIMIT);

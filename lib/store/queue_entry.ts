@@ -29,21 +29,6 @@ export interface QueueEntry {
  * one whose id or path holds a CR or NUL. Only line ends and the spaces
  * around each field are stripped, so the leading TAB of an id-less row keeps
  * its meaning. A stamp that does not parse counts as no stamp.
- *
- * @example
- * ```ts
- * import { parseQueueLine } from "./queue_entry.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(parseQueueLine("abc\t/p/abc.jsonl"), { sessionId: "abc", path: "/p/abc.jsonl", stamp: "" });
- * deepStrictEqual(parseQueueLine("/p/legacy.jsonl"), { sessionId: "", path: "/p/legacy.jsonl", stamp: "" });
- * deepStrictEqual(parseQueueLine("\t/p/x.jsonl\t2026-01-01T00:00:00Z"), {
- *   sessionId: "",
- *   path: "/p/x.jsonl",
- *   stamp: "2026-01-01T00:00:00Z",
- * });
- * deepStrictEqual(parseQueueLine("   "), undefined);
- * ```
  */
 export function parseQueueLine(
   line: string,
@@ -65,14 +50,6 @@ export function parseQueueLine(
  * Formats an entry as a queue row; the stamp column only when stamped.
  *
  * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
- *
- * @example
- * ```ts
- * import { formatQueueRow } from "./queue_entry.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * deepStrictEqual(formatQueueRow({ sessionId: "s", path: "/p.jsonl", stamp: "" }), "s\t/p.jsonl");
- * ```
  */
 export function formatQueueRow(entry: QueueEntry): string {
   return entry.stamp === ""
@@ -83,19 +60,6 @@ export function formatQueueRow(entry: QueueEntry): string {
 /**
  * Deduplicates entries by (session id, path): the first occurrence keeps its
  * place, and the earliest stamp among the duplicates is kept.
- *
- * @example
- * ```ts
- * import { dedupeEntries } from "./queue_entry.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const entries = dedupeEntries([
- *   { sessionId: "a", path: "/a.jsonl", stamp: "2026-02-01T00:00:00Z" },
- *   { sessionId: "b", path: "/a.jsonl", stamp: "" },
- *   { sessionId: "a", path: "/a.jsonl", stamp: "2026-01-01T00:00:00Z" },
- * ]);
- * deepStrictEqual(entries.map((entry) => [entry.sessionId, entry.stamp]), [["a", "2026-01-01T00:00:00Z"], ["b", ""]]);
- * ```
  */
 export function dedupeEntries(entries: Iterable<QueueEntry>): QueueEntry[] {
   const byKey = new Map<string, QueueEntry>();

@@ -37,19 +37,6 @@ function freshSnapshotPath(workspace: Workspace): string {
  * dies is sure to find them.
  *
  * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
- *
- * @example
- * ```ts
- * import { writeSnapshot } from "./snapshot.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * const snapshot = await writeSnapshot(workspace, [{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }]);
- * deepStrictEqual(await Deno.readTextFile(snapshot), "s\t/t/s.jsonl\n");
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function writeSnapshot(
   workspace: Workspace,
@@ -71,20 +58,6 @@ async function* queueRows(
  * Replaces a snapshot's content with `entries` (streamed: any number),
  * keeping its modification time (recovery goes oldest first): how rows that
  * cannot be parsed leave a snapshot once they are logged.
- *
- * @example
- * ```ts
- * import { rewriteSnapshot } from "./snapshot.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const path = await Deno.makeTempFile();
- * await Deno.writeTextFile(path, "bad\0row\ns\t/t/s.jsonl\n");
- * const before = (await Deno.stat(path)).mtime;
- * await rewriteSnapshot(path, [{ sessionId: "s", path: "/t/s.jsonl", stamp: "" }]);
- * deepStrictEqual(await Deno.readTextFile(path), "s\t/t/s.jsonl\n");
- * deepStrictEqual((await Deno.stat(path)).mtime, before);
- * await Deno.remove(path);
- * ```
  */
 export async function rewriteSnapshot(
   path: string,

@@ -29,21 +29,6 @@ function tempFolders(workspace: Workspace): string[] {
 /**
  * Removes temp files of ours older than `maxAgeMs` (default 10 minutes);
  * returns how many. Never throws.
- *
- * @example
- * ```ts
- * import { removeStaleTemps } from "./stale_temps.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * const temp = `${workspace.stateDir}/agnes-sessions-failed.txt.0123abcd.tmp`;
- * await Deno.writeTextFile(temp, "half a log");
- * deepStrictEqual(removeStaleTemps(workspace, 60_000), 0); // too young: maybe a live writer's
- * deepStrictEqual(removeStaleTemps(workspace, 0), 1);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export function removeStaleTemps(workspace: Workspace, maxAgeMs = 10 * 60 * 1000): number {
   let removed = 0;

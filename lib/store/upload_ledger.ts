@@ -49,14 +49,6 @@ const hex = (value: number, digits: number) => value.toString(16).padStart(digit
 /**
  * The folder name for a server: its origin made safe for a file name, plus a
  * hash of the whole URL (so `https://h/a` and `https://h/b` stay apart).
- *
- * @example
- * ```ts
- * import { serverKey } from "./upload_ledger.ts";
- * import { match } from "node:assert/strict";
- *
- * match(serverKey("https://agnes.example.com"), /^https_agnes\.example\.com-[0-9a-f]{8}$/);
- * ```
  */
 export function serverKey(server: string): string {
   const origin = server.replace(/^(\w+):\/\//, "$1_").replace(/\/.*$/, "");
@@ -70,22 +62,6 @@ function versionOf(size: number, mtimeMs: number): string {
 
 /**
  * What one workspace has sent to one server.
- *
- * @example
- * ```ts
- * import { UploadLedger } from "./upload_ledger.ts";
- * import { Workspace } from "./workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * await workspace.ensureStateDir();
- * using ledger = new UploadLedger(workspace, "https://agnes.example.com");
- * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), false);
- * await ledger.record("/t/s1.jsonl", 10, 99);
- * deepStrictEqual(ledger.has("/t/s1.jsonl", 10, 99), true);
- * deepStrictEqual(new UploadLedger(workspace, "https://other.example").has("/t/s1.jsonl", 10, 99), false);
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export class UploadLedger implements Disposable {
   /** This server's folder. */
@@ -108,16 +84,6 @@ export class UploadLedger implements Disposable {
 
   /**
    * The shard file that holds `path`'s row (by a hash of the path).
-   *
-   * @example
-   * ```ts
-   * import { UploadLedger } from "./upload_ledger.ts";
-   * import { Workspace } from "./workspace.ts";
-   * import { match } from "node:assert/strict";
-   *
-   * const ledger = new UploadLedger(new Workspace("/w"), "https://agnes.example.com");
-   * match(ledger.shardPath("/t/s1.jsonl"), /agnes-sessions-ledger.*[0-9a-f]{2}\.txt$/);
-   * ```
    */
   shardPath(path: string): string {
     return this.#shard(path).file;
@@ -137,20 +103,6 @@ export class UploadLedger implements Disposable {
   /**
    * Whether this version of `path` is the one last sent to this server (its
    * shard of the ledger is read synchronously).
-   *
-   * @example
-   * ```ts
-   * import { UploadLedger } from "./upload_ledger.ts";
-   * import { Workspace } from "./workspace.ts";
-   * import { deepStrictEqual } from "node:assert/strict";
-   *
-   * const workspace = new Workspace(await Deno.makeTempDir());
-   * await workspace.ensureStateDir();
-   * using ledger = new UploadLedger(workspace, "https://agnes.example.com");
-   * await ledger.record("/t/s1.jsonl", 10, 99);
-   * deepStrictEqual(ledger.has("/t/s1.jsonl", 12, 100), false); // it grew: send it again
-   * await Deno.remove(workspace.root, { recursive: true });
-   * ```
    */
   has(path: string, size: number, mtimeMs: number): boolean {
     return this.#shard(path).version(path) === versionOf(size, mtimeMs);

@@ -27,8 +27,8 @@ async function queuedWorkspace() {
   return workspace;
 }
 
-/** The last breadcrumb's outcome and detail. */
-async function lastBreadcrumb(workspace: Workspace): Promise<[string, string]> {
+/** The last capture-log row's outcome and detail. */
+async function lastCaptureLogRow(workspace: Workspace): Promise<[string, string]> {
   const last = (await readRows(workspace.file("captureLog"))).at(-1) ?? [];
   assertMatch(last[0] ?? "", STAMP);
   return [last[1]!, last.slice(2).join("\t")];
@@ -39,7 +39,7 @@ Deno.test("capture-session with a full disk on the queue append exits 0 silently
   const result = await capture(workspace, "s1", "append:agnes-sessions.txt:1:ENOSPC");
   assertEquals([result.code, result.stdout], [0, ""]);
   assertEquals(await Deno.readTextFile(workspace.file("queue")), BEFORE);
-  assertEquals(await lastBreadcrumb(workspace), [
+  assertEquals(await lastCaptureLogRow(workspace), [
     "write_error",
     "No space left on device (os error 28)",
   ]);
@@ -54,10 +54,10 @@ Deno.test("capture-session with a full disk on a first append leaves no empty qu
   const result = await capture(workspace, "s1", "append:agnes-sessions.txt:ENOSPC");
   assertEquals([result.code, result.stdout], [0, ""]);
   assertEquals(await readIfExists(workspace.file("queue")), undefined);
-  assertEquals((await lastBreadcrumb(workspace))[0], "write_error");
+  assertEquals((await lastCaptureLogRow(workspace))[0], "write_error");
 });
 
-Deno.test("capture-session whose breadcrumb cannot be written either still exits 0 silently", async () => {
+Deno.test("capture-session whose capture log cannot be written either still exits 0 silently", async () => {
   await using workspace = await queuedWorkspace();
   const spec = "append:agnes-sessions.txt:ENOSPC,append:agnes-capture-session.log:ENOSPC";
   const result = await capture(workspace, "s1", spec);
@@ -71,7 +71,7 @@ Deno.test("capture-session whose queue fsync fails (EIO) takes its row back: wri
   const result = await capture(workspace, "s1", "sync:agnes-sessions.txt:1:EIO");
   assertEquals([result.code, result.stdout], [0, ""]);
   assertEquals(await Deno.readTextFile(workspace.file("queue")), BEFORE);
-  assertEquals(await lastBreadcrumb(workspace), [
+  assertEquals(await lastCaptureLogRow(workspace), [
     "write_error",
     "Input/output error (os error 5)",
   ]);
@@ -82,5 +82,5 @@ Deno.test("capture-session cut off half-way through its append truncates the hal
   const result = await capture(workspace, "s1", "write-half:agnes-sessions.txt");
   assertEquals([result.code, result.stdout], [0, ""]);
   assertEquals(await Deno.readTextFile(workspace.file("queue")), BEFORE);
-  assertEquals((await lastBreadcrumb(workspace))[0], "write_error");
+  assertEquals((await lastCaptureLogRow(workspace))[0], "write_error");
 });

@@ -21,8 +21,8 @@ function capture(root: string, stdin: string, extra: string[] = []) {
   return runCli(["capture-session", "--workspace", root, ...extra], { stdin, env: NO_SESSION_ENV });
 }
 
-/** The last breadcrumb's outcome and detail. */
-async function lastBreadcrumb(path: string): Promise<[string, string]> {
+/** The last capture-log row's outcome and detail. */
+async function lastCaptureLogRow(path: string): Promise<[string, string]> {
   const rows = await readRows(path);
   const last = rows.at(-1)!;
   assertMatch(last[0]!, STAMP);
@@ -32,7 +32,7 @@ async function lastBreadcrumb(path: string): Promise<[string, string]> {
 const valid = (id: unknown, path: unknown = "/home/me/.claude/projects/-w/s1.jsonl") =>
   JSON.stringify({ session_id: id, transcript_path: path, hook_event_name: "SessionStart" });
 
-Deno.test("capture-session queues a valid payload, exits 0 silently and leaves an ok breadcrumb", async () => {
+Deno.test("capture-session queues a valid payload, exits 0 silently and leaves an ok capture-log row", async () => {
   await using workspace = await tempWorkspace();
   const result = await capture(workspace.root, valid("s1"));
   assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
@@ -40,7 +40,7 @@ Deno.test("capture-session queues a valid payload, exits 0 silently and leaves a
     await Deno.readTextFile(workspace.file("queue")),
     "s1\t/home/me/.claude/projects/-w/s1.jsonl\n",
   );
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "ok");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "ok");
 });
 
 Deno.test("capture-session of the same payload twice gives two rows (dedup happens on read)", async () => {
@@ -75,13 +75,13 @@ const rejected: [string, string, string][] = [
 ];
 
 for (const [name, stdin, outcome] of rejected) {
-  Deno.test(`capture: ${name} → ${outcome}, nothing queued, breadcrumb, exit 0`, async () => {
+  Deno.test(`capture: ${name} → ${outcome}, nothing queued, a capture-log row, exit 0`, async () => {
     await using workspace = await tempWorkspace();
     await workspace.ensureStateDir();
     const result = await capture(workspace.root, stdin);
     assertEquals([result.code, result.stdout], [0, ""]);
     assertEquals(await readIfExists(workspace.file("queue")), undefined);
-    assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], outcome);
+    assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], outcome);
   });
 
   Deno.test(`capture: ${name} creates no .claude/ in a folder that has none`, async () => {
@@ -97,7 +97,7 @@ Deno.test("capture-session does not queue an already-private id (private_skip)",
   await addPrivateSession(workspace, "secret");
   await capture(workspace.root, valid("secret"));
   assertEquals(await readIfExists(workspace.file("queue")), undefined);
-  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), ["private_skip", "secret"]);
+  assertEquals(await lastCaptureLogRow(workspace.file("captureLog")), ["private_skip", "secret"]);
 });
 
 Deno.test("capture-session checks a session id over 1 KiB against the private list, then queues the transcript without it", async () => {
@@ -112,7 +112,7 @@ Deno.test("capture-session checks a session id over 1 KiB against the private li
     await Deno.readTextFile(workspace.file("queue")),
     "\t/home/me/.claude/projects/-w/s1.jsonl\n",
   );
-  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), [
+  assertEquals(await lastCaptureLogRow(workspace.file("captureLog")), [
     "ok",
     " /home/me/.claude/projects/-w/s1.jsonl (session_id over 1024 bytes dropped)",
   ]);
@@ -137,7 +137,7 @@ Deno.test("capture-session gives stdin_read_error when stdin never closes, after
   const { code } = await child.status; // stdin is still open
   await writer.close();
   assertEquals(code, 0);
-  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
   assertEquals(outcome, "stdin_read_error");
   assert(detail.includes("2000 ms"), detail);
 });
@@ -147,7 +147,7 @@ Deno.test("capture-session gives stdin_read_error for input over 1 MiB", async (
   await workspace.ensureStateDir();
   const big = JSON.stringify({ transcript_path: "/t/a.jsonl", pad: "x".repeat(1024 * 1024) });
   assertEquals((await capture(workspace.root, big)).code, 0);
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "stdin_read_error");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "stdin_read_error");
   assertEquals(await readIfExists(workspace.file("queue")), undefined);
 });
 
@@ -159,7 +159,7 @@ Deno.test("capture-session gives lock_timeout after about 1 s when the queue loc
   const result = await capture(workspace.root, valid("s1"));
   const elapsed = performance.now() - started;
   assertEquals(result.code, 0);
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "lock_timeout");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "lock_timeout");
   assert(elapsed >= 1_000, `gave up after ${elapsed} ms`);
 });
 
@@ -168,7 +168,7 @@ Deno.test("capture-session gives write_error for an unwritable queue, exit 0", a
   await workspace.ensureStateDir();
   await Deno.mkdir(workspace.file("queue")); // a folder where the queue should be
   assertEquals((await capture(workspace.root, valid("s1"))).code, 0);
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "write_error");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "write_error");
 });
 
 Deno.test("capture-session --verbose explains on stderr with stdout empty; unknown options never fail", async () => {
@@ -196,7 +196,7 @@ Deno.test("capture-session takes the workspace from $AGNES_LOCAL_DIR, then $CLAU
   assert((await Deno.readTextFile(first.file("queue"))).startsWith("b\t"));
 });
 
-Deno.test("capture-session restarts the breadcrumb log past 256 KiB and cuts details to 200", async () => {
+Deno.test("capture-session restarts the capture log past 256 KiB and cuts details to 200", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   await Deno.writeTextFile(workspace.file("captureLog"), "x".repeat(300 * 1024) + "\n");
@@ -223,7 +223,7 @@ for (
       await Deno.readTextFile(workspace.file("queue")),
       "s1\t/home/me/.claude/projects/-w/s1.jsonl\n",
     );
-    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
     assertEquals(outcome, "ok");
     assert(detail.includes("private list unreadable"), detail);
   });
@@ -245,7 +245,7 @@ Deno.test("capture-session gives lock_timeout within its budget, exit 0, when th
       timeoutMs: 10_000, // it used to spin forever
     });
     assertEquals([result.code, result.stdout], [0, ""]);
-    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
     assertEquals(outcome, "lock_timeout");
     assert(/not a lock file|not a regular file/.test(detail), detail);
     assertEquals(await readIfExists(workspace.file("queue")), undefined);
@@ -269,7 +269,7 @@ Deno.test("capture-session --push queues, returns at once printing nothing, and 
     env: s.env,
   });
   assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
-  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
   assertEquals(outcome, "ok");
   assert(detail.includes("push started"), detail);
   assert(await waitFor(async () => (await s.receiver.stored()).has("p1.jsonl")), "not uploaded");
@@ -286,14 +286,14 @@ Deno.test("capture-session --push starts the push even for a payload it cannot q
     env: s.env,
   });
   assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
-  assertEquals((await lastBreadcrumb(s.workspace.file("captureLog")))[0], "bad_json");
+  assertEquals((await lastCaptureLogRow(s.workspace.file("captureLog")))[0], "bad_json");
   assert(await waitFor(async () => (await s.receiver.stored()).has("earlier.jsonl")));
   assert(
     await waitFor(async () => (await readLockOwner(s.workspace.file("pushLock"))) === undefined),
   );
 });
 
-Deno.test("capture-session --push exits 0 silently when the push cannot start, and says why in the breadcrumb", async () => {
+Deno.test("capture-session --push exits 0 silently when the push cannot start, and says why in the capture log", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   const result = await runScript(
@@ -306,7 +306,7 @@ Deno.test("capture-session --push exits 0 silently when the push cannot start, a
   );
   assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
   assert((await Deno.readTextFile(workspace.file("queue"))).startsWith("s1\t"));
-  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
   assertEquals(outcome, "ok");
   assert(detail.includes("push not started"), detail);
 });
@@ -356,7 +356,7 @@ for (
       await Deno.readTextFile(workspace.file("queue")),
       `5e55-10n\t${claude.transcript}\n`,
     );
-    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
     assertEquals(outcome, "ok_from_env");
     assert(detail.startsWith(`payload ${payloadOutcome}, from the environment: `), detail);
   });
@@ -373,7 +373,7 @@ Deno.test("capture-session takes the id from $CLAUDE_SESSION_ID when $CLAUDE_COD
     await Deno.readTextFile(workspace.file("queue")),
     `older-id\t${claude.transcript.replace("unused.jsonl", "older-id.jsonl")}\n`,
   );
-  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
   assertEquals(outcome, "ok_from_env");
   assert(detail.startsWith("payload stdin_read_error"), detail);
 });
@@ -388,9 +388,9 @@ Deno.test("capture-session prefers a usable payload to the environment, and neve
     await Deno.readTextFile(workspace.file("queue")),
     "from-payload\t/t/from-payload.jsonl\n",
   );
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "ok");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "ok");
   await cli(valid("from-payload", "relative.jsonl"));
-  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "invalid_path");
+  assertEquals((await lastCaptureLogRow(workspace.file("captureLog")))[0], "invalid_path");
   assertEquals((await Deno.readTextFile(workspace.file("queue"))).split("\n").length, 2);
 });
 
@@ -405,7 +405,7 @@ Deno.test("capture-session refuses an environment session id that is no file nam
     });
     assertEquals(result.code, 0);
     assertEquals(await readIfExists(workspace.file("queue")), undefined, id);
-    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
     assertEquals(outcome, "empty_stdin");
     assertStringIncludes(detail, "environment unused: CLAUDE_CODE_SESSION_ID is not a session id");
   }
@@ -420,7 +420,7 @@ Deno.test("capture-session without CLAUDE_PROJECT_DIR keeps the payload's outcom
     env: { ...claude.env, CLAUDE_PROJECT_DIR: "" },
   });
   assertEquals(await readIfExists(workspace.file("queue")), undefined);
-  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(workspace.file("captureLog"));
   assertEquals(outcome, "bad_json");
   assertStringIncludes(detail, "environment unused: no CLAUDE_PROJECT_DIR");
 });
@@ -431,7 +431,7 @@ Deno.test("capture-session never queues a private session the environment names 
   await addPrivateSession(workspace, "hush");
   await runCli(["capture-session", "--workspace", workspace.root], { stdin: "", env: claude.env });
   assertEquals(await readIfExists(workspace.file("queue")), undefined);
-  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), [
+  assertEquals(await lastCaptureLogRow(workspace.file("captureLog")), [
     "private_skip",
     "payload empty_stdin, from the environment: hush",
   ]);
@@ -470,7 +470,7 @@ Deno.test("capture-session at SessionStart with a queue older than the last push
     env: s.env,
   });
   assertEquals([first.code, first.stdout, first.stderr], [0, "", ""]);
-  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
   assertEquals(outcome, "ok");
   assertStringIncludes(detail, "catch-up push started");
   assertStringIncludes(detail, "the queue is older than the last push");
@@ -484,7 +484,7 @@ Deno.test("capture-session at SessionStart with a queue older than the last push
     env: s.env,
   });
   assertEquals([second.code, second.stdout, second.stderr], [0, "", ""]);
-  const [, secondDetail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  const [, secondDetail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
   assert(!secondDetail.includes("push"), secondDetail);
   assertEquals((await Deno.lstat(s.workspace.file("catchUpStamp"))).mtime!.getTime(), catchUp);
 });
@@ -498,10 +498,10 @@ Deno.test("capture-session at SessionStart starts no push when nothing waits: on
   const cli = (stdin: string) =>
     runCli(["capture-session", "--workspace", s.workspace.root], { stdin, env: s.env });
   await cli(valid("s1", `${s.projects}/-w/s1.jsonl`));
-  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assert(!(await lastCaptureLogRow(s.workspace.file("captureLog")))[1].includes("push"));
   await Deno.remove(s.workspace.file("lastPushStamp")); // never pushed; no transcripts of this workspace
   await cli(valid("s2", `${s.projects}/-w/s2.jsonl`));
-  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assert(!(await lastCaptureLogRow(s.workspace.file("captureLog")))[1].includes("push"));
   assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
 });
 
@@ -520,14 +520,14 @@ Deno.test("capture-session catches up only at SessionStart: a SessionEnd payload
     stdin: sessionEnd,
     env: s.env,
   });
-  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assert(!(await lastCaptureLogRow(s.workspace.file("captureLog")))[1].includes("push"));
   assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
   const started = Date.now() - 1000;
   await runCli(["capture-session", "--push", "--workspace", s.workspace.root], {
     stdin: valid("s1", `${s.projects}/-w/s1.jsonl`),
     env: s.env,
   });
-  const [, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  const [, detail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
   assert(detail.includes("push started") && !detail.includes("catch-up"), detail);
   assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
   assert(await pushFinished(s.workspace, started), "the push did not finish");
@@ -549,7 +549,7 @@ Deno.test("capture-session with empty stdin at SessionStart, no push for 24 h an
     env: { ...s.env, CLAUDE_CODE_SESSION_ID: "now", CLAUDE_PROJECT_DIR: s.workspace.root },
   });
   assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
-  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  const [outcome, detail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
   assertEquals(outcome, "ok_from_env");
   assertStringIncludes(detail, "catch-up push started");
   assert(

@@ -1,5 +1,10 @@
 import { assertEquals, assertThrows } from "../_assert.ts";
-import { formatTimestamp, isRetryExpired, RETRY_WINDOW_MS } from "../../lib/format/timestamp.ts";
+import {
+  formatTimestamp,
+  isRetryExpired,
+  parseTimestamp,
+  RETRY_WINDOW_MS,
+} from "../../lib/format/timestamp.ts";
 
 Deno.test("isRetryExpired() keeps exactly 30 days, expires older, and never expires an empty or garbage stamp", () => {
   const now = new Date(Date.UTC(2026, 10, 24, 12));
@@ -30,4 +35,9 @@ Deno.test("formatTimestamp() agrees with toISOString to the second, leap days an
     assertEquals(formatTimestamp(date), date.toISOString().slice(0, 19) + "Z");
   }
   assertThrows(() => formatTimestamp(new Date(NaN)), RangeError);
+});
+
+Deno.test("parseTimestamp() reads a UTC stamp to the second and gives undefined for anything else", () => {
+  assertEquals(parseTimestamp("2026-01-02T03:04:05Z")?.getTime(), Date.UTC(2026, 0, 2, 3, 4, 5));
+  assertEquals(parseTimestamp("yesterday"), undefined);
 });

@@ -1,5 +1,6 @@
 import { assertEquals } from "../_assert.ts";
-import { EntryIndex } from "../../lib/store/entry_index.ts";
+import { tempWorkspace } from "../_helpers.ts";
+import { EntryIndex, expectedEntries } from "../../lib/store/entry_index.ts";
 import { dedupeEntries, type QueueEntry } from "../../lib/store/queue_entry.ts";
 
 /** `count` rows over `distinct` keys, some stamped, in a scrambled order. */
@@ -39,4 +40,11 @@ Deno.test("EntryIndex tells apart keys that differ only in where the TAB falls, 
     path: "bc",
     stamp: "",
   });
+});
+
+Deno.test("expectedEntries() expects half the rows of the files, a missing file adding none", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions.txt`;
+  await Deno.writeTextFile(path, "a\t/a.jsonl\na\t/a.jsonl\nb\t/b.jsonl\n");
+  assertEquals(expectedEntries([path, `${workspace.root}/missing.txt`]), 2);
 });

@@ -8,6 +8,7 @@ import {
   RefusedFileError,
   snapshotQueue,
 } from "../../mod.ts";
+import { rewriteSnapshot } from "../../lib/store/snapshot.ts";
 
 const entry = (sessionId: string, path: string, stamp = "") => ({ sessionId, path, stamp });
 
@@ -74,4 +75,15 @@ Deno.test("snapshotQueue() refuses a queue that is a FIFO or a folder, and leave
   await assertRejects(() => snapshotQueue(workspace), RefusedFileError);
   assert((await Deno.lstat(queue)).isFifo);
   assertEquals(await listSnapshots(workspace), []);
+});
+
+Deno.test("rewriteSnapshot() replaces the rows and keeps the modification time, so recovery order holds", async () => {
+  await using workspace = await tempWorkspace();
+  const path = `${workspace.root}/agnes-sessions.snapshot.1.0123abcd.txt`;
+  await Deno.writeTextFile(path, "bad\0row\ns\t/t/s.jsonl\n");
+  const old = new Date(Date.now() - 3600_000);
+  await Deno.utime(path, old, old);
+  await rewriteSnapshot(path, [entry("s", "/t/s.jsonl")]);
+  assertEquals(await Deno.readTextFile(path), "s\t/t/s.jsonl\n");
+  assertEquals((await Deno.stat(path)).mtime?.getTime(), old.getTime());
 });

@@ -1,6 +1,6 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertNotEquals } from "../_assert.ts";
 import { tempWorkspace } from "../_helpers.ts";
-import { UploadLedger } from "../../lib/store/upload_ledger.ts";
+import { serverKey, UploadLedger } from "../../lib/store/upload_ledger.ts";
 import { Workspace } from "../../lib/store/workspace.ts";
 
 Deno.test("UploadLedger keeps one version per path and server, and a grown or shrunk file counts as new once", async () => {
@@ -143,4 +143,9 @@ Deno.test("UploadLedger names a shard by the first two hex digits of the path's 
   const names = ["/t/s1.jsonl", "/home/ana/.claude/projects/-w/x.jsonl", "", "/t/0.jsonl"]
     .map((path) => ledger.shardPath(path).slice(-6));
   assertEquals(names, ["c5.txt", "c6.txt", "81.txt", "8b.txt"]);
+});
+
+Deno.test("serverKey() names a server's ledger folder by its origin and a hash of the whole URL", () => {
+  assertMatch(serverKey("https://agnes.example.com"), /^https_agnes\.example\.com-[0-9a-f]{8}$/);
+  assertNotEquals(serverKey("https://h.example/a"), serverKey("https://h.example/b"));
 });

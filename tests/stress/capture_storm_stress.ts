@@ -4,7 +4,7 @@
  * underneath them (as a push does).
  *
  * A capture is acknowledged when its process exited 0 on its own (no signal),
- * said `ok` (`--verbose`, on stderr) and its breadcrumb says `ok` for exactly
+ * said `ok` (`--verbose`, on stderr) and its capture-log row says `ok` for exactly
  * its session and path: what a hook's caller and a user can see. Every
  * acknowledged capture must be queued (in the live queue or a snapshot)
  * exactly once, every row must be whole, the queue lock must be left free
@@ -153,12 +153,12 @@ Deno.test(`capture-session from ${WRITERS} processes x ${CAPTURES} captures, a t
     seed: random.seed,
   };
   report(counts);
-  // A hook exits 0 whatever happens, says what it did, and leaves a breadcrumb unless killed.
+  // A hook exits 0 whatever happens, says what it did, and leaves a capture-log row unless killed.
   assertEquals(survivors.filter((capture) => capture.code !== 0).map((c) => c.id), []);
   assertEquals([...said.keys()].filter((outcome) => !["ok", "lock_timeout"].includes(outcome)), []);
   for (const [outcome, count] of said) {
     const logged = crumbs.filter((crumb) => crumb.outcome === outcome).length;
-    assert(logged >= count, `${count} survivors said ${outcome}, ${logged} breadcrumbs do`);
+    assert(logged >= count, `${count} survivors said ${outcome}, ${logged} capture-log rows do`);
   }
   assertEquals(acknowledged.length, said.get("ok") ?? 0);
   assert(acknowledged.length > captures.length / 2, `only ${acknowledged.length} acknowledged`);

@@ -245,7 +245,7 @@ async function runPayload(tally: Tally, item: PayloadCase): Promise<void> {
   }
   const crumbs = await readRows(workspace.file("captureLog"));
   if (crumbs.at(-1)?.[1] !== said) {
-    tally.problems.push(`${label}: breadcrumb ${crumbs.at(-1)?.[1]}`);
+    tally.problems.push(`${label}: capture log ${crumbs.at(-1)?.[1]}`);
   }
   const queue = await linesOf(workspace.file("queue"));
   const expected = said === "ok" ? [item.row ?? ""] : [];
@@ -570,7 +570,7 @@ Deno.test(`malformed input: ${PAYLOADS.length} hook payloads, ${FUZZ} fuzzed one
   assertInvariants(counts);
 });
 
-// A bug this corpus found: capture-session acknowledged (exit 0, "ok", an ok breadcrumb) a
+// A bug this corpus found: capture-session acknowledged (exit 0, "ok", an ok capture-log row) a
 // payload whose session_id made its queue row longer than the 64 KiB a reader takes; push then
 // logged the row as "malformed" and the transcript was never uploaded. Capture now checks such an
 // id against the private list, then drops it (over 1 KiB), as it drops an id it cannot write.
