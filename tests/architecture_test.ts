@@ -237,3 +237,46 @@ Deno.test("no _ file under lib/ has an @example: private behaviour is pinned by 
   );
   assertEquals(offenders, []);
 });
+
+/** Every name `deno doc mod.ts` shows: the public API, members included. */
+async function publicNames(): Promise<Set<string>> {
+  const { stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--json", `${ROOT}mod.ts`],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  const names = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (typeof node === "object" && node !== null) {
+      const { name } = node as { name?: unknown };
+      if (typeof name === "string") names.add(name);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(JSON.parse(new TextDecoder().decode(stdout)));
+  return names;
+}
+
+/** The name each `@example` of a file documents: the declaration after its doc comment. */
+function exampleSubjects(text: string): string[] {
+  const declaration =
+    /^\s*(?:export\s+)?(?:default\s+)?(?:async\s+)?(?:static\s+)?(?:get\s+)?(?:function\*?\s+|class\s+|const\s+|let\s+|interface\s+|type\s+)?([A-Za-z_$][\w$]*)/;
+  return [...text.matchAll(/\/\*\*(?:(?!\*\/)[\s\S])*?@example[\s\S]*?\*\//g)].map((match) =>
+    declaration.exec(text.slice(match.index + match[0].length))?.[1] ?? "?"
+  );
+}
+
+Deno.test("@example sits only on the public API (what deno doc mod.ts shows) and in module docs", async () => {
+  const names = await publicNames();
+  const offenders = sourceFiles("lib").filter((file) => !file.endsWith("/mod.ts")).flatMap((
+    file,
+  ) =>
+    exampleSubjects(Deno.readTextFileSync(`${ROOT}${file}`)).filter((name) => !names.has(name))
+      .map((name) => `${file}: ${name}`)
+  );
+  assertEquals(offenders, []);
+  // The rule can fail: a private helper's example is caught.
+  assertEquals(exampleSubjects("/**\n * @example\n */\nexport function helper() {}"), ["helper"]);
+  assert(!names.has("helper"));
+});

@@ -96,16 +96,6 @@ export interface HookPayload {
  * Reads the JSON text a SessionStart / SessionEnd hook got on stdin: the
  * capture it asks for (or the outcome that refuses it) and the hook event it
  * names. Never throws.
- *
- * @example
- * ```ts
- * import { readHookPayload } from "./capture.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const text = JSON.stringify({ session_id: "s1", transcript_path: "/t/s1.jsonl", hook_event_name: "SessionStart" });
- * deepStrictEqual(readHookPayload(text).hookEvent, "SessionStart");
- * deepStrictEqual(readHookPayload("").capture, { outcome: "empty_stdin", detail: "" });
- * ```
  */
 export function readHookPayload(input: string): HookPayload {
   if (input.trim() === "") {
@@ -209,18 +199,6 @@ async function privacyOf(
  * the queue lock. Never throws: every failure is an outcome. A capture the
  * environment named ends in `ok_from_env` (the payload's outcome in the
  * detail), or its failure says so in the detail.
- *
- * @example
- * ```ts
- * import { queueCapture } from "./capture.ts";
- * import { Workspace } from "../store/workspace.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const workspace = new Workspace(await Deno.makeTempDir());
- * const result = await queueCapture(workspace, { sessionId: "s1", path: "/t/s1.jsonl", note: "" });
- * deepStrictEqual(result, { outcome: "ok", detail: "s1\t/t/s1.jsonl" });
- * await Deno.remove(workspace.root, { recursive: true });
- * ```
  */
 export async function queueCapture(
   workspace: Workspace,

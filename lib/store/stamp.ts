@@ -14,18 +14,6 @@ import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 /**
  * When the stamp at `path` was last written, in ms since the epoch; `undefined`
  * when it is missing or not a regular file (a link is never followed).
- *
- * @example
- * ```ts
- * import { readStamp, writeStamp } from "./stamp.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * deepStrictEqual(readStamp(`${dir}/x.stamp`), undefined);
- * await writeStamp(`${dir}/x.stamp`);
- * deepStrictEqual(typeof readStamp(`${dir}/x.stamp`), "number");
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function readStamp(path: string): number | undefined {
   try {
@@ -41,16 +29,6 @@ export function readStamp(path: string): number | undefined {
  * refused, never followed), its folder never created.
  *
  * @throws {RefusedFileError} when something other than a regular file is there.
- *
- * @example
- * ```ts
- * import { writeStamp } from "./stamp.ts";
- * import { rejects } from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await rejects(writeStamp(`${dir}/missing/x.stamp`)); // the folder is never created
- * await Deno.remove(dir, { recursive: true });
- * ```
  */
 export function writeStamp(path: string, now: Date = new Date()): Promise<void> {
   return writeFileAtomic(path, `${formatTimestamp(now)}\n`);
