@@ -4,11 +4,20 @@
  * bounded: a log past 8 MiB is renamed to `<name>.1` (replacing the previous
  * one) and started afresh.
  *
- * - uploaded log `agnes-sessions-uploaded.txt`, an audit trail:
- *   `<iso>\t<transcript_path>`, then our own columns `<size>\t<mtime_ms>` (old
- *   readers look at the first two only). What a push consults to avoid
- *   sending a file twice is the upload ledger (`upload_ledger.ts`), kept per
- *   server.
+ * - uploaded log `agnes-sessions-uploaded.txt`, shared with the Python
+ *   `agnes` tool, which dedups its uploads against it. Rows of two shapes,
+ *   told apart by whether the second field is a whole number:
+ *   - session first, what the Python tool reads as an upload of that session
+ *     at that size to its server: `<session_id>\t<size>\t<iso>` (the Python
+ *     tool's), `<session_id>\t<size>\t<iso>\t<transcript_path>\t<mtime_ms>`
+ *     (ours, for an upload to the server of `config.yaml`, the only one the
+ *     Python tool knows);
+ *   - time first, which the Python tool skips: `<iso>\t<transcript_path>`
+ *     (both tools' older rows), `<iso>\t<transcript_path>\t<size>\t<mtime_ms>`
+ *     (ours, for an upload to any other server).
+ *   What a push consults to avoid sending a file twice is the upload ledger
+ *   (`upload_ledger.ts`), kept per server, and the session-first rows
+ *   (`shared_uploads.ts`).
  * - private-skipped log `agnes-sessions-private-skipped.txt`:
  *   `<iso>\t<session_id>\t<transcript_path>`, the sessions a push left on
  *   this machine because they were marked private.
@@ -23,25 +32,81 @@ import { assertRowField, formatRow } from "../format/row.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A row of the uploaded log. */
+/** An upload, as a row of the uploaded log records it. */
 export interface UploadedRow {
   /** The transcript uploaded. */
   path: string;
-  /** Extra trailing columns (old readers look at the first two only). */
-  extra?: readonly string[];
+  /** Its size in bytes, as uploaded. */
+  size: number;
+  /** Its modification time in ms. */
+  mtimeMs: number;
+  /**
+   * The session id the Python tool knows it by (the file name without
+   * `.jsonl`), for an upload to the Python tool's server: the row is then
+   * written session first, so that tool skips the session at this size.
+   * Without it the row is time first, which that tool does not count.
+   */
+  sessionId?: string | undefined;
 }
 
 /**
- * Formats uploaded-log rows stamped `now`.
+ * Formats uploaded-log rows stamped `now`: session first when the row names
+ * a session id, else time first.
  *
  * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
  */
 export function uploadedLogRows(rows: readonly UploadedRow[], now: Date = new Date()): string[] {
   const stamp = formatTimestamp(now);
-  return rows.map(({ path, extra = [] }) => {
-    for (const value of extra) assertRowField("uploaded log column", value);
-    return [formatRow({ stamp, path }), ...extra].join("\t");
+  return rows.map(({ path, size, mtimeMs, sessionId }) => {
+    const version = { size: String(size), mtime: String(mtimeMs) };
+    return sessionId === undefined
+      ? formatRow({ stamp, path, ...version })
+      : formatRow({ session_id: sessionId, size: version.size, stamp, path, mtime: version.mtime });
   });
+}
+
+/** A row of the uploaded log read back, whichever tool wrote it. */
+export interface UploadedLogEntry {
+  /** When it was uploaded, as the row says. */
+  time: string;
+  /** The session id; empty in time-first rows. */
+  sessionId: string;
+  /** The size uploaded, when the row says. */
+  size: number | undefined;
+  /** The transcript; empty in the Python tool's rows. */
+  path: string;
+  /** Session first: the Python tool counts it as an upload of `sessionId` at `size`. */
+  sessionFirst: boolean;
+}
+
+/** A whole number as the rows write it. */
+const WHOLE = /^[0-9]+$/;
+
+/**
+ * Reads one uploaded-log row of either shape (see the module doc); fields are
+ * trimmed. A session-first row is one whose second field is a whole number.
+ *
+ * @example
+ * ```ts
+ * import { parseUploadedRow } from "./log_file.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ *
+ * deepStrictEqual(parseUploadedRow("s1\t42\t2026-01-01T00:00:00Z"), {
+ *   time: "2026-01-01T00:00:00Z", sessionId: "s1", size: 42, path: "", sessionFirst: true,
+ * });
+ * deepStrictEqual(parseUploadedRow("2026-01-01T00:00:00Z\t/t/s1.jsonl")?.path, "/t/s1.jsonl");
+ * ```
+ */
+export function parseUploadedRow(text: string): UploadedLogEntry {
+  const fields = text.split("\t").map((field) => field.trim());
+  const second = fields[1] ?? "";
+  if (WHOLE.test(second)) {
+    const [sessionId = "", , time = "", path = ""] = fields;
+    return { time, sessionId, size: Number(second), path, sessionFirst: true };
+  }
+  const [time = "", , size = ""] = fields;
+  const known = WHOLE.test(size) ? Number(size) : undefined;
+  return { time, sessionId: "", size: known, path: second, sessionFirst: false };
 }
 
 /** A row of the private-skipped log. */
