@@ -112,9 +112,7 @@ async function readSharedUploads(options: PushOptions): Promise<SharedUploads | 
   try {
     return await SharedUploads.read(options.workspace, server, { persist: true });
   } catch (error) {
-    throw new ConfigurationError(
-      `Cannot read the uploaded log: ${(error as Error).message}; nothing was uploaded`,
-    );
+    throw new ConfigurationError(`${(error as Error).message}; nothing was uploaded`);
   }
 }
 
