@@ -27,9 +27,7 @@
  */
 
 import { AppendFile, appendLines, type AppendLinesOptions } from "../fs/append_lines.ts";
-import { readLines } from "../fs/read_lines.ts";
 import { retryOnContention } from "../fs/retry_on_contention.ts";
-import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 import { assertRowField, formatRow } from "../format/row.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "./workspace.ts";
@@ -135,13 +133,8 @@ export function privateSkippedLogRows(
 /** A log larger than this is rotated before the next append. */
 export const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
 
-/**
- * Renames `path` to `path.1` when it is a regular file over the limit. The
- * uploaded log starts afresh with the last session-first row of each session
- * (`carrySessionRows`): the Python tool reads only this file to know what it
- * sent, and would send everything again without them.
- */
-async function rotateIfLarge(path: string, limit: number, log: AuditLog): Promise<void> {
+/** Renames `path` to `path.1` when it is a regular file over the limit. */
+async function rotateIfLarge(path: string, limit: number): Promise<void> {
   try {
     const info = Deno.lstatSync(path);
     if (!info.isFile || info.size <= limit) return;
@@ -149,25 +142,6 @@ async function rotateIfLarge(path: string, limit: number, log: AuditLog): Promis
     return; // missing: nothing to rotate (refusals are the append's to report)
   }
   await retryOnContention(() => Deno.rename(path, `${path}.1`));
-  if (log === "uploadedLog") await carrySessionRows(`${path}.1`, path);
-}
-
-/**
- * Writes to `to` the last session-first row of each session in `from` (see
- * {@linkcode parseUploadedRow}), in the order of those rows, streamed;
- * memory grows with the sessions, not the rows. Called under the push lock,
- * which the Python tool also takes to append, so nothing is lost meanwhile.
- */
-async function carrySessionRows(from: string, to: string): Promise<void> {
-  const last = new Map<string, string>();
-  for await (const row of readLines(from)) {
-    if (!row.ok) continue;
-    const entry = parseUploadedRow(row.text);
-    if (!entry.sessionFirst || entry.sessionId === "") continue;
-    last.delete(entry.sessionId); // kept in the order of the last rows
-    last.set(entry.sessionId, row.text);
-  }
-  if (last.size > 0) await writeFileAtomic(to, [...last.values()].join("\n") + "\n");
 }
 
 /** The audit logs a push appends to. */
@@ -200,7 +174,7 @@ export async function appendLog(
 ): Promise<void> {
   if (rows.length === 0) return;
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES, log);
+  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
   await appendLines(workspace.file(log), rows, options);
 }
 
@@ -229,6 +203,6 @@ export async function appendLog(
  */
 export async function openLog(workspace: Workspace, log: AuditLog): Promise<AppendFile> {
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES, log);
+  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
   return AppendFile.open(workspace.file(log));
 }
