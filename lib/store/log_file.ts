@@ -1,8 +1,12 @@
 /**
  * The push's audit logs in `W/.claude/`: the rows of the uploaded and
- * private-skipped logs, and appending rows to any of them. The logs stay
- * bounded: a log past 8 MiB is renamed to `<name>.1` (replacing the previous
- * one) and started afresh.
+ * private-skipped logs, and appending rows to any of them. The failed and
+ * private-skipped logs stay bounded: one past 8 MiB is renamed to
+ * `<name>.1` (replacing the previous one) and started afresh. The uploaded
+ * log is never rotated: it is also the Python `agnes` tool's record of what
+ * it sent, which that tool reads whole and never rotates (set aside, every
+ * session it holds would be sent again). It grows by about 150 bytes an
+ * upload, and our pushes read only what was appended since the last one.
  *
  * - uploaded log `agnes-sessions-uploaded.txt`, shared with the Python
  *   `agnes` tool, which dedups its uploads against it. Rows of two shapes,
@@ -130,11 +134,12 @@ export function privateSkippedLogRows(
   return rows.map(({ sessionId, path }) => formatRow({ stamp, session_id: sessionId, path }));
 }
 
-/** A log larger than this is rotated before the next append. */
+/** A log larger than this is rotated before the next append (not the uploaded log). */
 export const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
 
-/** Renames `path` to `path.1` when it is a regular file over the limit. */
-async function rotateIfLarge(path: string, limit: number): Promise<void> {
+/** Renames the log at `path` to `path.1` when it is a regular file over the limit (never the uploaded log). */
+async function rotateIfLarge(log: AuditLog, path: string, limit: number): Promise<void> {
+  if (log === "uploadedLog") return; // shared with the Python tool, which never rotates it
   try {
     const info = Deno.lstatSync(path);
     if (!info.isFile || info.size <= limit) return;
@@ -174,7 +179,7 @@ export async function appendLog(
 ): Promise<void> {
   if (rows.length === 0) return;
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
+  await rotateIfLarge(log, workspace.file(log), LOG_ROTATE_BYTES);
   await appendLines(workspace.file(log), rows, options);
 }
 
@@ -203,6 +208,6 @@ export async function appendLog(
  */
 export async function openLog(workspace: Workspace, log: AuditLog): Promise<AppendFile> {
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
+  await rotateIfLarge(log, workspace.file(log), LOG_ROTATE_BYTES);
   return AppendFile.open(workspace.file(log));
 }
