@@ -71,7 +71,7 @@ function decide(run: PushRun, entry: QueueEntry): Decision {
   if (run.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
     return { kind: "already_uploaded" }; // sent to this server already, unchanged since
   }
-  if (run.shared?.sizeOf(sessionOfPath(entry.path)) === verdict.size) {
+  if (run.shared?.has(sessionOfPath(entry.path), verdict.size)) {
     return { kind: "already_uploaded" }; // the Python tool sent it at this size
   }
   return { kind: "upload", verdict };

@@ -57,7 +57,7 @@ export function scanCandidates(run: PushRun): ScanCandidates {
     if (run.privateIds.has(transcript.sessionId)) continue;
     if (!UPLOAD_NAME.test(`${transcript.sessionId}.jsonl`)) continue;
     if (run.ledger.has(transcript.path, transcript.size, transcript.mtimeMs)) continue;
-    if (run.shared?.sizeOf(transcript.sessionId) === transcript.size) continue; // the Python tool sent it
+    if (run.shared?.has(transcript.sessionId, transcript.size)) continue; // the Python tool sent it
     candidates.set(transcript.path, transcript);
   }
   return candidates;

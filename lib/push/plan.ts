@@ -112,7 +112,7 @@ function classify(plan: PushPlan, entry: QueueEntry, context: {
   if (!verdict.ok) return void plan.refused.push({ ...planned, reason: verdict.reason });
   if (
     context.ledger.has(entry.path, verdict.size, verdict.mtimeMs) ||
-    context.shared?.sizeOf(sessionOfPath(entry.path)) === verdict.size
+    context.shared?.has(sessionOfPath(entry.path), verdict.size)
   ) {
     return void plan.alreadyUploaded.push(planned);
   }

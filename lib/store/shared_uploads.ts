@@ -8,18 +8,18 @@
  * it sends.
  *
  * The log is read incrementally, so a push with a long history reads only
- * what was appended since the last one. Two files in the server's ledger
- * folder keep what was read: `shared-sizes.txt`, the sizes found, one row
- * `<size>\t0\t<session_id>` per upload in the ledger shard's format (the last
- * row for a session wins; compacted like a shard), and `shared-read.txt`,
- * `<device>:<inode>\t<offset>`: how far the log was read, and which file it
- * was (a rotated or replaced log is read again from its start). Rows of ours
- * (which carry a transcript path) are not imported: the ledger holds them.
+ * what was appended since the last one. What was read is kept in a ledger
+ * folder of its own (`upload_ledger.ts`, for the server's URL plus
+ * `#python`): the sizes found, as ledger rows `<size>\t0\t<session_id>` (a
+ * lookup reads one shard of 256; the last row for a session wins), and
+ * `shared-read.txt`, `<device>:<inode>\t<offset>`: how far the log was read,
+ * and which file it was (a replaced log is read again from its start). Rows
+ * of ours (which carry a transcript path) are not imported: the server's own
+ * ledger holds them.
  *
  * @module
  */
 
-import { AppendFile } from "../fs/append_lines.ts";
 import { readFileBounded } from "../fs/read_bounded.ts";
 import { assertRegularOrMissing } from "../fs/regular_file.ts";
 import { MAX_LINE_BYTES } from "../fs/read_lines.ts";
@@ -27,8 +27,7 @@ import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 import { joinPath } from "../fs/path.ts";
 import { isRowField } from "../format/row.ts";
 import { parseUploadedRow } from "./log_file.ts";
-import { LedgerShard } from "./_ledger_shard.ts";
-import { LEDGER_DIR, serverKey } from "./upload_ledger.ts";
+import { UploadLedger } from "./upload_ledger.ts";
 import type { Workspace } from "./workspace.ts";
 
 const decoder = new TextDecoder();
@@ -68,42 +67,44 @@ function readMark(file: string): ReadMark {
 
 /**
  * The Python tool's rows in `log` from byte `offset` on, as `[session, size]`
- * pairs, each whole row once; returns where the last whole row ends. A row
- * longer than {@linkcode MAX_LINE_BYTES} is passed over; an unfinished last
- * row is left for the next read.
+ * pairs in batches (a chunk's worth each), each whole row once; `read.end`
+ * is then where the last whole row ends. A row longer than
+ * {@linkcode MAX_LINE_BYTES} is passed over; an unfinished last row is left
+ * for the next read.
  */
-async function readPythonRows(
+async function* pythonRows(
   log: Deno.FsFile,
   offset: number,
-  onRow: (sessionId: string, size: number) => void,
-): Promise<number> {
+  read: { end: number },
+): AsyncGenerator<[string, number][]> {
   await log.seek(offset, Deno.SeekMode.Start);
   const chunk = new Uint8Array(CHUNK_BYTES);
-  let pending = new Uint8Array(0); // the unfinished row, from `rowStart`
+  let pending = new Uint8Array(0); // the unfinished row, from `read.end`
   let position = offset; // where the next read starts
-  let rowStart = offset; // where the unfinished row (kept or passed over) starts
   let passing = false; // inside a row too long to keep
+  read.end = offset;
   for (let count = await log.read(chunk); count !== null; count = await log.read(chunk)) {
-    const read = chunk.subarray(0, count);
-    const bytes = pending.length === 0 ? read : concat(pending, read);
+    const fresh = chunk.subarray(0, count);
+    const bytes = pending.length === 0 ? fresh : concat(pending, fresh);
     const bytesStart = position - pending.length;
     position += count;
+    const batch: [string, number][] = [];
     let start = 0;
     for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
       if (!passing && newline - start <= MAX_LINE_BYTES) {
         const row = parseUploadedRow(decoder.decode(bytes.subarray(start, newline)));
         if (row.sessionFirst && row.path === "" && row.sessionId !== "") {
-          onRow(row.sessionId, row.size!);
+          batch.push([row.sessionId, row.size!]);
         }
       }
       passing = false;
       start = newline + 1;
     }
-    if (start > 0) rowStart = bytesStart + start;
+    if (start > 0) read.end = bytesStart + start;
     passing ||= bytes.length - start > MAX_LINE_BYTES;
     pending = passing ? new Uint8Array(0) : bytes.slice(start);
+    if (batch.length > 0) yield batch;
   }
-  return rowStart;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -126,22 +127,25 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * await workspace.ensureStateDir();
  * await Deno.writeTextFile(workspace.file("uploadedLog"), "s1\t42\t2026-01-01T00:00:00Z\n");
  * const shared = await SharedUploads.read(workspace, "https://agnes.example.com", { persist: true });
- * deepStrictEqual([shared.sizeOf("s1"), shared.sizeOf("s2")], [42, undefined]);
+ * deepStrictEqual([shared.has("s1", 42), shared.has("s1", 43), shared.has("s2", 42)], [true, false, false]);
  * await Deno.remove(workspace.root, { recursive: true });
  * ```
  */
 export class SharedUploads {
-  /** This server's ledger folder, which keeps what was read. */
-  readonly dir: string;
   #workspace: Workspace;
-  #sizes: LedgerShard;
-  /** Sizes read but not kept (a dry run), which win over the file's. */
+  /** The sizes found, kept as a ledger of their own: session id for path, modification time 0. */
+  #sizes: UploadLedger;
+  /** Sizes read but not kept (a dry run), which win over the kept ones. */
   #unkept = new Map<string, number>();
 
   private constructor(workspace: Workspace, server: string) {
     this.#workspace = workspace;
-    this.dir = joinPath(workspace.stateDir, LEDGER_DIR, serverKey(server));
-    this.#sizes = new LedgerShard(joinPath(this.dir, "shared-sizes.txt"));
+    this.#sizes = new UploadLedger(workspace, `${server}#python`);
+  }
+
+  /** The folder that keeps what was read (a ledger folder of its own, next to the server's). */
+  get dir(): string {
+    return this.#sizes.dir;
   }
 
   /**
@@ -161,12 +165,11 @@ export class SharedUploads {
     return shared;
   }
 
-  /** The size of the last upload the Python tool recorded for `sessionId`, if any. */
-  sizeOf(sessionId: string): number | undefined {
+  /** Whether the last upload the Python tool recorded for `sessionId` was at `size`. */
+  has(sessionId: string, size: number): boolean {
     const unkept = this.#unkept.get(sessionId);
-    if (unkept !== undefined) return unkept;
-    const version = this.#sizes.version(sessionId);
-    return version === undefined ? undefined : Number(version.slice(0, version.indexOf("\t")));
+    if (unkept !== undefined) return unkept === size;
+    return this.#sizes.has(sessionId, size, 0);
   }
 
   /**
@@ -178,40 +181,23 @@ export class SharedUploads {
     const markFile = joinPath(this.dir, "shared-read.txt");
     const path = this.#workspace.file("uploadedLog");
     if (!assertRegularOrMissing(path, "read the uploaded log")) return;
-    const log = await Deno.open(path, { read: true });
-    try {
-      const info = await log.stat();
-      const mark = readMark(markFile);
-      const identity = identityOf(info);
-      const same = mark.identity === identity && mark.offset <= info.size;
-      if (same && mark.offset === info.size) return; // nothing appended since
-      const found: string[] = [];
-      const end = await readPythonRows(log, same ? mark.offset : 0, (sessionId, size) => {
+    using log = await Deno.open(path, { read: true });
+    const info = await log.stat();
+    const mark = readMark(markFile);
+    const identity = identityOf(info);
+    const same = mark.identity === identity && mark.offset <= info.size;
+    if (same && mark.offset === info.size) return; // nothing appended since
+    const read = { end: 0 };
+    for await (const batch of pythonRows(log, same ? mark.offset : 0, read)) {
+      for (const [sessionId, size] of batch) {
         if (!persist) this.#unkept.set(sessionId, size);
-        else if (isRowField(sessionId)) found.push(`${size}\t0\t${sessionId}`);
-      });
-      if (persist) await this.#keep(found, markFile, `${identity}\t${end}\n`);
-    } finally {
-      log.close();
-    }
-  }
-
-  /** Appends the sizes found, compacts the file when overgrown, then moves the mark. */
-  async #keep(rows: string[], markFile: string, mark: string): Promise<void> {
-    await Deno.mkdir(this.dir, { recursive: true });
-    if (rows.length > 0) {
-      const file = this.#sizes.file;
-      using appender = AppendFile.open(file);
-      appender.append(rows, true);
-      this.#sizes = new LedgerShard(file);
-      const index = this.#sizes.overgrownIndex();
-      if (index !== undefined) {
-        const text = [...index.versions].map(([sessionId, version]) =>
-          `${version}\t${sessionId}\n`
-        );
-        await writeFileAtomic(file, text.join(""));
+        else if (isRowField(sessionId)) await this.#sizes.record(sessionId, size, 0);
       }
     }
-    await writeFileAtomic(markFile, mark);
+    if (!persist) return;
+    this.#sizes.close();
+    await this.#sizes.compact();
+    await Deno.mkdir(this.dir, { recursive: true });
+    await writeFileAtomic(markFile, `${identity}\t${read.end}\n`);
   }
 }

@@ -70,10 +70,15 @@ Deno.test("SharedUploads.read() takes the Python tool's rows, the last per sessi
     ].join(""),
   );
   const shared = await SharedUploads.read(workspace, SERVER, { persist: true });
-  assertEquals(["a", "b", "c"].map((id) => shared.sizeOf(id)), [20, undefined, undefined]);
+  assertEquals([shared.has("a", 20), shared.has("a", 10), shared.has("b", 0), shared.has("c", 5)], [
+    true,
+    false,
+    false,
+    false,
+  ]);
 });
 
-Deno.test("SharedUploads.read() reads only what was appended since the last read, again from the start of a rotated log, and leaves an unfinished row for later", async () => {
+Deno.test("SharedUploads.read() reads only what was appended since the last read, again from the start of a replaced log, and leaves an unfinished row for later", async () => {
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   const log = workspace.file("uploadedLog");
@@ -82,21 +87,29 @@ Deno.test("SharedUploads.read() reads only what was appended since the last read
   // What was read is kept: a row rewritten in place before the mark is not read again.
   await Deno.writeTextFile(log, pythonUploadedRow("a", 99, T) + "b\t3", { create: false });
   let shared = await SharedUploads.read(workspace, SERVER, { persist: true });
-  assertEquals([shared.sizeOf("a"), shared.sizeOf("b")], [10, undefined]);
+  assertEquals([shared.has("a", 10), shared.has("a", 99), shared.has("b", 3)], [
+    true,
+    false,
+    false,
+  ]);
   await Deno.writeTextFile(log, `\t${T}\n`, { append: true }); // the row is finished now
   shared = await SharedUploads.read(workspace, SERVER, { persist: true });
-  assertEquals(shared.sizeOf("b"), 3);
-  await Deno.rename(log, `${log}.1`); // rotated: a new file
+  assertEquals(shared.has("b", 3), true);
+  await Deno.rename(log, `${log}.1`); // replaced: a new file
   await Deno.writeTextFile(log, pythonUploadedRow("b", 4, T));
   shared = await SharedUploads.read(workspace, SERVER, { persist: true });
-  assertEquals([shared.sizeOf("a"), shared.sizeOf("b")], [10, 4]);
+  assertEquals([shared.has("a", 10), shared.has("b", 4), shared.has("b", 3)], [true, true, false]);
   // Another server knows nothing of it.
   const other = await SharedUploads.read(workspace, "https://other.example", { persist: false });
-  assertEquals(other.sizeOf("b"), 4); // read now, from the start, but kept nowhere
+  assertEquals(other.has("b", 4), true); // read now, from the start, but kept nowhere
   const again = await SharedUploads.read(workspace, "https://other.example", { persist: false });
-  assertEquals(again.sizeOf("b"), 4);
+  assertEquals(again.has("b", 4), true);
   const entries = [...Deno.readDirSync(`${workspace.stateDir}/agnes-sessions-ledger`)];
-  assertEquals(entries.length, 1, "a read without persist writes nothing");
+  assertEquals(
+    entries.map((entry) => entry.name),
+    [shared.dir.split("/").at(-1)],
+    "a read without persist writes nothing",
+  );
 });
 
 Deno.test("SharedUploads.read() passes over a row too long to be one, and reads the rows after it", async () => {
@@ -105,5 +118,23 @@ Deno.test("SharedUploads.read() passes over a row too long to be one, and reads 
   const long = `x\t1\t${"y".repeat(200_000)}\n`;
   await Deno.writeTextFile(workspace.file("uploadedLog"), long + pythonUploadedRow("a", 10, T));
   const shared = await SharedUploads.read(workspace, SERVER, { persist: true });
-  assertEquals([shared.sizeOf("x"), shared.sizeOf("a")], [undefined, 10]);
+  assertEquals([shared.has("x", 1), shared.has("a", 10)], [false, true]);
+});
+
+Deno.test("SharedUploads.read() keeps a long history of the Python tool's rows in shards, so the next push reads neither the log nor all of them", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  const rows = Array.from({ length: 5000 }, (_, i) => pythonUploadedRow(`s${i}`, i, T));
+  await Deno.writeTextFile(workspace.file("uploadedLog"), rows.join(""));
+  const first = await SharedUploads.read(workspace, SERVER, { persist: true });
+  const shards = [...Deno.readDirSync(first.dir)].filter((entry) =>
+    /^[0-9a-f]{2}\.txt$/.test(entry.name)
+  );
+  assertEquals(shards.length > 200, true);
+  const next = await SharedUploads.read(workspace, SERVER, { persist: true });
+  assertEquals([next.has("s0", 0), next.has("s4999", 4999), next.has("s4999", 1)], [
+    true,
+    true,
+    false,
+  ]);
 });
