@@ -35,6 +35,9 @@ const decoder = new TextDecoder();
 /** How the uploaded log is read in. */
 const CHUNK_BYTES = 64 * 1024;
 
+/** The sizes found are recorded in groups of this many (each group appends once to each shard). */
+const RECORD_GROUP = 50_000;
+
 /** Where a previous read of the log stopped. */
 interface ReadMark {
   /** The log file read (device and inode), empty when the system does not say. */
@@ -91,7 +94,9 @@ async function* pythonRows(
     const batch: [string, number][] = [];
     let start = 0;
     for (let newline = bytes.indexOf(10); newline !== -1; newline = bytes.indexOf(10, start)) {
-      if (!passing && newline - start <= MAX_LINE_BYTES) {
+      if (
+        !passing && newline - start <= MAX_LINE_BYTES && mayBeSessionFirst(bytes, start, newline)
+      ) {
         const row = parseUploadedRow(decoder.decode(bytes.subarray(start, newline)));
         if (row.sessionFirst && row.path === "" && row.sessionId !== "") {
           batch.push([row.sessionId, row.size!]);
@@ -105,6 +110,18 @@ async function* pythonRows(
     pending = passing ? new Uint8Array(0) : bytes.slice(start);
     if (batch.length > 0) yield batch;
   }
+}
+
+/**
+ * Whether the row in `bytes` from `start` to `end` may be session first: its
+ * second field starts with a digit or a space. Rows that fail (time first,
+ * whose second field is a path) are passed over without being decoded.
+ */
+function mayBeSessionFirst(bytes: Uint8Array, start: number, end: number): boolean {
+  const tab = bytes.indexOf(9, start);
+  if (tab === -1 || tab + 1 >= end) return false;
+  const next = bytes[tab + 1]!;
+  return (next >= 48 && next <= 57) || next === 32;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -188,13 +205,18 @@ export class SharedUploads {
     const same = mark.identity === identity && mark.offset <= info.size;
     if (same && mark.offset === info.size) return; // nothing appended since
     const read = { end: 0 };
+    let found: [string, number, number][] = [];
     for await (const batch of pythonRows(log, same ? mark.offset : 0, read)) {
       for (const [sessionId, size] of batch) {
         if (!persist) this.#unkept.set(sessionId, size);
-        else if (isRowField(sessionId)) await this.#sizes.record(sessionId, size, 0);
+        else if (isRowField(sessionId)) found.push([sessionId, size, 0]);
       }
+      if (found.length < RECORD_GROUP) continue;
+      await this.#sizes.recordAll(found); // a group at a time: few opens of each shard, bounded memory
+      found = [];
     }
     if (!persist) return;
+    await this.#sizes.recordAll(found);
     this.#sizes.close();
     await this.#sizes.compact();
     await Deno.mkdir(this.dir, { recursive: true });
