@@ -15,6 +15,7 @@
  */
 
 /** The line breaks `str.splitlines()` splits at. */
+// deno-lint-ignore no-control-regex
 const LINE_BREAKS = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 /** Python's `int(text.strip())` for the forms it takes (ASCII digits), else `undefined`. */

@@ -32,7 +32,7 @@
 
 import { AppendFile, appendLines, type AppendLinesOptions } from "../fs/append_lines.ts";
 import { retryOnContention } from "../fs/retry_on_contention.ts";
-import { assertRowField, formatRow } from "../format/row.ts";
+import { formatRow } from "../format/row.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "./workspace.ts";
 

@@ -32,7 +32,7 @@ const USER = "analyst";
 type Tool = "ours" | "python";
 
 /** A receiver on loopback that notes, for each version stored (name and size), which tools stored it, in order. */
-async function countingReceiver(dataDir: string) {
+function countingReceiver(dataDir: string) {
   const versions = new Map<string, Tool[]>();
   const receive = createReceiver({ dataDir, tokens: new Map([[TEST_TOKEN, USER]]) });
   let url = "";
@@ -63,7 +63,7 @@ Deno.test(`push: ours and the Python tool's push over one workspace, ${ROUNDS} r
   await using workspace = await tempWorkspace();
   await workspace.ensureStateDir();
   const root = await Deno.makeTempDir({ prefix: "agnes-two-pushers-" });
-  const receiver = await countingReceiver(`${root}/data`);
+  const receiver = countingReceiver(`${root}/data`);
   try {
     const folder = `${root}/claude/projects/${encodeProjectFolder(workspace.root)}`;
     await Deno.mkdir(folder, { recursive: true });
