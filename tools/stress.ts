@@ -39,6 +39,9 @@ export function summaryLine(lines: readonly Record<string, unknown>[]): string {
   const sum = (key: string) =>
     lines.reduce((total, line) => total + (typeof line[key] === "number" ? line[key] : 0), 0);
   const parts = KEYS.map((key) => `${key} ${sum(key)}`);
+  if (lines.some((line) => typeof line.duplicatesBetweenTools === "number")) {
+    parts.push(`duplicates between the tools ${sum("duplicatesBetweenTools")}`);
+  }
   const seconds = (sum("ms") / 1000).toFixed(1);
   return `stress: ${lines.length} scenarios, ${parts.join(", ")}, ${seconds} s in scenarios`;
 }

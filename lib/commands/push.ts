@@ -9,7 +9,7 @@ import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/args.ts";
 import { spawnDetached } from "../cli/detach.ts";
 import { ReportedFailureError } from "../cli/exit_code.ts";
 import { ConfigurationError } from "../config/configuration_error.ts";
-import { assertSafeServer, resolveServer } from "../config/server.ts";
+import { assertSafeServer, resolveServer, sharedServer } from "../config/server.ts";
 import { resolveToken } from "../config/token.ts";
 import { resolvePath } from "../fs/path.ts";
 import { AgnesClient } from "../http/client.ts";
@@ -87,9 +87,23 @@ async function dryRun(
     server: resolveServer(values.server),
     allowedRoots,
     scan: values.scan ?? false,
+    sharedServer: pythonToolServer(),
   });
   if (values.json) console.log(JSON.stringify(planJson(plan), null, 2));
   else console.log(planLines(plan, values.quiet ?? false).join("\n"));
+}
+
+/**
+ * The server the Python `agnes` tool pushes to, whose rows in the shared
+ * uploaded log count for a push there; none when `config.yaml` is unreadable
+ * (resolving the server reports that).
+ */
+function pythonToolServer(): string | undefined {
+  try {
+    return sharedServer();
+  } catch {
+    return undefined;
+  }
 }
 
 /** Progress on stderr, for a person watching a terminal push many uploads. */
@@ -159,6 +173,7 @@ async function pushToTarget(
     gzip: !(values["no-gzip"] || Deno.env.get("AGNES_PUSH_NO_GZIP") === "1"),
     retryFailed: values["retry-failed"] ?? false,
     scan: values.scan ?? false,
+    sharedServer: pythonToolServer(),
     ...(progress ? { onProgress: progressLine } : {}),
   });
   return { report, server };

@@ -51,10 +51,29 @@ export function findServer(flag?: string): FoundServer {
   const fromEnv = Deno.env.get("AGNES_SERVER");
   if (fromEnv) return { server: trim(fromEnv), source: "$AGNES_SERVER" };
   const path = configFile("config.yaml");
-  const match = SERVER_LINE.exec(readConfigText(path) ?? "");
-  const configured = match ? unquote(match[1]!) : "";
+  const configured = configuredServer(path);
   if (configured) return { server: trim(configured), source: path };
   return { server: DEFAULT_SERVER, source: "default" };
+}
+
+/** The `server:` key of the `config.yaml` at `path`, unquoted; empty when there is none. */
+function configuredServer(path: string): string {
+  const match = SERVER_LINE.exec(readConfigText(path) ?? "");
+  return match ? unquote(match[1]!) : "";
+}
+
+/**
+ * The server the Python `agnes` tool pushes to: the `server:` key of
+ * `config.yaml`, else {@linkcode DEFAULT_SERVER} (what that tool falls back
+ * to), without a trailing slash. Its rows in the shared uploaded log count as
+ * uploads to this server only.
+ *
+ * @throws {RefusedFileError} when `config.yaml` is not a regular file of at
+ * most 1 MiB.
+ */
+export function sharedServer(): string {
+  const configured = configuredServer(configFile("config.yaml"));
+  return (configured || DEFAULT_SERVER).replace(/\/+$/, "");
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 
 import type { QueueEntry } from "../store/queue_entry.ts";
+import { sessionOfPath } from "../store/shared_uploads.ts";
 import type { EntryOutcome } from "./_outcomes.ts";
 import type { PathVerdict } from "./path_safety.ts";
 import type { PushRun } from "./_run.ts";
@@ -56,6 +57,9 @@ function decide(run: PushRun, entry: QueueEntry): EntryVerdict {
   }
   if (run.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
     return { kind: "already_uploaded" }; // sent to this server already, unchanged since
+  }
+  if (run.shared?.has(sessionOfPath(entry.path), verdict.size)) {
+    return { kind: "already_uploaded" }; // the Python tool sent it at this size
   }
   return { kind: "upload", verdict };
 }

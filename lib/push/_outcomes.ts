@@ -8,6 +8,7 @@
 
 import { formatTimestamp, isRetryExpired, parseTimestamp } from "../format/timestamp.ts";
 import { uploadedLogRows } from "../store/log_file.ts";
+import { sessionOfPath } from "../store/shared_uploads.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
 import { flushFullBuffers } from "./_record.ts";
@@ -89,8 +90,10 @@ async function recordUpload(
   entry: QueueEntry,
   outcome: Extract<EntryOutcome, { kind: "uploaded" }>,
 ): Promise<void> {
-  const extra = [String(outcome.size), String(outcome.mtimeMs)];
-  const rows = uploadedLogRows([{ path: entry.path, extra }], run.now());
+  const { size, mtimeMs } = outcome;
+  // To the Python tool's server, a row it reads (session first), so it does not send the file again.
+  const sessionId = run.shared === undefined ? undefined : sessionOfPath(entry.path);
+  const rows = uploadedLogRows([{ path: entry.path, size, mtimeMs, sessionId }], run.now());
   if (run.uploadedLog === undefined) {
     throw new Error("Cannot record an upload: the uploaded log is not open"); // opened by the send step
   }

@@ -32,6 +32,7 @@ export async function recordOutcomes(run: PushRun, collected: CollectedEntries):
     return Promise.resolve();
   });
   await durably(`compact the upload ledger "${run.ledger.dir}"`, () => run.ledger.compact());
+  await markOwnRowsRead(run);
   const skipped = workspace.file("privateSkippedLog");
   await durably(`write the private-skipped log "${skipped}"`, () => flushPrivateSkips(run));
   const failed = workspace.file("failedLog");
@@ -42,6 +43,19 @@ export async function recordOutcomes(run: PushRun, collected: CollectedEntries):
   crashPoint("after-requeue");
   run.report.requeueReasons = [...run.requeueReasons];
   for (const snapshot of collected.snapshots) await discardSnapshot(snapshot);
+}
+
+/**
+ * Reads the uploaded log past this run's own rows, so the next push reads
+ * the Python tool's rows from after them. Not a step of the durability
+ * order: when it fails, the next push reads a little more.
+ */
+async function markOwnRowsRead(run: PushRun): Promise<void> {
+  try {
+    await run.shared?.catchUp(true);
+  } catch {
+    // Read again by the next push.
+  }
 }
 
 /** `1 session`, `2 sessions`. */

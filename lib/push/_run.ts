@@ -13,6 +13,7 @@ import { readPrivateList } from "../store/private_list.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { removeStaleTemps } from "../store/stale_temps.ts";
 import type { AppendFile } from "../fs/append_lines.ts";
+import { SharedUploads } from "../store/shared_uploads.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { PushOptions } from "./options.ts";
 import { UploadPathChecker } from "./path_safety.ts";
@@ -34,6 +35,8 @@ export interface PushRun {
   gzip: boolean;
   /** What was already sent to this server. */
   readonly ledger: UploadLedger;
+  /** What the Python tool sent, when this push goes to its server. */
+  readonly shared: SharedUploads | undefined;
   /** What may be uploaded, folder real paths remembered for the run. */
   readonly paths: UploadPathChecker;
   /** Rows for the failed log. */
@@ -72,6 +75,7 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
     breaker: new CircuitBreaker(options.breakerThreshold ?? 5),
     gzip: false,
     ledger: new UploadLedger(options.workspace, options.client.server),
+    shared: await readSharedUploads(options),
     paths: new UploadPathChecker(options.allowedRoots),
     failures: [],
     privateSkips: [],
@@ -79,6 +83,23 @@ export async function startRun(options: PushOptions): Promise<PushRun> {
     requeueReasons: new Set(),
     uploadedLog: undefined,
   };
+}
+
+/**
+ * The Python tool's uploads, when this push goes to its server (read once,
+ * from where the last push stopped reading).
+ *
+ * @throws {ConfigurationError} when the uploaded log cannot be read: what
+ * was sent is unknown.
+ */
+async function readSharedUploads(options: PushOptions): Promise<SharedUploads | undefined> {
+  const server = options.client.server;
+  if (options.sharedServer?.replace(/\/+$/, "") !== server.replace(/\/+$/, "")) return undefined;
+  try {
+    return await SharedUploads.read(options.workspace, server, { persist: true });
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}; nothing was uploaded`);
+  }
 }
 
 /**

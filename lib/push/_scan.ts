@@ -16,6 +16,7 @@ import {
 } from "../claude/transcripts.ts";
 import { UPLOAD_NAME } from "../http/wire.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
+import type { PushOptions } from "./options.ts";
 import type { PushRun } from "./_run.ts";
 
 /** Transcripts a scan found that the server has not got, by path; queued ones are taken out as the queue is read. */
@@ -35,6 +36,7 @@ export function scanCandidates(run: PushRun): ScanCandidates {
     if (run.privateIds.has(transcript.sessionId)) continue;
     if (!UPLOAD_NAME.test(`${transcript.sessionId}.jsonl`)) continue;
     if (run.ledger.has(transcript.path, transcript.size, transcript.mtimeMs)) continue;
+    if (run.shared?.has(transcript.sessionId, transcript.size)) continue; // the Python tool sent it
     candidates.set(transcript.path, transcript);
   }
   return candidates;
@@ -54,4 +56,16 @@ export function confirmScanned(run: PushRun, candidates: ScanCandidates): QueueE
   }
   run.report.scanned = found.length;
   return found;
+}
+
+/**
+ * Whether the workspace has transcripts of its own in Claude Code's projects
+ * folder (read only), so that `push --scan` in a workspace without `.claude/`
+ * has something to send.
+ */
+export function hasTranscriptsToScan(options: PushOptions): boolean {
+  const root = options.workspace.root;
+  return findTranscripts(options.projectsRoot ?? projectsRoot(), root).some((transcript) =>
+    isWorkspaceTranscript(transcript, root)
+  );
 }

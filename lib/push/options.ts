@@ -28,6 +28,13 @@ export interface PushOptions {
   scan?: boolean;
   /** Claude Code's projects folder, for `scan`. Default: `$CLAUDE_CONFIG_DIR/projects`, else `~/.claude/projects`. */
   projectsRoot?: string;
+  /**
+   * The server the Python `agnes` tool pushes to (the `server:` key of
+   * `config.yaml`). When this push goes there, that tool's rows in the shared
+   * uploaded log count as uploads, and ours are written so that it counts
+   * them. Default: none, and the two tools' rows are kept apart.
+   */
+  sharedServer?: string | undefined;
   /** The clock, for the 30-day rule. */
   now?: () => Date;
   /** Consecutive transient failures that trip the circuit breaker. Default 5. */

@@ -14,6 +14,7 @@ import { readQueueRows } from "../store/queue_reader.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import { listSnapshots } from "../store/snapshot.ts";
+import { sessionOfPath, SharedUploads } from "../store/shared_uploads.ts";
 import { UploadLedger } from "../store/upload_ledger.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { findLocalMd, prepareLocalMd } from "./local_md.ts";
@@ -57,6 +58,8 @@ export interface PlanOptions {
   scan?: boolean;
   /** Claude Code's projects folder, for `scan`. */
   projectsRoot?: string;
+  /** The server the Python `agnes` tool pushes to (see `PushOptions.sharedServer`). */
+  sharedServer?: string | undefined;
 }
 
 /** Every distinct entry the queue files hold (two streamed passes), then what a scan would add. */
@@ -97,6 +100,7 @@ async function* plannedEntries(
 function classify(plan: PushPlan, entry: QueueEntry, context: {
   privateIds: Set<string>;
   ledger: UploadLedger;
+  shared: SharedUploads | undefined;
   paths: UploadPathChecker;
 }): void {
   const planned = { sessionId: entry.sessionId, path: entry.path };
@@ -106,7 +110,10 @@ function classify(plan: PushPlan, entry: QueueEntry, context: {
   const verdict = context.paths.check(entry.path);
   if (!verdict.ok && verdict.reason === "missing") return void plan.missing.push(planned);
   if (!verdict.ok) return void plan.refused.push({ ...planned, reason: verdict.reason });
-  if (context.ledger.has(entry.path, verdict.size, verdict.mtimeMs)) {
+  if (
+    context.ledger.has(entry.path, verdict.size, verdict.mtimeMs) ||
+    context.shared?.has(sessionOfPath(entry.path), verdict.size)
+  ) {
     return void plan.alreadyUploaded.push(planned);
   }
   plan.upload.push(planned);
@@ -140,6 +147,9 @@ export async function planPush(workspace: Workspace, options: PlanOptions): Prom
   const context = {
     privateIds: await readPrivateList(workspace),
     ledger: new UploadLedger(workspace, options.server),
+    shared: options.sharedServer?.replace(/\/+$/, "") === options.server.replace(/\/+$/, "")
+      ? await SharedUploads.read(workspace, options.server, { persist: false })
+      : undefined,
     paths: new UploadPathChecker(options.allowedRoots),
   };
   for await (const entry of plannedEntries(workspace, options)) {

@@ -24,6 +24,7 @@ import type { PushOptions } from "./options.ts";
 import { recordOutcomes } from "./_record.ts";
 import { emptyReport, type PushReport } from "./report.ts";
 import { endRun, type PushRun, startRun } from "./_run.ts";
+import { hasTranscriptsToScan } from "./_scan.ts";
 import { sendEntries } from "./_send.ts";
 
 /** The workspace's push lock, without waiting; `undefined` when held or not takeable. */
@@ -70,7 +71,11 @@ async function tryPushLock(workspace: Workspace): Promise<HeldLock | undefined> 
  */
 export async function push(options: PushOptions): Promise<PushReport | null> {
   const { workspace } = options;
-  if (!await workspace.hasStateDir()) return emptyReport(); // nothing to do, and nothing created
+  if (!await workspace.hasStateDir()) {
+    // No queue and no logs: only a scan may find something to send; else nothing is created.
+    if (!(options.scan && hasTranscriptsToScan(options))) return emptyReport();
+    await workspace.ensureStateDir();
+  }
   const localMd = findLocalMd(workspace);
   const lock = await tryPushLock(workspace);
   if (lock === undefined) return null;

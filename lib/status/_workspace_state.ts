@@ -7,7 +7,9 @@
 
 import { formatTimestamp } from "../format/timestamp.ts";
 import { inspectLock } from "../lock/inspect_lock.ts";
+import { parseUploadedRow } from "../store/log_file.ts";
 import { readPrivateList } from "../store/private_list.ts";
+import { sessionOfPath } from "../store/shared_uploads.ts";
 import { readQueueFile } from "../store/queue_reader.ts";
 import { listSnapshots } from "../store/snapshot.ts";
 import { readStamp } from "../store/stamp.ts";
@@ -31,6 +33,28 @@ async function summarize(path: string, problems: Problem[]): Promise<LogSummary>
     problems.push({ problem: (error as Error).message, fix: `remove or repair "${path}"` });
     return { total: 0, last: [] };
   }
+}
+
+/**
+ * An uploaded-log row in status's columns, whichever shape it has: the time,
+ * the session (from the transcript's name when the row does not say), the
+ * size (`-` when the row does not say), then the transcript when the row
+ * names one.
+ */
+function uploadRow(fields: string[]): LogRow {
+  const entry = parseUploadedRow(fields.join("\t"));
+  const session = entry.sessionId || (entry.path === "" ? "" : sessionOfPath(entry.path));
+  const size = entry.size === undefined ? "-" : String(entry.size);
+  return { time: entry.time, fields: [session, size, ...(entry.path === "" ? [] : [entry.path])] };
+}
+
+/** The uploaded log's summary, its rows in status's columns (see {@linkcode uploadRow}). */
+async function uploadsState(workspace: Workspace, problems: Problem[]): Promise<LogSummary> {
+  const summary = await summarize(workspace.file("uploadedLog"), problems);
+  return {
+    total: summary.total,
+    last: summary.last.map((row) => uploadRow([row.time, ...row.fields])),
+  };
 }
 
 async function queueState(workspace: Workspace, problems: Problem[]) {
@@ -114,7 +138,7 @@ export async function workspaceState(
   return {
     queue: await queueState(workspace, problems),
     snapshots: await snapshotState(workspace),
-    uploads: await summarize(workspace.file("uploadedLog"), problems),
+    uploads: await uploadsState(workspace, problems),
     failures: await summarize(workspace.file("failedLog"), problems),
     privacy: await privacyState(workspace, problems),
     pushes: pushState(workspace),

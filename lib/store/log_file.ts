@@ -1,14 +1,27 @@
 /**
  * The push's audit logs in `W/.claude/`: the rows of the uploaded and
- * private-skipped logs, and appending rows to any of them. The logs stay
- * bounded: a log past 8 MiB is renamed to `<name>.1` (replacing the previous
- * one) and started afresh.
+ * private-skipped logs, and appending rows to any of them. The failed and
+ * private-skipped logs stay bounded: one past 8 MiB is renamed to
+ * `<name>.1` (replacing the previous one) and started afresh. The uploaded
+ * log is never rotated: it is also the Python `agnes` tool's record of what
+ * it sent, which that tool reads whole and never rotates (set aside, every
+ * session it holds would be sent again). It grows by about 150 bytes an
+ * upload, and our pushes read only what was appended since the last one.
  *
- * - uploaded log `agnes-sessions-uploaded.txt`, an audit trail:
- *   `<iso>\t<transcript_path>`, then our own columns `<size>\t<mtime_ms>` (old
- *   readers look at the first two only). What a push consults to avoid
- *   sending a file twice is the upload ledger (`upload_ledger.ts`), kept per
- *   server.
+ * - uploaded log `agnes-sessions-uploaded.txt`, shared with the Python
+ *   `agnes` tool, which dedups its uploads against it. Rows of two shapes,
+ *   told apart by whether the second field is a whole number:
+ *   - session first, what the Python tool reads as an upload of that session
+ *     at that size to its server: `<session_id>\t<size>\t<iso>` (the Python
+ *     tool's), `<session_id>\t<size>\t<iso>\t<transcript_path>\t<mtime_ms>`
+ *     (ours, for an upload to the server of `config.yaml`, the only one the
+ *     Python tool knows);
+ *   - time first, which the Python tool skips: `<iso>\t<transcript_path>`
+ *     (both tools' older rows), `<iso>\t<transcript_path>\t<size>\t<mtime_ms>`
+ *     (ours, for an upload to any other server).
+ *   What a push consults to avoid sending a file twice is the upload ledger
+ *   (`upload_ledger.ts`), kept per server, and the session-first rows
+ *   (`shared_uploads.ts`).
  * - private-skipped log `agnes-sessions-private-skipped.txt`:
  *   `<iso>\t<session_id>\t<transcript_path>`, the sessions a push left on
  *   this machine because they were marked private.
@@ -19,29 +32,74 @@
 
 import { AppendFile, appendLines, type AppendLinesOptions } from "../fs/append_lines.ts";
 import { retryOnContention } from "../fs/retry_on_contention.ts";
-import { assertRowField, formatRow } from "../format/row.ts";
+import { formatRow } from "../format/row.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** A row of the uploaded log. */
+/** An upload, as a row of the uploaded log records it. */
 export interface UploadedRow {
   /** The transcript uploaded. */
   path: string;
-  /** Extra trailing columns (old readers look at the first two only). */
-  extra?: readonly string[];
+  /** Its size in bytes, as uploaded. */
+  size: number;
+  /** Its modification time in ms. */
+  mtimeMs: number;
+  /**
+   * The session id the Python tool knows it by (the file name without
+   * `.jsonl`), for an upload to the Python tool's server: the row is then
+   * written session first, so that tool skips the session at this size.
+   * Without it the row is time first, which that tool does not count.
+   */
+  sessionId?: string | undefined;
 }
 
 /**
- * Formats uploaded-log rows stamped `now`.
+ * Formats uploaded-log rows stamped `now`: session first when the row names
+ * a session id, else time first.
  *
  * @throws {TypeError} when a field contains TAB, CR, LF or NUL.
  */
 export function uploadedLogRows(rows: readonly UploadedRow[], now: Date = new Date()): string[] {
   const stamp = formatTimestamp(now);
-  return rows.map(({ path, extra = [] }) => {
-    for (const value of extra) assertRowField("uploaded log column", value);
-    return [formatRow({ stamp, path }), ...extra].join("\t");
+  return rows.map(({ path, size, mtimeMs, sessionId }) => {
+    const version = { size: String(size), mtime: String(mtimeMs) };
+    return sessionId === undefined
+      ? formatRow({ stamp, path, ...version })
+      : formatRow({ session_id: sessionId, size: version.size, stamp, path, mtime: version.mtime });
   });
+}
+
+/** A row of the uploaded log read back, whichever tool wrote it. */
+export interface UploadedLogEntry {
+  /** When it was uploaded, as the row says. */
+  time: string;
+  /** The session id; empty in time-first rows. */
+  sessionId: string;
+  /** The size uploaded, when the row says. */
+  size: number | undefined;
+  /** The transcript; empty in the Python tool's rows. */
+  path: string;
+  /** Session first: the Python tool counts it as an upload of `sessionId` at `size`. */
+  sessionFirst: boolean;
+}
+
+/** A whole number as the rows write it. */
+const WHOLE = /^[0-9]+$/;
+
+/**
+ * Reads one uploaded-log row of either shape (see the module doc); fields are
+ * trimmed. A session-first row is one whose second field is a whole number.
+ */
+export function parseUploadedRow(text: string): UploadedLogEntry {
+  const fields = text.split("\t").map((field) => field.trim());
+  const second = fields[1] ?? "";
+  if (WHOLE.test(second)) {
+    const [sessionId = "", , time = "", path = ""] = fields;
+    return { time, sessionId, size: Number(second), path, sessionFirst: true };
+  }
+  const [time = "", , size = ""] = fields;
+  const known = WHOLE.test(size) ? Number(size) : undefined;
+  return { time, sessionId: "", size: known, path: second, sessionFirst: false };
 }
 
 /** A row of the private-skipped log. */
@@ -65,11 +123,12 @@ export function privateSkippedLogRows(
   return rows.map(({ sessionId, path }) => formatRow({ stamp, session_id: sessionId, path }));
 }
 
-/** A log larger than this is rotated before the next append. */
+/** A log larger than this is rotated before the next append (not the uploaded log). */
 export const LOG_ROTATE_BYTES = 8 * 1024 * 1024;
 
-/** Renames `path` to `path.1` when it is a regular file over the limit. */
-async function rotateIfLarge(path: string, limit: number): Promise<void> {
+/** Renames the log at `path` to `path.1` when it is a regular file over the limit (never the uploaded log). */
+async function rotateIfLarge(log: AuditLog, path: string, limit: number): Promise<void> {
+  if (log === "uploadedLog") return; // shared with the Python tool, which never rotates it
   try {
     const info = Deno.lstatSync(path);
     if (!info.isFile || info.size <= limit) return;
@@ -97,7 +156,7 @@ export async function appendLog(
 ): Promise<void> {
   if (rows.length === 0) return;
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
+  await rotateIfLarge(log, workspace.file(log), LOG_ROTATE_BYTES);
   await appendLines(workspace.file(log), rows, options);
 }
 
@@ -110,6 +169,6 @@ export async function appendLog(
  */
 export async function openLog(workspace: Workspace, log: AuditLog): Promise<AppendFile> {
   await workspace.ensureStateDir();
-  await rotateIfLarge(workspace.file(log), LOG_ROTATE_BYTES);
+  await rotateIfLarge(log, workspace.file(log), LOG_ROTATE_BYTES);
   return AppendFile.open(workspace.file(log));
 }

@@ -125,6 +125,30 @@ export class UploadLedger implements Disposable {
     shard.recorded(path, versionOf(size, mtimeMs), held);
   }
 
+  /**
+   * Records many sent versions at once, as {@linkcode UploadLedger.record}
+   * does one by one, with one append per shard: what importing a long
+   * history needs.
+   *
+   * @throws {TypeError} when a path contains TAB, CR, LF or NUL.
+   */
+  async recordAll(
+    versions: Iterable<readonly [path: string, size: number, mtimeMs: number]>,
+  ): Promise<void> {
+    const rows = new Map<string, string[]>();
+    for (const [path, size, mtimeMs] of versions) {
+      const shard = this.#shard(path);
+      const held = shard.version(path) !== undefined;
+      const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
+      rows.set(shard.file, [...rows.get(shard.file) ?? [], row]);
+      shard.recorded(path, versionOf(size, mtimeMs), held);
+    }
+    if (rows.size === 0) return;
+    if (!this.#dirMade) await Deno.mkdir(this.dir, { recursive: true });
+    this.#dirMade = true;
+    for (const [file, lines] of rows) this.#appender(file).append(lines);
+  }
+
   /** The shard `file` open for appending (opened now, closing the oldest open one past the cap). */
   #appender(file: string): AppendFile {
     let appender = this.#open.get(file);

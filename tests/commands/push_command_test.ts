@@ -1,6 +1,8 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import { readIfExists, runCli, STAMP, TEST_TOKEN } from "../_helpers.ts";
+import { pythonReadUploaded, pythonSkips, pythonUploadedRow } from "../_python_upload_log.ts";
 import { setup } from "../_push_setup.ts";
+import { encodeProjectFolder } from "../../lib/claude/transcripts.ts";
 import {
   acquireLock,
   addPrivateSession,
@@ -325,4 +327,54 @@ Deno.test("push whose uploaded log cannot be opened (a folder) exits 1 before an
   assertEquals([clean.code, clean.stdout], [0, "Uploaded 2 sessions\n"]);
   assertEquals(s.seen.map(([name]) => name).sort(), ["a.jsonl", "b.jsonl"]);
   assertEquals(await listSnapshots(s.workspace), []);
+});
+
+Deno.test("push to the server of config.yaml skips what the Python agnes tool sent at the same size, and leaves rows by which it skips ours (its rule at 3a73ef3)", async () => {
+  await using s = await setup();
+  await Deno.mkdir(s.env.AGNES_CONFIG_DIR!, { recursive: true });
+  await Deno.writeTextFile(`${s.env.AGNES_CONFIG_DIR}/config.yaml`, `server: ${s.receiver.url}/\n`);
+  const [sent, ours] = [await s.transcript("sent"), await s.transcript("ours")];
+  await s.workspace.ensureStateDir();
+  const size = (await Deno.stat(sent)).size;
+  await Deno.writeTextFile(
+    s.workspace.file("uploadedLog"),
+    pythonUploadedRow("sent", size, "2026-08-22T10:00:00Z"),
+  );
+  await s.queue(["sent", sent], ["ours", ours]);
+  const result = await s.cli([]);
+  assertEquals([result.code, result.stdout], [0, "Uploaded 1 session\n"]);
+  assertEquals(s.seen.map(([name]) => name), ["ours.jsonl"]);
+  const uploaded = pythonReadUploaded(await Deno.readTextFile(s.workspace.file("uploadedLog")));
+  assertEquals(pythonSkips(uploaded, "ours", (await Deno.stat(ours)).size), true);
+  // The Python tool knows only its own server: a push to another sends what it sent.
+  await s.queue(["sent", sent]);
+  const other = s.receiver.url.replace("127.0.0.1", "localhost"); // another server, by its URL
+  const elsewhere = await runCli(["push", "--workspace", s.workspace.root, "--server", other], {
+    env: s.env,
+  });
+  assertEquals([elsewhere.code, elsewhere.stdout], [0, "Uploaded 1 session\n"]);
+  assertEquals(s.seen.map(([name]) => name), ["ours.jsonl", "sent.jsonl"]);
+});
+
+Deno.test("push --scan in a workspace without .claude/ sends the transcripts its dry run lists; with none to send it creates nothing", async () => {
+  await using s = await setup();
+  const root = s.workspace.root;
+  const cli = (args: string[]) => s.cli(["--scan", ...args]);
+  const empty = await cli([]);
+  assertEquals([empty.code, empty.stdout, await s.workspace.hasStateDir()], [
+    0,
+    "Uploaded 0 sessions\n",
+    false,
+  ]);
+  const folder = `${s.projects}/${encodeProjectFolder(root)}`;
+  await Deno.mkdir(folder, { recursive: true });
+  const path = `${folder}/crashed.jsonl`;
+  await Deno.writeTextFile(path, `{"cwd":${JSON.stringify(root)}}\n`);
+  const plan = await cli(["--dry-run"]);
+  assertStringIncludes(plan.stdout, `Dry run - would upload 1 session file\n  ${path}\n`);
+  assertEquals(await s.workspace.hasStateDir(), false);
+  const pushed = await cli([]);
+  assertEquals([pushed.code, pushed.stdout], [0, "Uploaded 1 session\n"]);
+  assertEquals(s.seen.map(([name]) => name), ["crashed.jsonl"]);
+  assertStringIncludes((await cli(["--dry-run"])).stdout, "would upload 0 session files");
 });

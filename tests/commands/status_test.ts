@@ -185,3 +185,27 @@ Deno.test("status counts the newer Python CLI's update and push hooks as capture
   );
   assertEquals(result.code, 0, result.stdout);
 });
+
+Deno.test("status shows the uploaded log's rows of either shape with the time, session and size in their columns", async () => {
+  await using s = await healthy();
+  const T = "2026-08-22T10:00:00Z";
+  const rows = [
+    `${T}\t/t/old.jsonl\n`, // the older rows of both tools
+    `${T}\t/t/other.jsonl\t12\t34\n`, // ours, to another server than the Python tool's
+    `ours\t56\t${T}\t/t/ours.jsonl\t78\n`, // ours, to the Python tool's server
+    `py\t42\t${T}\n`, // the Python tool's
+  ];
+  const shown = [];
+  for (const row of rows) {
+    await Deno.writeTextFile(s.workspace.file("uploadedLog"), row);
+    const json = JSON.parse((await status(s, ["--json", "--offline"])).stdout);
+    shown.push(json.uploads.last.at(-1));
+  }
+  assertEquals(shown, [
+    { time: T, fields: ["old", "-", "/t/old.jsonl"] },
+    { time: T, fields: ["other", "12", "/t/other.jsonl"] },
+    { time: T, fields: ["ours", "56", "/t/ours.jsonl"] },
+    { time: T, fields: ["py", "42"] },
+  ]);
+  assertStringIncludes((await status(s, ["--offline"])).stdout, `1 in all; last ${T}  py  42`);
+});

@@ -239,17 +239,17 @@ Deno.test("push() sweeps up temp files a killed writer left behind, and leaves y
   assertEquals(await readIfExists(young), "half written");
 });
 
-Deno.test("push() keeps its logs bounded: a log past 8 MiB is rotated to <name>.1 before the next row", async () => {
+Deno.test("push() keeps its logs bounded: a log past 8 MiB is rotated to <name>.1 before the next row, but not the uploaded log, which the Python tool reads whole", async () => {
   await using s = await setup();
   await s.workspace.ensureStateDir();
-  const log = s.workspace.file("uploadedLog");
-  await Deno.writeTextFile(
-    log,
-    `2026-01-01T00:00:00Z\t/t/old.jsonl\n`.repeat(8 * 1024 * 1024 / 34 + 1),
-  );
-  const size = (await Deno.stat(log)).size;
-  await s.queue(["s1", await s.transcript("s1")]);
+  const [failed, uploaded] = [s.workspace.file("failedLog"), s.workspace.file("uploadedLog")];
+  const filler = `2026-01-01T00:00:00Z\t/t/old.jsonl\n`.repeat(8 * 1024 * 1024 / 34 + 1);
+  for (const log of [failed, uploaded]) await Deno.writeTextFile(log, filler);
+  const size = (await Deno.stat(failed)).size;
+  await s.queue(["s1", await s.transcript("s1")], ["x", "/t/not-a-transcript.txt"]);
   await s.push();
-  assertEquals((await Deno.stat(`${log}.1`)).size, size);
-  assertEquals((await readRows(log)).map((row) => row[1]), [`${s.projects}/-w/s1.jsonl`]);
+  assertEquals((await Deno.stat(`${failed}.1`)).size, size);
+  assertEquals((await readRows(failed)).map((row) => row[3]), ["/t/not-a-transcript.txt"]);
+  assertEquals(await readIfExists(`${uploaded}.1`), undefined);
+  assertEquals((await readRows(uploaded)).at(-1)![1], `${s.projects}/-w/s1.jsonl`);
 });

@@ -8,7 +8,11 @@ const entry = (sessionId: string, path: string, stamp = "") => ({ sessionId, pat
 
 Deno.test("appendLog() writes uploaded, private-skipped and failed rows in their exact formats with UTC Z stamps", async () => {
   await using workspace = await tempWorkspace();
-  await appendLog(workspace, "uploadedLog", uploadedLogRows([{ path: "/t/a.jsonl" }]));
+  const uploads = [
+    { path: "/t/a.jsonl", size: 12, mtimeMs: 34 },
+    { path: "/t/b.jsonl", size: 56, mtimeMs: 78, sessionId: "b" },
+  ];
+  await appendLog(workspace, "uploadedLog", uploadedLogRows(uploads));
   await appendLog(
     workspace,
     "privateSkippedLog",
@@ -19,11 +23,14 @@ Deno.test("appendLog() writes uploaded, private-skipped and failed rows in their
     "failedLog",
     failedLogRows([{ sessionId: "f", reason: "403", path: "/t/f.jsonl" }]),
   );
-  const [uploaded] = await readRows(workspace.file("uploadedLog"));
+  const [uploaded, sessionFirst] = await readRows(workspace.file("uploadedLog"));
   const [skipped] = await readRows(workspace.file("privateSkippedLog"));
   const [failed] = await readRows(workspace.file("failedLog"));
   assertMatch(uploaded![0]!, STAMP);
-  assertEquals(uploaded!.slice(1), ["/t/a.jsonl"]);
+  assertEquals(uploaded!.slice(1), ["/t/a.jsonl", "12", "34"]);
+  assertEquals(sessionFirst!.slice(0, 2), ["b", "56"]);
+  assertMatch(sessionFirst![2]!, STAMP);
+  assertEquals(sessionFirst!.slice(3), ["/t/b.jsonl", "78"]);
   assertMatch(skipped![0]!, STAMP);
   assertEquals(skipped!.slice(1), ["p", "/t/p.jsonl"]);
   assertMatch(failed![0]!, STAMP);
