@@ -8,6 +8,11 @@
  * platform's optional dependency; an npm that does not run install scripts
  * leaves the placeholder, so it is run here when the binary is still small.
  *
+ * It also holds what both say about running it offline: the environment of
+ * a `claude -p` that talks only to a local stand-in API, and how to tell that
+ * what a session started in the background (the SessionEnd hook's detached
+ * push) has ended.
+ *
  * `deno run --allow-read --allow-write --allow-run --allow-env tools/claude_code.ts`
  * installs it and prints the binary's path.
  *
@@ -130,6 +135,57 @@ export async function ensureClaudeCode(root: string = ROOT): Promise<string> {
     );
   }
   return binary;
+}
+
+/** Where an offline Claude Code keeps its state and which API it talks to. */
+export interface ClaudeCodeEnvOptions {
+  /** `HOME`. */
+  home: string;
+  /** `CLAUDE_CONFIG_DIR`. */
+  configDir: string;
+  /** `ANTHROPIC_BASE_URL`: a stand-in Messages API on loopback. */
+  apiUrl: string;
+}
+
+/**
+ * The whole environment (use it with `clearEnv`) of a Claude Code that talks
+ * to nothing but the API at `apiUrl`, with a dummy key, no update check and no
+ * other traffic, its home and config folder where `options` says. `PATH` and
+ * Deno's cache folder come from this process, so hooks find `git` and `deno`
+ * and a temp home does not make `deno run` start cold.
+ */
+export function claudeCodeEnv(options: ClaudeCodeEnvOptions): Record<string, string> {
+  const cache = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME")}/.cache`;
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: options.home,
+    CLAUDE_CONFIG_DIR: options.configDir,
+    ANTHROPIC_BASE_URL: options.apiUrl,
+    ANTHROPIC_API_KEY: "sk-ant-offline-dummy",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_AUTOUPDATER: "1",
+    DENO_DIR: Deno.env.get("DENO_DIR") || `${cache}/deno`,
+    NO_COLOR: "1",
+  };
+}
+
+/**
+ * The ids of the processes (this one aside) whose command line holds `text`,
+ * e.g. a workspace's path, which the SessionEnd hook's detached push names
+ * (Linux: read from `/proc`).
+ */
+export async function processesNaming(text: string): Promise<number[]> {
+  const found: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
+    try {
+      if ((await Deno.readTextFile(`/proc/${pid}/cmdline`)).includes(text)) found.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
 }
 
 if (import.meta.main) {

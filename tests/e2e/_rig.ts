@@ -1,7 +1,7 @@
 /**
  * What every end-to-end scenario stands on: the real Claude Code (pinned,
  * `tools/claude_code.ts`) run as `claude -p` in a git workspace wired by our
- * `install`, against a stand-in Messages API (`_anthropic_api.ts`) and our
+ * `install`, against a stand-in Messages API (`anthropic_api.ts`) and our
  * receiver, everything on loopback, in a temp folder holding the home, Claude
  * Code's config folder and ours.
  *
@@ -11,10 +11,10 @@
  * @module
  */
 
-import { ensureClaudeCode } from "../../tools/claude_code.ts";
+import { claudeCodeEnv, ensureClaudeCode, processesNaming } from "../../tools/claude_code.ts";
 import { assertEquals, assertStringIncludes } from "../_assert.ts";
 import { CLI, runCli, type RunResult, startReceiver, type TestReceiver } from "../_helpers.ts";
-import { ANSWER, type StandInApi, startStandInApi } from "./_anthropic_api.ts";
+import { ANSWER, type StandInApi, startStandInApi } from "./anthropic_api.ts";
 
 /** The pinned Claude Code binary (installed into `.tools/` on first use). */
 export const CLAUDE: string = await ensureClaudeCode();
@@ -24,14 +24,6 @@ export const HOOK_PREFIX = `${Deno.execPath()} run -A ${CLI}`;
 
 /** The longest wait for anything a hook or a background push does. */
 const DEADLINE_MS = 20_000;
-
-/** Deno's cache folder, shared with the hooks so that a temp `HOME` does not make them cold. */
-function denoDir(): string {
-  const set = Deno.env.get("DENO_DIR");
-  if (set) return set;
-  const cache = Deno.env.get("XDG_CACHE_HOME") || `${Deno.env.get("HOME")}/.cache`;
-  return `${cache}/deno`;
-}
 
 /** One scenario's world. */
 export interface Rig extends AsyncDisposable {
@@ -100,16 +92,8 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     api,
     receiver,
     env: {
-      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
-      HOME: `${root}/home`,
-      CLAUDE_CONFIG_DIR: `${root}/claude`,
-      ANTHROPIC_BASE_URL: api.url,
-      ANTHROPIC_API_KEY: "sk-ant-e2e-dummy",
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-      DISABLE_AUTOUPDATER: "1",
+      ...claudeCodeEnv({ home: `${root}/home`, configDir: `${root}/claude`, apiUrl: api.url }),
       AGNES_CONFIG_DIR: `${root}/agnes`,
-      DENO_DIR: denoDir(),
-      NO_COLOR: "1",
     },
     [Symbol.asyncDispose]: () => disposeRig(rig),
   };
@@ -118,25 +102,12 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   return rig;
 }
 
-/** Whether a process other than this one names `text` on its command line. */
-async function processMentions(text: string): Promise<boolean> {
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name) || Number(entry.name) === Deno.pid) continue;
-    try {
-      if ((await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).includes(text)) return true;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return false;
-}
-
 /** Waits for the rig's background pushes to end, then stops its servers and removes it. */
 async function disposeRig(rig: Rig): Promise<void> {
   try {
     await waitUntil(
       "the workspace's background processes to end",
-      () => processMentions(rig.workspace).then((running) => !running),
+      () => processesNaming(rig.workspace).then((pids) => pids.length === 0),
     );
   } finally {
     await rig.api[Symbol.asyncDispose]();
