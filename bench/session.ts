@@ -2,10 +2,11 @@
  * Session overhead where users feel it: the wall time of a real `claude -p`
  * session (Claude Code pinned by `tools/claude_code.ts`, a stand-in Messages
  * API on loopback) with our hooks, divided by the same session with no-op
- * hooks (`true`), runs interleaved (no-op, bundle, sources, no-op, …) so
- * drift in machine load hits all alike. Our hooks run once from the bundle,
- * with the compiled binary's flags (targets: at most 1.08), once from the
- * sources through `deno run` of `cli.ts` (at most 1.15). Each workspace's
+ * hooks (`true`), in rounds of one session each (each round starting with
+ * another), so drift in machine load hits all alike; the ratio is the median
+ * of each round's ratio to its own no-op session. Our hooks run once from
+ * the bundle, with the compiled binary's flags (target: at most 1.08), once
+ * from the sources through `deno run` of `cli.ts` (at most 1.15). Each workspace's
  * settings are written here, not by `install`. A session's background push
  * (started by its SessionEnd hook) is waited for before the next session, so
  * it never runs under another's measurement.
@@ -14,7 +15,7 @@
  * each hook run alone, and how long a parent waiting on the SessionEnd hook's
  * pipes (as Claude Code does) waits after it exits.
  *
- * `deno run -A bench/session.ts` (`BENCH_RUNS`, default 15 sessions each;
+ * `deno run -A bench/session.ts` (`BENCH_RUNS`, default 20 sessions each;
  * `BENCH_SESSION_SPLIT=1` adds sessions with one of the sources' hooks at a
  * time: SessionStart alone, SessionEnd alone, SessionEnd without its push).
  *
@@ -37,7 +38,7 @@ import {
   startReceiver,
 } from "./_bench.ts";
 
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 15);
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 20);
 /** Also time sessions with one of the sources' hooks at a time (`BENCH_SESSION_SPLIT=1`). */
 const SPLIT = Deno.env.get("BENCH_SESSION_SPLIT") === "1";
 
@@ -249,29 +250,33 @@ export async function benchSession(): Promise<void> {
     }
     const times = new Map(variants.map((variant) => [variant.name, [] as number[]]));
     for (let run = -1; run < RUNS; run++) { // run -1 warms the caches
-      for (const variant of variants) {
+      // Each round starts with another variant, so none always follows the same one.
+      const order = variants.map((_, index) => variants[(index + run + 1) % variants.length]!);
+      for (const variant of order) {
         const elapsed = await timeSession(claude, variant, env);
         if (run >= 0) times.get(variant.name)!.push(elapsed);
         await waitForBackground(variant.workspace);
       }
     }
-    const base = median(times.get("no-op hooks")!);
+    const baseTimes = times.get("no-op hooks")!;
+    const base = median(baseTimes);
     heading(
-      `claude -p sessions (${RUNS} interleaved each, median wall time, against no-op hooks)`,
+      `claude -p sessions (${RUNS} rounds, median wall time; ratio: median of each round's ratio to its no-op session)`,
     );
     for (const [name, values] of times) {
-      const value = median(values);
+      if (name === "no-op hooks") continue;
+      const ratio = median(values.map((value, round) => value / baseTimes[round]!));
       const target = TARGETS[name];
       if (target !== undefined) {
         report({
           label: `session with ${name} vs no-op hooks`,
-          value: ms(value),
+          value: ms(median(values)),
           baseline: ms(base),
-          ratio: value / base,
+          ratio,
           target: { max: target },
         });
-      } else if (name !== "no-op hooks") {
-        note(`${name}: ${ms(value)}, ratio ${(value / base).toFixed(2)} (where the time goes)`);
+      } else {
+        note(`${name}: ${ms(median(values))}, ratio ${ratio.toFixed(2)} (where the time goes)`);
       }
     }
     await hookBreakdown(variants.slice(1, 3), env, `${root}/claude`);
