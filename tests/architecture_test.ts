@@ -20,7 +20,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   "config": ["fs"],
   "claude": ["fs"],
   "http": ["fs", "format", "version.ts"],
-  "hook": ["store", "lock", "fs", "format"],
+  "hook": ["store", "lock", "claude", "fs", "format"],
   "push": ["http", "store", "lock", "config", "claude", "fs", "format", "version.ts"],
   "cli": ["fs"],
   "install": ["claude", "store", "fs", "format"],
@@ -118,15 +118,29 @@ function loadedBy(entry: string, dynamic: boolean): Set<string> {
   return seen;
 }
 
+/**
+ * The two files of `lib/claude/` the capture hook may load: where Claude Code
+ * keeps a session's transcript (`projectsRoot`, `encodeProjectFolder`), for a
+ * payload that names none (the session is taken from the environment) and for
+ * the SessionStart catch-up; `settings.ts` says where `$CLAUDE_CONFIG_DIR`
+ * points. Both import only `fs/`.
+ */
+const HOOK_CLAUDE_FILES = ["lib/claude/transcripts.ts", "lib/claude/settings.ts"];
+
 Deno.test("the hook commands load only what they use: no push, http, config or node: modules", () => {
   for (const hook of ["lib/commands/capture_session.ts", "lib/commands/status_line.ts"]) {
     const loaded = [...loadedBy(hook, true)];
     const heavy = loaded.filter((file) =>
-      /^lib\/(push|http|config|claude|commands\/(?!capture_session|status_line))/.test(file) ||
+      (/^lib\/(push|http|config|claude|commands\/(?!capture_session|status_line))/.test(file) &&
+        !HOOK_CLAUDE_FILES.includes(file)) ||
       file.startsWith("node:") || file.startsWith("npm:") || file.endsWith("mod.ts")
     );
     assertEquals(heavy, [], `${hook} loads ${heavy.join(", ")}`);
   }
+  // Of lib/claude/, exactly those two: the settings readers and installers stay off the hook path.
+  const claude = [...loadedBy("lib/commands/capture_session.ts", true)]
+    .filter((file) => file.startsWith("lib/claude/")).sort();
+  assertEquals(claude, [...HOOK_CLAUDE_FILES].sort());
   // cli.ts itself loads the commands lazily: statically it needs almost nothing.
   assertEquals([...loadedBy("cli.ts", false)].sort(), [
     "cli.ts",

@@ -13,7 +13,8 @@ export const EXIT_CODES = { ok: 0, failure: 1, usage: 2 } as const;
 
 /**
  * Thrown by a command that has already said what is wrong (`status` with
- * problems): exit 1 with nothing more printed.
+ * problems, `push` whose token the server rejected): exit 1 with nothing more
+ * printed.
  *
  * @example
  * ```ts

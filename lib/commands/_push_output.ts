@@ -23,6 +23,7 @@ export function reportJson(report: PushReport): Record<string, unknown> {
     already_uploaded: report.alreadyUploaded,
     scanned: report.scanned,
     stopped: report.stopped,
+    token_rejected: report.tokenRejected,
   };
 }
 

@@ -7,6 +7,7 @@
 import { projectsRoot } from "../claude/transcripts.ts";
 import { parseCommandArgs, type ParsedArgs, UsageError } from "../cli/args.ts";
 import { spawnDetached } from "../cli/detach.ts";
+import { ReportedFailure } from "../cli/exit_code.ts";
 import { ConfigurationError } from "../config/configuration_error.ts";
 import { assertSafeServer, resolveServer } from "../config/server.ts";
 import { resolveToken } from "../config/token.ts";
@@ -28,8 +29,9 @@ an interrupted push) to the Agnes server, skipping private sessions, then
 uploads .claude/CLAUDE.local.md when it changed. Failed uploads are requeued or
 logged, and the push still exits 0. It exits 1 when it cannot start or must
 stop: no token, a server it may not send the token to, the server moved (3xx),
-a workspace file it refuses to read (the queue, the private list), or an
-outcome it cannot record (the snapshot then stays for the next push).
+the server rejected the token (401; the sessions stay queued, run login), a
+workspace file it refuses to read (the queue, the private list), or an outcome
+it cannot record (the snapshot then stays for the next push).
 
 The token comes from $AGNES_TOKEN, else token.json in the configuration
 folder (\${AGNES_CONFIG_DIR:-~/.config/agnes}, written by login): the
@@ -199,4 +201,6 @@ export async function run(args: string[]): Promise<void> {
   else if (!quiet) console.log(reportLines(report).join("\n"));
   printWarnings(report, server);
   if (report.stopped !== null) throw new ConfigurationError(`Push stopped: ${report.stopped}`);
+  // The warning above says what to do (login); the entries stay queued.
+  if (report.tokenRejected) throw new ReportedFailure();
 }

@@ -15,7 +15,8 @@ import { Workspace } from "../store/workspace.ts";
 export const help = `Usage: agnes-sessions status [options]
 
 Shows what is going on in the workspace: the sessions waiting in the queue,
-pushes that did not finish, the last uploads, failures and private skips, who
+pushes that did not finish, the last successful push and the last catch-up push
+the SessionStart hook started, the last uploads, failures and private skips, who
 holds the locks, the server and whether it takes the token (a quick check that
 stores nothing; skipped with --offline), where the token comes from (never the
 token), the capture hook's last runs, and whether the hooks, status line and
@@ -90,7 +91,7 @@ function installText(report: StatusReport): string[] {
 
 /** The report as text, one topic a line. */
 function render(report: StatusReport): string {
-  const { queue, snapshots, privacy, captures, locks } = report;
+  const { queue, snapshots, privacy, pushes, captures, locks } = report;
   const outcomes = Object.entries(captures.outcomes).map(([name, n]) => `${n} ${name}`).join(", ");
   const section = (title: string, lines: string[]) =>
     lines.map((line, i) => `${(i === 0 ? title : "").padEnd(12)}${line}`);
@@ -108,6 +109,11 @@ function render(report: StatusReport): string {
     ]),
     ...section("Uploads", [logText(report.uploads, "in all")]),
     ...section("Failures", [logText(report.failures, "given up")]),
+    ...section("Pushes", [
+      `last successful ${pushes.lastSuccess ?? "none recorded"}${
+        pushes.lastCatchUp ? `; last catch-up started ${pushes.lastCatchUp}` : ""
+      }`,
+    ]),
     ...section("Private", [
       `${privacy.marked ?? "?"} marked; skipped: ${logText(privacy.skipped, "in all")}`,
     ]),

@@ -1,10 +1,12 @@
 /**
  * What the Claude Code hooks do with their payload, apart from the process
  * around them (`commands/`): the SessionStart / SessionEnd capture
- * (`capture.ts`) and the status line (`status_line.ts`). Neither ever throws:
- * every failure is an outcome.
+ * (`capture.ts`, with its fallback to the environment Claude Code gives the
+ * hook), the SessionStart catch-up decision (`catch_up.ts`) and the status
+ * line (`status_line.ts`). None ever throws: every failure is an outcome.
  *
- * May import: `store/`, `lock/`, `fs/`, `format/`. Imported by `commands/`.
+ * May import: `store/`, `lock/`, `claude/` (where a transcript lives), `fs/`, `format/`.
+ * Imported by `commands/`.
  *
  * @example Capture a session, then show it private
  * ```ts

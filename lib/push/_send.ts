@@ -49,6 +49,7 @@ function outcomeOfAnswer(
   version: { size: number; mtimeMs: number },
 ): EntryOutcome {
   run.breaker.record(answer);
+  if (answer.kind === "http" && answer.status === 401) run.report.tokenRejected = true;
   const error = errorOf(entry.path, answer);
   switch (classifyOutcome(answer)) {
     case "success":

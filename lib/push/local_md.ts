@@ -135,6 +135,7 @@ export async function pushLocalMd(run: PushRun, path: string): Promise<void> {
     run.report.localMd = true;
     await run.ledger.recordLocalMd(digest);
   } else {
+    if (answer.kind === "http" && answer.status === 401) run.report.tokenRejected = true;
     run.report.errors.push(
       answer.kind === "http"
         ? { file: NAME, status: answer.status }

@@ -15,6 +15,7 @@
 
 import { acquireLock } from "../lock/acquire_lock.ts";
 import type { HeldLock } from "../lock/held_lock.ts";
+import { writeStamp } from "../store/stamp.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { collectEntries } from "./_collect.ts";
 import { connect } from "./_connect.ts";
@@ -93,5 +94,21 @@ async function pushRun(run: PushRun, localMd: string | undefined): Promise<PushR
   await recordOutcomes(run, batch);
   const stopped = run.report.stopped !== null || run.breaker.open;
   if (localMd !== undefined && !stopped) await pushLocalMd(run, localMd);
+  if (!stopped && !run.report.tokenRejected) await stampSuccess(run.options.workspace);
   return run.report;
+}
+
+/**
+ * Touches `agnes-last-push.stamp`: this push finished without a stop (no
+ * rejected token, no server that moved, no open circuit breaker), so what it
+ * left queued was tried. The SessionStart hook's catch-up compares the queue
+ * and snapshots with its time. A stamp that cannot be written costs only an
+ * earlier catch-up: the push still succeeded.
+ */
+async function stampSuccess(workspace: Workspace): Promise<void> {
+  try {
+    await writeStamp(workspace.file("lastPushStamp"));
+  } catch {
+    // See above.
+  }
 }

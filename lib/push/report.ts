@@ -35,6 +35,8 @@ export interface PushReport {
   scanned: number;
   /** Set when the push stopped on a configuration problem (exit 1). */
   stopped: string | null;
+  /** Whether the server rejected the token (401) for something this push sent (exit 1). */
+  tokenRejected: boolean;
 }
 
 /**
@@ -62,5 +64,6 @@ export function emptyReport(): PushReport {
     alreadyUploaded: 0,
     scanned: 0,
     stopped: null,
+    tokenRejected: false,
   };
 }

@@ -118,6 +118,7 @@ function installProblems(report: StatusReport): Problem[] {
  *   uploads: empty,
  *   failures: { total: 2, last: [] },
  *   privacy: { marked: 0, skipped: empty },
+ *   pushes: { lastSuccess: null, lastCatchUp: null },
  *   captures: { last: [], outcomes: {} },
  *   locks: { queue: lock, push: lock },
  *   server: { url: "https://a", source: "default", tokenSource: null, check: null },

@@ -10,6 +10,7 @@ import { inspectLock } from "../lock/inspect_lock.ts";
 import { readPrivateList } from "../store/private_list.ts";
 import { readQueueFile } from "../store/queue_reader.ts";
 import { listSnapshots } from "../store/snapshot.ts";
+import { readStamp } from "../store/stamp.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { readLogTail } from "./_log_tail.ts";
 import type { LogRow, LogSummary, Problem, StatusReport } from "./status_report.ts";
@@ -60,6 +61,18 @@ async function snapshotState(workspace: Workspace) {
   return { count: snapshots.length, oldest };
 }
 
+/** The stamps of the last successful push and the last catch-up, as UTC times. */
+function pushState(workspace: Workspace) {
+  const at = (path: string) => {
+    const time = readStamp(path);
+    return time === undefined ? null : formatTimestamp(new Date(time));
+  };
+  return {
+    lastSuccess: at(workspace.file("lastPushStamp")),
+    lastCatchUp: at(workspace.file("catchUpStamp")),
+  };
+}
+
 async function privacyState(workspace: Workspace, problems: Problem[]) {
   let marked: number | null = null;
   try {
@@ -107,7 +120,7 @@ export async function workspaceState(
 ): Promise<
   Pick<
     StatusReport,
-    "queue" | "snapshots" | "uploads" | "failures" | "privacy" | "captures" | "locks"
+    "queue" | "snapshots" | "uploads" | "failures" | "privacy" | "pushes" | "captures" | "locks"
   >
 > {
   return {
@@ -116,6 +129,7 @@ export async function workspaceState(
     uploads: await summarize(workspace.file("uploadedLog"), problems),
     failures: await summarize(workspace.file("failedLog"), problems),
     privacy: await privacyState(workspace, problems),
+    pushes: pushState(workspace),
     captures: await captureState(workspace, problems),
     locks: {
       queue: inspectLock(workspace.file("queueLock")),

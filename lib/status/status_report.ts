@@ -56,6 +56,11 @@ export interface StatusReport {
   failures: LogSummary;
   /** The private list and the private-skipped log. */
   privacy: { marked: number | null; skipped: LogSummary };
+  /**
+   * When the last push finished without a stop, and when the SessionStart hook
+   * last started a catch-up push (the stamps' times), or `null`.
+   */
+  pushes: { lastSuccess: string | null; lastCatchUp: string | null };
   /** The capture hook's breadcrumbs: the last few, and the outcomes of all of them. */
   captures: { last: LogRow[]; outcomes: Record<string, number> };
   /** The queue and push locks. */

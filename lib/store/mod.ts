@@ -7,7 +7,8 @@
  * (`capture_log.ts`), and the push's audit logs: uploaded, failed and
  * private-skipped (`_uploaded_log.ts`, `_failed_log.ts`,
  * `_private_skipped_log.ts`), and the upload ledger: what was sent to which
- * server (`upload_ledger.ts`).
+ * server (`upload_ledger.ts`); the stamps of the last successful push and the
+ * last catch-up (`stamp.ts`).
  *
  * May import: `lock/`, `fs/`, `format/`. Imported by `hook/`, `push/` and above.
  *

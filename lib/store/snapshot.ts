@@ -16,8 +16,11 @@ import type { QueueWriteOptions } from "./queue.ts";
 import { formatQueueRow, type QueueEntry } from "./queue_entry.ts";
 import type { Workspace } from "./workspace.ts";
 
-/** New-style names carry 8 random hex digits; old-style ones (the Python tool's) only the pid. */
-const SNAPSHOT_NAME = /^agnes-sessions\.snapshot\.\d+(?:\.[0-9a-f]{8})?\.txt$/;
+/**
+ * The file name of a snapshot: new-style names carry 8 random hex digits,
+ * old-style ones (the Python tool's) only the pid.
+ */
+export const SNAPSHOT_NAME: RegExp = /^agnes-sessions\.snapshot\.\d+(?:\.[0-9a-f]{8})?\.txt$/;
 
 function randomHex8(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4));

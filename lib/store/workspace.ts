@@ -43,6 +43,10 @@ export const WORKSPACE_FILES = {
   captureLog: "agnes-capture-session.log",
   queueLock: "agnes-queue.lock",
   pushLock: "agnes-push.lock",
+  /** Touched by every push that finished without a stop (ours only; its time is what counts). */
+  lastPushStamp: "agnes-last-push.stamp",
+  /** Touched by the SessionStart hook before it starts a catch-up push (at most once an hour). */
+  catchUpStamp: "agnes-catch-up.stamp",
   /** The analyst's notes for the server, uploaded by push. */
   localMd: "CLAUDE.local.md",
 } as const;

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../_assert.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
 import {
   CLI,
   readIfExists,
@@ -11,10 +11,14 @@ import {
 } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
 import { acquireLock, addPrivateSession, readLockOwner } from "../../mod.ts";
+import { encodeProjectFolder } from "../../lib/claude/transcripts.ts";
+
+/** No session in the environment: the payload alone decides (blank counts as missing). */
+const NO_SESSION_ENV = { CLAUDE_CODE_SESSION_ID: "", CLAUDE_SESSION_ID: "" };
 
 /** Runs capture-session in `root` with `stdin`; returns the process result. */
 function capture(root: string, stdin: string, extra: string[] = []) {
-  return runCli(["capture-session", "--workspace", root, ...extra], { stdin });
+  return runCli(["capture-session", "--workspace", root, ...extra], { stdin, env: NO_SESSION_ENV });
 }
 
 /** The last breadcrumb's outcome and detail. */
@@ -305,4 +309,255 @@ Deno.test("capture-session --push exits 0 silently when the push cannot start, a
   const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
   assertEquals(outcome, "ok");
   assert(detail.includes("push not started"), detail);
+});
+
+/** A Claude config folder and a project folder, as Claude Code gives them to a hook. */
+async function claudeEnvironment(sessionId: string) {
+  const claudeDir = await Deno.makeTempDir({ prefix: "agnes-claude-" });
+  const projectDir = await Deno.makeTempDir({ prefix: "agnes-project-" });
+  const env = {
+    CLAUDE_CONFIG_DIR: claudeDir,
+    CLAUDE_PROJECT_DIR: projectDir,
+    CLAUDE_CODE_SESSION_ID: sessionId,
+    CLAUDE_SESSION_ID: "",
+  };
+  const transcript = `${claudeDir}/projects/${encodeProjectFolder(projectDir)}/${sessionId}.jsonl`;
+  return {
+    env,
+    transcript,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(claudeDir, { recursive: true });
+      await Deno.remove(projectDir, { recursive: true });
+    },
+  };
+}
+
+for (
+  const [name, stdin, payloadOutcome] of [
+    ["empty stdin", "", "empty_stdin"],
+    ["invalid JSON", "{not json", "bad_json"],
+    ["an array", "[1]", "not_object"],
+    [
+      "no transcript_path (its session_id is not used)",
+      '{"session_id":"other"}',
+      "no_transcript_path",
+    ],
+  ] as const
+) {
+  Deno.test(`capture-session with ${name} queues the session the environment names (ok_from_env)`, async () => {
+    await using workspace = await tempWorkspace();
+    await using claude = await claudeEnvironment("5e55-10n");
+    const result = await runCli(["capture-session", "--workspace", workspace.root], {
+      stdin,
+      env: claude.env,
+    });
+    assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+    assertEquals(
+      await Deno.readTextFile(workspace.file("queue")),
+      `5e55-10n\t${claude.transcript}\n`,
+    );
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "ok_from_env");
+    assert(detail.startsWith(`payload ${payloadOutcome}, from the environment: `), detail);
+  });
+}
+
+Deno.test("capture-session takes the id from $CLAUDE_SESSION_ID when $CLAUDE_CODE_SESSION_ID is blank, even for an unreadable stdin", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await using claude = await claudeEnvironment("unused");
+  const env = { ...claude.env, CLAUDE_CODE_SESSION_ID: " ", CLAUDE_SESSION_ID: "older-id" };
+  const big = "x".repeat(1024 * 1024 + 1); // over the bound: stdin_read_error
+  await runCli(["capture-session", "--workspace", workspace.root], { stdin: big, env });
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    `older-id\t${claude.transcript.replace("unused.jsonl", "older-id.jsonl")}\n`,
+  );
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "ok_from_env");
+  assert(detail.startsWith("payload stdin_read_error"), detail);
+});
+
+Deno.test("capture-session prefers a usable payload to the environment, and never falls back for an invalid path", async () => {
+  await using workspace = await tempWorkspace();
+  await using claude = await claudeEnvironment("from-env");
+  const cli = (stdin: string) =>
+    runCli(["capture-session", "--workspace", workspace.root], { stdin, env: claude.env });
+  await cli(valid("from-payload", "/t/from-payload.jsonl"));
+  assertEquals(
+    await Deno.readTextFile(workspace.file("queue")),
+    "from-payload\t/t/from-payload.jsonl\n",
+  );
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "ok");
+  await cli(valid("from-payload", "relative.jsonl"));
+  assertEquals((await lastBreadcrumb(workspace.file("captureLog")))[0], "invalid_path");
+  assertEquals((await Deno.readTextFile(workspace.file("queue"))).split("\n").length, 2);
+});
+
+Deno.test("capture-session refuses an environment session id that is no file name, and says so", async () => {
+  for (const id of ["../../etc/passwd", "a/b", "a\\b", "..", ".hidden", "a\tb", "x".repeat(200)]) {
+    await using workspace = await tempWorkspace();
+    await workspace.ensureStateDir();
+    await using claude = await claudeEnvironment("placeholder");
+    const result = await runCli(["capture-session", "--workspace", workspace.root], {
+      stdin: "",
+      env: { ...claude.env, CLAUDE_CODE_SESSION_ID: id },
+    });
+    assertEquals(result.code, 0);
+    assertEquals(await readIfExists(workspace.file("queue")), undefined, id);
+    const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+    assertEquals(outcome, "empty_stdin");
+    assertStringIncludes(detail, "environment unused: CLAUDE_CODE_SESSION_ID is not a session id");
+  }
+});
+
+Deno.test("capture-session without CLAUDE_PROJECT_DIR keeps the payload's outcome and says why", async () => {
+  await using workspace = await tempWorkspace();
+  await workspace.ensureStateDir();
+  await using claude = await claudeEnvironment("s-1");
+  await runCli(["capture-session", "--workspace", workspace.root], {
+    stdin: "{not json",
+    env: { ...claude.env, CLAUDE_PROJECT_DIR: "" },
+  });
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  const [outcome, detail] = await lastBreadcrumb(workspace.file("captureLog"));
+  assertEquals(outcome, "bad_json");
+  assertStringIncludes(detail, "environment unused: no CLAUDE_PROJECT_DIR");
+});
+
+Deno.test("capture-session never queues a private session the environment names (private_skip)", async () => {
+  await using workspace = await tempWorkspace();
+  await using claude = await claudeEnvironment("hush");
+  await addPrivateSession(workspace, "hush");
+  await runCli(["capture-session", "--workspace", workspace.root], { stdin: "", env: claude.env });
+  assertEquals(await readIfExists(workspace.file("queue")), undefined);
+  assertEquals(await lastBreadcrumb(workspace.file("captureLog")), [
+    "private_skip",
+    "payload empty_stdin, from the environment: hush",
+  ]);
+});
+
+/** Sets the modification time of `path` to `ms` ago. */
+function age(path: string, ms: number): Promise<void> {
+  const then = new Date(Date.now() - ms);
+  return Deno.utime(path, then, then);
+}
+
+const HOUR = 3600_000;
+
+/** Waits until the push a hook started has finished: lock free and the success stamp newer than `since`. */
+async function pushFinished(
+  workspace: { file(name: "pushLock" | "lastPushStamp"): string },
+  since: number,
+) {
+  return await waitFor(async () => {
+    const stamp = await Deno.lstat(workspace.file("lastPushStamp")).catch(() => undefined);
+    return (stamp?.mtime?.getTime() ?? 0) > since &&
+      (await readLockOwner(workspace.file("pushLock"))) === undefined;
+  });
+}
+
+Deno.test("capture-session at SessionStart with a queue older than the last push starts a push that uploads it; a second SessionStart within the hour starts none", async () => {
+  await using s = await setup();
+  const old = await s.transcript("old");
+  await s.queue(["old", old]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+  const started = Date.now() - 1000;
+  const first = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: valid("new", `${s.projects}/-w/new.jsonl`), // not written yet: it stays queued
+    env: s.env,
+  });
+  assertEquals([first.code, first.stdout, first.stderr], [0, "", ""]);
+  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assertEquals(outcome, "ok");
+  assertStringIncludes(detail, "catch-up push started");
+  assertStringIncludes(detail, "the queue is older than the last push");
+  assert(await waitFor(async () => (await s.receiver.stored()).has("old.jsonl")), "not uploaded");
+  assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
+  const catchUp = (await Deno.lstat(s.workspace.file("catchUpStamp"))).mtime!.getTime();
+  assert((await Deno.readTextFile(s.workspace.file("queue"))).startsWith("new\t"));
+  // The push requeued "new" (no transcript yet): work waits again, but the hour is not over.
+  const second = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: valid("newer", `${s.projects}/-w/newer.jsonl`),
+    env: s.env,
+  });
+  assertEquals([second.code, second.stdout, second.stderr], [0, "", ""]);
+  const [, secondDetail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assert(!secondDetail.includes("push"), secondDetail);
+  assertEquals((await Deno.lstat(s.workspace.file("catchUpStamp"))).mtime!.getTime(), catchUp);
+});
+
+Deno.test("capture-session at SessionStart starts no push when nothing waits: only its own row newer than the last push, or nothing pushed and no transcripts", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("lastPushStamp"), 10 * 60_000);
+  await s.queue(["after", await s.transcript("after")]); // captured after the last push
+  const cli = (stdin: string) =>
+    runCli(["capture-session", "--workspace", s.workspace.root], { stdin, env: s.env });
+  await cli(valid("s1", `${s.projects}/-w/s1.jsonl`));
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  await Deno.remove(s.workspace.file("lastPushStamp")); // never pushed; no transcripts of this workspace
+  await cli(valid("s2", `${s.projects}/-w/s2.jsonl`));
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+});
+
+Deno.test("capture-session catches up only at SessionStart: a SessionEnd payload without --push starts nothing, with --push only the push", async () => {
+  await using s = await setup();
+  await s.queue(["q", await s.transcript("q")]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+  const sessionEnd = JSON.stringify({
+    session_id: "e1",
+    transcript_path: `${s.projects}/-w/e1.jsonl`,
+    hook_event_name: "SessionEnd",
+  });
+  await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: sessionEnd,
+    env: s.env,
+  });
+  assert(!(await lastBreadcrumb(s.workspace.file("captureLog")))[1].includes("push"));
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+  const started = Date.now() - 1000;
+  await runCli(["capture-session", "--push", "--workspace", s.workspace.root], {
+    stdin: valid("s1", `${s.projects}/-w/s1.jsonl`),
+    env: s.env,
+  });
+  const [, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assert(detail.includes("push started") && !detail.includes("catch-up"), detail);
+  assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+  assert(await pushFinished(s.workspace, started), "the push did not finish");
+});
+
+Deno.test("capture-session with empty stdin at SessionStart, no push for 24 h and transcripts in the projects folder: queues from the environment and a push --scan uploads the lost session", async () => {
+  await using s = await setup();
+  const folder = `${s.projects}/${encodeProjectFolder(s.workspace.root)}`;
+  await Deno.mkdir(folder);
+  const cwd = JSON.stringify({ cwd: s.workspace.root, type: "user" });
+  await Deno.writeTextFile(`${folder}/lost.jsonl`, `${cwd}\n`);
+  await Deno.writeTextFile(`${folder}/now.jsonl`, `${cwd}\n`);
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("lastPushStamp"), 25 * HOUR);
+  const started = Date.now() - 1000;
+  const result = await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: "",
+    env: { ...s.env, CLAUDE_CODE_SESSION_ID: "now", CLAUDE_PROJECT_DIR: s.workspace.root },
+  });
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  const [outcome, detail] = await lastBreadcrumb(s.workspace.file("captureLog"));
+  assertEquals(outcome, "ok_from_env");
+  assertStringIncludes(detail, "catch-up push started");
+  assert(
+    await waitFor(async () => {
+      const stored = await s.receiver.stored();
+      return stored.has("lost.jsonl") && stored.has("now.jsonl");
+    }),
+    "not uploaded",
+  );
+  assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
 });

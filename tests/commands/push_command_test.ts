@@ -1,5 +1,5 @@
-import { assert, assertEquals, assertStringIncludes } from "../_assert.ts";
-import { readIfExists, runCli, TEST_TOKEN } from "../_helpers.ts";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "../_assert.ts";
+import { readIfExists, runCli, STAMP, TEST_TOKEN } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
 import {
   acquireLock,
@@ -162,6 +162,53 @@ Deno.test("push --detach returns at once and the push finishes in the background
   ) {
     await new Promise((resolve) => setTimeout(resolve, 50)); // let it release before cleanup
   }
+});
+
+Deno.test("push exits 1 when the server rejected the token (401), with the login warning, the sessions requeued and no success stamp", async () => {
+  await using s = await setup();
+  const path = await s.transcript("t1");
+  await s.queue(["t1", path]);
+  const text = await s.cli([], { AGNES_TOKEN: "wrong-token-000" });
+  assertEquals(text.code, 1);
+  assertStringIncludes(text.stdout, "Requeued 1 session for the next push");
+  assertStringIncludes(
+    text.stderr,
+    `warn: ${path}: HTTP 401 from ${s.receiver.url}/api/upload/sessions: the server rejects the token; run "agnes-sessions login`,
+  );
+  assert(!text.stderr.includes("wrong-token-000"));
+  const json = await s.cli(["--json"], { AGNES_TOKEN: "wrong-token-000" });
+  assertEquals(json.code, 1);
+  const report = JSON.parse(json.stdout);
+  assertEquals([report.requeued, report.token_rejected, report.errors], [1, true, [{
+    file: path,
+    status: 401,
+  }]]);
+  assertEquals(json.stderr.trim().split("\n").length, 1); // the warning, nothing more
+  assertEquals(await readIfExists(s.workspace.file("lastPushStamp")), undefined);
+  assert((await Deno.readTextFile(s.workspace.file("queue"))).startsWith(`t1\t${path}\t`));
+});
+
+Deno.test("push exits 1 when only CLAUDE.local.md met a rejected token", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  await Deno.writeTextFile(s.workspace.file("localMd"), "# notes\n");
+  const result = await s.cli([], { AGNES_TOKEN: "wrong-token-000" });
+  assertEquals(result.code, 1);
+  assertStringIncludes(result.stderr, "CLAUDE.local.md: HTTP 401");
+});
+
+Deno.test("push that finishes without a stop writes .claude/agnes-last-push.stamp, also with nothing to send", async () => {
+  await using s = await setup();
+  await s.workspace.ensureStateDir();
+  assertEquals((await s.cli([])).code, 0);
+  assertMatch((await Deno.readTextFile(s.workspace.file("lastPushStamp"))).trim(), STAMP);
+  const before = (await Deno.lstat(s.workspace.file("lastPushStamp"))).mtime!.getTime();
+  await Deno.utime(s.workspace.file("lastPushStamp"), 0, 0);
+  await s.queue(["u1", await s.transcript("u1")]);
+  assertEquals((await s.cli(["--quiet"])).code, 0);
+  const after = (await Deno.lstat(s.workspace.file("lastPushStamp"))).mtime!.getTime();
+  assert(after >= before, `${after} < ${before}`);
+  assert((await s.receiver.stored()).has("u1.jsonl"));
 });
 
 /** Runs `push` under a pseudo-terminal (util-linux `script`), as a person would. */

@@ -78,7 +78,7 @@ for (
     await s.queue(["s1", await s.transcript("s1")]);
     s.statuses.set("s1.jsonl", status);
     const result = await pushWith(s);
-    assertEquals(result.code, 0);
+    assertEquals(result.code, status === 401 ? 1 : 0); // a rejected token needs the user
     assertStringIncludes(
       result.stderr,
       `HTTP ${status} from ${s.receiver.url}/api/upload/sessions: ${advice}`,

@@ -130,3 +130,34 @@ Deno.test("status --json has the same keys whether healthy or not", async () => 
     keys(report).filter((key) => !/^(captures\.outcomes|locks\.\w+)\./.test(key)).sort();
   assertEquals(stable(good), stable(bad));
 });
+
+Deno.test("status shows the last successful push, the last catch-up, and a capture from the environment as ok_from_env without a problem", async () => {
+  await using s = await healthy();
+  const before = await status(s);
+  assertStringIncludes(before.stdout, "last successful none recorded");
+  assertEquals((await s.cli(["--quiet"])).code, 0);
+  const claudeProject = await Deno.makeTempDir({ prefix: "agnes-project-" });
+  try {
+    const captured = await runCli(["capture-session", "--workspace", s.workspace.root], {
+      stdin: "",
+      env: { ...s.env, CLAUDE_CODE_SESSION_ID: "env-1", CLAUDE_PROJECT_DIR: claudeProject },
+    });
+    assertEquals(captured.code, 0);
+  } finally {
+    await Deno.remove(claudeProject, { recursive: true });
+  }
+  await Deno.writeTextFile(s.workspace.file("catchUpStamp"), "");
+  const result = await status(s);
+  assertEquals(result.code, 0, result.stdout);
+  assert(
+    /Pushes +last successful \d{4}-\d\d-\d\dT[\d:]+Z; last catch-up started \d{4}/.test(
+      result.stdout,
+    ),
+    result.stdout,
+  );
+  assertStringIncludes(result.stdout, "1 ok_from_env; last ");
+  assertStringIncludes(result.stdout, "All good.");
+  const json = JSON.parse((await status(s, ["--json"])).stdout);
+  assertEquals(typeof json.pushes.last_success, "string");
+  assertEquals(json.captures.outcomes, { ok_from_env: 1 });
+});

@@ -109,7 +109,7 @@ Deno.test("push() requeues on 401 after one request (circuit breaker), and uploa
   const paths = await Promise.all(["a", "b", "c"].map((name) => s.transcript(name)));
   await s.queue(...paths.map((path, i) => [["a", "b", "c"][i]!, path] as [string, string]));
   const wrong = await s.cli(["--concurrency", "1"], { AGNES_TOKEN: "expired-token" });
-  assertEquals(wrong.code, 0);
+  assertEquals(wrong.code, 1); // the user must act: log in again
   assert(!wrong.stdout.includes("expired-token") && !wrong.stderr.includes("expired-token"));
   assertStringIncludes(wrong.stdout, "Requeued 3 sessions for the next push");
   const { entries } = await readQueueFile(s.workspace.file("queue"));
