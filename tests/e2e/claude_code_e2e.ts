@@ -62,7 +62,7 @@ Deno.test("claude -p: a plain session is uploaded byte for byte", async () => {
     (await workspaceRows(rig, "agnes-sessions-uploaded.txt"))[0]?.[1],
     await transcriptPath(rig, id),
   );
-  assertEquals(rig.api.messages() > 0, true);
+  assert(rig.api.messages() > 0, "Claude Code asked the stand-in API");
 });
 
 Deno.test("claude -p /agnes-private: the session is kept back and the skip is logged", async () => {
@@ -140,7 +140,7 @@ function foreignSettings(log: string): Record<string, unknown> {
   };
 }
 
-/** The session ids of the foreign hook's log lines, with the event each came from. */
+/** What the foreign hook logged: "<event> <session id>" for each run. */
 async function foreignRuns(log: string): Promise<string[]> {
   let text = "";
   try {
