@@ -9,7 +9,8 @@
  *   `docs/figures/queue-scale.svg`, with `--plot`);
  * - `history`: a push's start-up with 10k to 1M rows of history;
  * - `scan`: `push --scan` of 10k transcripts against a bare walk;
- * - `receiver`: `serve` against a bare `Deno.serve` writing the same bytes.
+ * - `receiver`: `serve` against a bare `Deno.serve` writing the same bytes;
+ * - `session`: real `claude -p` sessions with our hooks against no-op hooks.
  *
  * `deno task bench [PART...] [--plot]` runs the named parts (default: all).
  *
@@ -21,6 +22,7 @@ import { benchPush } from "./push.ts";
 import { benchQueue } from "./queue.ts";
 import { benchReceiver } from "./receiver.ts";
 import { benchScan } from "./scan.ts";
+import { benchSession } from "./session.ts";
 import { benchStartup } from "./startup.ts";
 import { benchUploadedLog } from "./uploaded_log.ts";
 
@@ -33,6 +35,7 @@ const PARTS: Record<string, (plot: boolean) => Promise<void>> = {
   history: () => benchUploadedLog(),
   scan: () => benchScan(),
   receiver: () => benchReceiver(),
+  session: () => benchSession(),
 };
 
 const plot = Deno.args.includes("--plot");

@@ -2,9 +2,11 @@
  * The offline CI gate: `deno task ci`.
  *
  * Runs fmt, lint, type check, doc lint, a publish dry run, the tests (with
- * doc tests and a JUnit report) and the stress scenarios at their reduced
- * size, then prints one closing line `N passed, N failed` that counts every
- * test case and every gate step.
+ * doc tests and a JUnit report), the stress scenarios at their reduced
+ * size and the end-to-end scenarios on the real Claude Code (`tools/e2e.ts`,
+ * which fails, saying why, when Claude Code cannot be installed), then prints
+ * one closing line `N passed, N failed` that counts every test case and every
+ * gate step.
  *
  * @module
  */
@@ -12,6 +14,7 @@
 const deno = Deno.execPath();
 const junit = ".junit/report.xml";
 const stressJunit = ".junit/stress.xml";
+const e2eJunit = ".junit/e2e.xml";
 
 const steps: [string, string[], Record<string, string>?][] = [
   ["fmt", ["fmt", "--check"]],
@@ -23,6 +26,7 @@ const steps: [string, string[], Record<string, string>?][] = [
   ["stress (reduced)", ["run", "-A", "tools/stress.ts", `--junit-path=${stressJunit}`], {
     STRESS_SCALE: "ci",
   }],
+  ["e2e (Claude Code)", ["run", "-A", "tools/e2e.ts", `--junit-path=${e2eJunit}`]],
 ];
 
 await Deno.remove(".junit", { recursive: true }).catch(() => {}); // no stale reports
@@ -50,7 +54,7 @@ function countJunit(xml: string): [number, number, number] {
 }
 
 let [passed, failed, skipped] = [0, 0, 0];
-for (const path of [junit, stressJunit]) {
+for (const path of [junit, stressJunit, e2eJunit]) {
   try {
     const [p, f, s] = countJunit(await Deno.readTextFile(path));
     [passed, failed, skipped] = [passed + p, failed + f, skipped + s];
