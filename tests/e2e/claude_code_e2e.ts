@@ -4,7 +4,7 @@
  * (`_rig.ts`). Run by `deno task e2e` (`tools/e2e.ts`), not by `deno test`.
  */
 
-import { redactJwtBytes } from "../../lib/http/redact.ts";
+import { redactJwtBytes } from "../../lib/push/redact.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
   agnes,
