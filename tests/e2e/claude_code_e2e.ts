@@ -5,6 +5,7 @@
  */
 
 import { redactJwtBytes } from "../../lib/push/redact.ts";
+import { parseUploadedRow } from "../../lib/store/log_file.ts";
 import { assert, assertEquals } from "../_assert.ts";
 import {
   agnes,
@@ -25,8 +26,8 @@ import {
 const PRIVATE_SKIPPED = "agnes-sessions-private-skipped.txt";
 const CAPTURE_LOG = "agnes-capture-session.log";
 
-/** The breadcrumb rows (stamp, outcome, detail) that mention `text`. */
-async function breadcrumbsNaming(rig: Rig, text: string): Promise<string[][]> {
+/** The capture log rows (stamp, outcome, detail) that mention `text`. */
+async function captureLogRowsNaming(rig: Rig, text: string): Promise<string[][]> {
   return (await workspaceRows(rig, CAPTURE_LOG)).filter((row) => row.join("\t").includes(text));
 }
 
@@ -51,6 +52,13 @@ async function editOurHooks(
   await writeSettings(rig, settings);
 }
 
+/** The uploaded log's rows, of either shape. */
+async function uploadedRows(rig: Rig) {
+  return (await workspaceRows(rig, "agnes-sessions-uploaded.txt")).map((fields) =>
+    parseUploadedRow(fields.join("\t"))
+  );
+}
+
 Deno.test("claude -p: a plain session is uploaded byte for byte", async () => {
   await using rig = await startRig();
   const id = await session(rig);
@@ -58,9 +66,13 @@ Deno.test("claude -p: a plain session is uploaded byte for byte", async () => {
   assertEquals(redactJwtBytes(transcript, true).output, transcript); // nothing to redact in it
   const text = new TextDecoder().decode(transcript);
   assert(text.includes(`"sessionId":"${id}"`), "the transcript is the session's own");
+  // The server is the one login saved, which the Python tool would push to: the row is one its
+  // reader counts (session id, then size) and names the transcript for ours.
+  const [row, ...more] = await uploadedRows(rig);
+  assertEquals(more, []);
   assertEquals(
-    (await workspaceRows(rig, "agnes-sessions-uploaded.txt"))[0]?.[1],
-    await transcriptPath(rig, id),
+    [row?.sessionId, row?.size, row?.path],
+    [id, transcript.length, await transcriptPath(rig, id)],
   );
   assert(rig.api.messages() > 0, "Claude Code asked the stand-in API");
 });
@@ -75,7 +87,7 @@ Deno.test("claude -p /agnes-private: the session is kept back and the skip is lo
     async () => (await workspaceRows(rig, PRIVATE_SKIPPED)).some((row) => row[1] === id),
   );
   assertEquals(await stored(rig, id), undefined);
-  const outcomes = (await breadcrumbsNaming(rig, id)).map((row) => row[1]);
+  const outcomes = (await captureLogRowsNaming(rig, id)).map((row) => row[1]);
   assert(outcomes.includes("private_skip"), `SessionEnd skipped the capture: ${outcomes}`);
 });
 
@@ -104,10 +116,10 @@ Deno.test("claude -p with empty hook stdin: capture takes the session from the e
   const id = await session(rig);
   await waitForUpload(rig, id);
   // SessionStart and SessionEnd each found the session in CLAUDE_CODE_SESSION_ID and CLAUDE_PROJECT_DIR.
-  const rows = await breadcrumbsNaming(rig, id);
+  const rows = await captureLogRowsNaming(rig, id);
   assertEquals(rows.map((row) => row[1]), ["ok_from_env", "ok_from_env"]);
   for (const row of rows) assert(row[2]!.startsWith("payload empty_stdin"), row[2]);
-  const uploaded = (await workspaceRows(rig, "agnes-sessions-uploaded.txt")).map((row) => row[1]);
+  const uploaded = (await uploadedRows(rig)).map((row) => row.path);
   assert(uploaded.includes(await transcriptPath(rig, id)), "the upload is logged");
 });
 
@@ -189,13 +201,13 @@ Deno.test("install --uninstall: later sessions are not captured", async () => {
   await using rig = await startRig();
   const before = await session(rig);
   await waitForUpload(rig, before);
-  const breadcrumbs = await workspaceRows(rig, CAPTURE_LOG);
-  assertEquals(breadcrumbs.length, 2);
+  const captureLogRows = await workspaceRows(rig, CAPTURE_LOG);
+  assertEquals(captureLogRows.length, 2);
 
   await agnes(rig, ["install", "--uninstall", "--workspace", rig.workspace]);
   const after = await session(rig);
   // Claude Code has run (or given up on) every hook by the time it exits.
-  assertEquals(await workspaceRows(rig, CAPTURE_LOG), breadcrumbs);
+  assertEquals(await workspaceRows(rig, CAPTURE_LOG), captureLogRows);
   assertEquals(await workspaceRows(rig, "agnes-sessions.txt"), []);
   await transcriptPath(rig, after); // the session itself was written
   assertEquals(await stored(rig, after), undefined);
