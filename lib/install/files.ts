@@ -34,10 +34,7 @@ export type TextFile =
   | { readonly state: "ok"; readonly text: string }
   | { readonly state: "unreadable"; readonly problem: string };
 
-/**
- * Reads a small file of ours or Claude Code's (a regular file of at most
- * 1 MiB). Never throws.
- */
+/** Reads a small file of ours or Claude Code's (a regular file of at most 1 MiB). Never throws. */
 export function readSmallFile(path: string): TextFile {
   try {
     const text = readTextFileBounded(path, SMALL_FILE_LIMIT);
@@ -60,27 +57,23 @@ export function textWhenRead(file: TextFile): string | undefined {
  * @throws {Error} naming the folder and what to do.
  */
 export function assertWorkspaceFolder(root: string, action: string): void {
+  const cannot = `Cannot ${action} "${root}"`;
   let info: Deno.FileInfo;
   try {
     info = Deno.statSync(root);
   } catch {
-    throw new Error(`Cannot ${action} "${root}": no such folder; pass an existing --workspace DIR`);
+    throw new Error(`${cannot}: no such folder; pass an existing --workspace DIR`);
   }
-  if (!info.isDirectory) {
-    throw new Error(`Cannot ${action} "${root}": not a folder; pass --workspace DIR`);
-  }
+  if (!info.isDirectory) throw new Error(`${cannot}: not a folder; pass --workspace DIR`);
   const claudeDir = resolvePath(joinPath(root, ".claude"));
   if (root === resolvePath(homeDir()) || claudeDir === resolvePath(claudeConfigDir())) {
     throw new Error(
-      `Cannot ${action} "${root}": its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
+      `${cannot}: its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
     );
   }
 }
 
-/**
- * A refusal's reason without its `Cannot <action> "<path>": ` head, for a
- * message that names the file itself.
- */
+/** A refusal's reason without its `Cannot <action> "<path>": ` head. */
 export function shortProblem(problem: string): string {
   return problem.replace(/^Cannot [\w ]+ ".*?": /, "");
 }
@@ -90,10 +83,7 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/**
- * Whether two JSON values are the same, key order included (what decides
- * whether a file's bytes would change).
- */
+/** Whether two JSON values are the same, key order included. */
 export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -20,7 +20,12 @@ import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
-import { installRecordPath, parseInstallRecord } from "./_record.ts";
+import {
+  type InstallRecord,
+  installRecordPath,
+  parseInstallRecord,
+  recordedCommands,
+} from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
 import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 
@@ -121,12 +126,23 @@ function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
  * ```
  */
 export function inspectInstallation(workspace: Workspace): Installation {
-  const root = workspace.root;
-  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(root))));
+  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(workspace.root))));
+  return inspectWorkspace(workspace.root, record, recognisedPrefixes(recordedCommands(record)));
+}
+
+/**
+ * What is installed in the workspace folder `root`, given its install record
+ * and the command prefixes to recognise as ours (install's own look before
+ * it plans).
+ */
+export function inspectWorkspace(
+  root: string,
+  record: InstallRecord,
+  prefixes: readonly string[],
+): Installation {
   const recorded = (["project", "local"] as const).flatMap((level) =>
     record[level] === undefined ? [] : [{ level, command: record[level]!.command }]
   );
-  const prefixes = recognisedPrefixes(recorded.map((entry) => entry.command));
   const found: Installation = {
     workspace: root,
     hooks: emptyHooks(),
@@ -139,8 +155,8 @@ export function inspectInstallation(workspace: Workspace): Installation {
   for (const level of SETTINGS_LEVELS) {
     inspectLevel(found, level, settingsPath(level, root), prefixes);
   }
-  const slash = readSmallFile(slashCommandPath(root, SLASH_COMMAND_NAME));
   const path = slashCommandPath(root, SLASH_COMMAND_NAME);
+  const slash = readSmallFile(path);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
   if (slash.state === "ok") {
     found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes) };

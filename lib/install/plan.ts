@@ -20,6 +20,7 @@
 import {
   readSettings,
   SESSION_HOOK_EVENTS,
+  SETTINGS_LEVELS,
   settingsPath,
   slashCommandPath,
 } from "../claude/settings.ts";
@@ -37,8 +38,8 @@ import {
   textWhenRead,
 } from "./files.ts";
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
-import { editOurHooks, findOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
-import { inspectInstallation } from "./inspect.ts";
+import { editOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
+import { inspectWorkspace, type Installation } from "./inspect.ts";
 import type { SentenceKey } from "./messages.ts";
 import * as record from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
@@ -91,12 +92,13 @@ interface Planning extends Plan {
   options: PlanOptions;
   scope: record.InstallScope;
   prefixes: readonly string[];
+  /** What is installed now. */
+  found: Installation;
 }
 
-/** The settings file of the scope as it is, and the object the edit starts from. */
+/** The settings file of the scope as read, and the object the edit starts from. */
 interface SettingsBefore {
   path: string;
-  /** Its text; `undefined` when it does not exist. */
   text: string | undefined;
   value: Record<string, unknown>;
   /** Where a file that is not a JSON object is kept before it is rebuilt (`--force`). */
@@ -117,15 +119,15 @@ function describeStatusLine(value: unknown): string {
   return command === undefined ? JSON.stringify(value) : `"${command}"`;
 }
 
-function readScopeSettings(plan: Planning): SettingsBefore {
-  const path = settingsPath(plan.scope, plan.workspace);
+/** Reads the settings file of the scope; throws when it cannot be edited. */
+function readScopeSettings(plan: Planning, path: string): SettingsBefore {
   const file = readSettings(path);
   const cannot = `Cannot ${plan.uninstall ? "uninstall from" : "install into"} "${path}"`;
   if (file.state === "missing") return { path, text: undefined, value: {} };
   if (file.state === "ok") {
     const problem = hooksShapeProblem(file.value);
-    if (problem !== undefined) throw new Error(`${cannot}: ${problem}; fix it by hand`);
-    return { path, text: file.text, value: file.value };
+    if (problem === undefined) return { path, text: file.text, value: file.value };
+    throw new Error(`${cannot}: ${problem}; fix it by hand`);
   }
   if (file.state === "unreadable") {
     const problem = shortProblem(file.problem);
@@ -145,28 +147,23 @@ function readScopeSettings(plan: Planning): SettingsBefore {
 /** The settings file's change: unchanged settings keep their bytes, whatever their formatting. */
 function addSettingsChange(
   plan: Planning,
-  before: SettingsBefore,
+  { path, text, value, corrupt }: SettingsBefore,
   after: Record<string, unknown> | undefined,
   why: string,
 ): void {
-  const text = after === undefined
-    ? undefined
-    : before.text !== undefined && before.corrupt === undefined && sameJson(after, before.value)
-    ? before.text
-    : formatJson(after);
-  const backup = before.corrupt ? { backupPath: before.corrupt.backupPath } : {};
-  addChange(plan, { path: before.path, before: before.text, after: text, why, ...backup });
+  const same = text !== undefined && corrupt === undefined && sameJson(after, value);
+  const written = after === undefined ? undefined : same ? text : formatJson(after);
+  const backup = corrupt === undefined ? {} : { backupPath: corrupt.backupPath };
+  addChange(plan, { path, before: text, after: written, why, ...backup });
 }
 
-function noteStatusLine(
-  plan: Planning,
-  decision: statusLine.StatusLineDecision,
-  alreadyOurs: boolean,
-): void {
+function noteStatusLine(plan: Planning, decision: statusLine.StatusLineDecision, ours: boolean) {
+  const where = (level: statusLine.LevelSettings) =>
+    relativeToWorkspace(plan.workspace, level.path);
   if (decision.action === "keep") {
     const file = decision.level.file;
     return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
-      where: relativeToWorkspace(plan.workspace, decision.level.path),
+      where: where(decision.level),
       value: describeStatusLine(decision.value),
       command: statusLine.statusLineCommand(decision.value) ?? "your-command",
       problem: "problem" in file ? ` (${file.problem})` : "",
@@ -174,26 +171,21 @@ function noteStatusLine(
   }
   if (decision.action === "replace") {
     note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
-  } else if (alreadyOurs) {
-    note(plan, "statusLineAlreadySet");
-  } else if (decision.overrides !== undefined) {
-    note(plan, "statusLineSetOverriding", {
-      hidden: relativeToWorkspace(plan.workspace, decision.overrides.path),
-    });
-  } else {
-    note(plan, "statusLineSet");
-  }
-  if (decision.shadowedBy !== undefined) {
-    const shadow = relativeToWorkspace(plan.workspace, decision.shadowedBy.path);
-    note(plan, "statusLineShadowed", { shadow });
-  }
+  } else if (ours) note(plan, "statusLineAlreadySet");
+  else if (decision.overrides) {
+    note(plan, "statusLineSetOverriding", { hidden: where(decision.overrides) });
+  } else note(plan, "statusLineSet");
+  if (decision.shadowedBy) note(plan, "statusLineShadowed", { shadow: where(decision.shadowedBy) });
 }
 
 /** Plans the settings file of an install; returns the record's entry for it. */
-function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
-  const before = readScopeSettings(plan);
+function installSettings(
+  plan: Planning,
+  before: SettingsBefore,
+  entry: record.ScopeRecord | undefined,
+): record.ScopeRecord {
   const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
-  const levels = (["user", "project", "local"] as const).map((level) => {
+  const levels = SETTINGS_LEVELS.map((level) => {
     const path = settingsPath(level, plan.workspace);
     const file = level === plan.scope
       ? { state: "ok" as const, text: "", value: merged.settings }
@@ -229,8 +221,11 @@ function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) 
 }
 
 /** Plans the settings file of an uninstall. */
-function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined): void {
-  const before = readScopeSettings(plan);
+function uninstallSettings(
+  plan: Planning,
+  before: SettingsBefore,
+  entry: record.ScopeRecord | undefined,
+): void {
   const removed = editOurHooks(before.value, [], plan.prefixes);
   for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
   if (removed.hooks.length === 0) note(plan, "noHooks");
@@ -255,13 +250,9 @@ function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined
 
 /** The other workspace settings file, when it still runs our hooks. */
 function stillInstalledIn(plan: Planning): string | undefined {
-  const path = settingsPath(plan.scope === "local" ? "project" : "local", plan.workspace);
-  const file = readSettings(path);
-  if (file.state !== "ok") return undefined;
-  const found = SESSION_HOOK_EVENTS.some((event) =>
-    findOurHooks(file.value, event, plan.prefixes).length > 0
-  );
-  return found ? path : undefined;
+  const other = plan.scope === "local" ? "project" : "local";
+  return SESSION_HOOK_EVENTS.flatMap((event) => plan.found.hooks[event])
+    .find((hook) => hook.level === other)?.path;
 }
 
 function planSlashCommand(plan: Planning): void {
@@ -304,19 +295,19 @@ function planGitExclude(plan: Planning): void {
 
 /** Says that the Python tool's hooks are installed too, and what the two tools share. */
 function notePython(plan: Planning): void {
-  const python = inspectInstallation(plan.options.workspace).python;
-  if (python.generation === null) return;
+  const { generation, hooks } = plan.found.python;
+  if (generation === null) return;
   const byFile = new Map<string, Set<string>>();
   for (const event of SESSION_HOOK_EVENTS) {
-    for (const { path, command } of python.hooks[event]) {
-      const found = byFile.get(path) ?? byFile.set(path, new Set()).get(path)!;
-      found.add(`${event}: agnes ${pythonSubcommand(command)}`);
+    for (const { path, command } of hooks[event]) {
+      const found = byFile.get(path) ?? new Set();
+      byFile.set(path, found.add(`${event}: agnes ${pythonSubcommand(command)}`));
     }
   }
   const parts = [...byFile].map(([path, found]) =>
     `${relativeToWorkspace(plan.workspace, path)}: ${[...found].join(", ")}`
   );
-  note(plan, `python.${python.generation}`, { parts: parts.join("; ") });
+  note(plan, `python.${generation}`, { parts: parts.join("; ") });
 }
 
 /**
@@ -338,28 +329,26 @@ export function planInstallation(options: PlanOptions): Plan {
   const prefixes = recognisedPrefixes([...given, ...record.recordedCommands(recorded)]);
   const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
     DEFAULT_COMMAND;
-  const file = relativeToWorkspace(workspace, settingsPath(scope, workspace));
-  const plan: Planning = {
+  const path = settingsPath(scope, workspace);
+  const found = inspectWorkspace(workspace, recorded, prefixes);
+  const result: Plan = {
     uninstall,
     workspace,
-    file,
+    file: relativeToWorkspace(workspace, path),
     prefix,
     changes: [],
     notes: [],
-    options,
-    scope,
-    prefixes,
   };
+  const plan: Planning = { ...result, options, scope, prefixes, found };
+  const before = readScopeSettings(plan, path);
   const { [scope]: entry, ...others } = recorded;
-  const created = !uninstall && readSettings(settingsPath(scope, workspace)).state === "missing";
-  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, entry) };
-  if (uninstall) uninstallSettings(plan, entry);
+  if (uninstall) uninstallSettings(plan, before, entry);
+  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, before, entry) };
   planSlashCommand(plan);
   const why = "the install record: the command hooks run, for later runs and --uninstall";
   const recordAfter = record.formatInstallRecord(after);
   addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
-  if (scope === "local" && created) planGitExclude(plan);
+  if (!uninstall && scope === "local" && before.text === undefined) planGitExclude(plan);
   if (!uninstall) notePython(plan);
-  const { options: _options, scope: _scope, prefixes: _prefixes, ...result } = plan;
-  return result; // a Plan only: the planning state stays here
+  return result; // shares its arrays with `plan`; the planning state stays here
 }
