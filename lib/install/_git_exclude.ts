@@ -48,8 +48,8 @@ function patternFor(relative: string): string {
  * that excludes `file` (a path relative to `root`, with `/`).
  */
 export function findGitExclude(root: string, file: string): GitExcludeTarget {
-  let dir = resolvePath(root);
-  for (;;) {
+  const folder = resolvePath(root);
+  for (let dir = folder;; dir = dirName(dir)) {
     const dotGit = joinPath(dir, ".git");
     const kind = kindOf(dotGit);
     if (kind !== undefined) {
@@ -59,14 +59,12 @@ export function findGitExclude(root: string, file: string): GitExcludeTarget {
       } catch (error) {
         return { state: "skipped", reason: error instanceof Error ? error.message : String(error) };
       }
-      const relative = resolvePath(root).slice(dir.length).replace(/^[\\/]+/, "");
+      const relative = folder.slice(dir.length).replace(/^[\\/]+/, "");
       const line = patternFor(relative === "" ? file : `${relative}/${file}`);
       return { state: "found", excludePath: joinPath(gitDir, "info", "exclude"), line };
     }
-    const parent = dirName(dir);
     // dirName("/") is "."; never walk on into the current directory.
-    if (parent === dir || !isAbsolutePath(parent)) return { state: "no-repository" };
-    dir = parent;
+    if (dirName(dir) === dir || !isAbsolutePath(dirName(dir))) return { state: "no-repository" };
   }
 }
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { isJsonObject } from "../claude/settings.ts";
+import { isJsonObject, parseSettings } from "../claude/settings.ts";
 import { joinPath } from "../fs/path.ts";
 import { formatJson } from "./files.ts";
 
@@ -45,15 +45,10 @@ export function installRecordPath(root: string): string {
  * widens what is recognised as ours).
  */
 export function parseInstallRecord(text: string | undefined): InstallRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? "{}");
-  } catch {
-    return {};
-  }
+  const file = parseSettings(text ?? "{}");
   const record: InstallRecord = {};
   for (const scope of ["project", "local"] as const) {
-    const entry = isJsonObject(value) ? value[scope] : undefined;
+    const entry = file.state === "ok" ? file.value[scope] : undefined;
     if (!isJsonObject(entry) || typeof entry.command !== "string") continue;
     const { command, createdSettings, statusLineBackup } = entry;
     const backup = statusLineBackup === undefined ? {} : { statusLineBackup };

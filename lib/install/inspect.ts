@@ -20,12 +20,7 @@ import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
-import {
-  type InstallRecord,
-  installRecordPath,
-  parseInstallRecord,
-  recordedCommands,
-} from "./_record.ts";
+import { installRecordPath, parseInstallRecord, recordedCommands } from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
 import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 
@@ -126,20 +121,13 @@ function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
  * ```
  */
 export function inspectInstallation(workspace: Workspace): Installation {
-  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(workspace.root))));
-  return inspectWorkspace(workspace.root, record, recognisedPrefixes(recordedCommands(record)));
+  return inspectWorkspace(workspace.root, []);
 }
 
-/**
- * What is installed in the workspace folder `root`, given its install record
- * and the command prefixes to recognise as ours (install's own look before
- * it plans).
- */
-export function inspectWorkspace(
-  root: string,
-  record: InstallRecord,
-  prefixes: readonly string[],
-): Installation {
+/** What is installed in the workspace folder `root`, `given` command prefixes counting as ours. */
+export function inspectWorkspace(root: string, given: readonly string[]): Installation {
+  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(root))));
+  const prefixes = recognisedPrefixes([...given, ...recordedCommands(record)]);
   const recorded = (["project", "local"] as const).flatMap((level) =>
     record[level] === undefined ? [] : [{ level, command: record[level]!.command }]
   );
@@ -152,9 +140,7 @@ export function inspectWorkspace(
     recorded,
     problems: [],
   };
-  for (const level of SETTINGS_LEVELS) {
-    inspectLevel(found, level, settingsPath(level, root), prefixes);
-  }
+  for (const level of SETTINGS_LEVELS) inspectLevel(found, level, prefixes);
   const path = slashCommandPath(root, SLASH_COMMAND_NAME);
   const slash = readSmallFile(path);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
@@ -172,12 +158,8 @@ export function inspectWorkspace(
 }
 
 /** Adds what one settings level holds to `found` (levels come lowest first). */
-function inspectLevel(
-  found: Installation,
-  level: SettingsLevel,
-  path: string,
-  prefixes: readonly string[],
-): void {
+function inspectLevel(found: Installation, level: SettingsLevel, prefixes: readonly string[]) {
+  const path = settingsPath(level, found.workspace);
   const file = readSettings(path);
   if (file.state === "unreadable" || file.state === "invalid") {
     found.problems.push({ level, path, problem: shortProblem(file.problem) });

@@ -92,11 +92,15 @@ interface Planning extends Plan {
   options: PlanOptions;
   scope: record.InstallScope;
   prefixes: readonly string[];
+  /** The settings file of the scope as it is. */
+  before: SettingsBefore;
+  /** The record's entry for that file. */
+  entry: record.ScopeRecord | undefined;
   /** What is installed now. */
   found: Installation;
 }
 
-/** The settings file of the scope as read, and the object the edit starts from. */
+/** A settings file as read, and the object the edit starts from. */
 interface SettingsBefore {
   path: string;
   text: string | undefined;
@@ -113,16 +117,21 @@ function addChange(plan: Planning, change: FileChange): void {
   if (change.before !== change.after) plan.changes.push(change);
 }
 
+/** `path` as sentences show it. */
+function shown(plan: Planning, path: string): string {
+  return relativeToWorkspace(plan.workspace, path);
+}
+
 /** A status-line value in a sentence: its command in quotes, else its JSON. */
 function describeStatusLine(value: unknown): string {
   const command = statusLine.statusLineCommand(value);
   return command === undefined ? JSON.stringify(value) : `"${command}"`;
 }
 
-/** Reads the settings file of the scope; throws when it cannot be edited. */
-function readScopeSettings(plan: Planning, path: string): SettingsBefore {
+/** Reads the settings file at `path`; throws when it cannot be edited. */
+function readScopeSettings(path: string, options: PlanOptions): SettingsBefore {
   const file = readSettings(path);
-  const cannot = `Cannot ${plan.uninstall ? "uninstall from" : "install into"} "${path}"`;
+  const cannot = `Cannot ${options.uninstall ? "uninstall from" : "install into"} "${path}"`;
   if (file.state === "missing") return { path, text: undefined, value: {} };
   if (file.state === "ok") {
     const problem = hooksShapeProblem(file.value);
@@ -133,13 +142,13 @@ function readScopeSettings(plan: Planning, path: string): SettingsBefore {
     const problem = shortProblem(file.problem);
     throw new Error(`${cannot}: ${problem}; make it a regular file of at most 1 MiB`);
   }
-  if (plan.uninstall || !plan.options.force) {
-    const fix = plan.uninstall
+  if (options.uninstall || !options.force) {
+    const fix = options.uninstall
       ? "fix or remove it by hand"
       : "fix it, or run again with --force to back it up and rebuild it";
     throw new Error(`${cannot}: it is ${file.problem}; ${fix}`);
   }
-  const stamp = formatTimestamp(plan.options.now ?? new Date()).replace(/[-:]/g, "");
+  const stamp = formatTimestamp(options.now ?? new Date()).replace(/[-:]/g, "");
   const corrupt = { backupPath: `${path}.corrupt.${stamp}`, problem: file.problem };
   return { path, text: file.text, value: {}, corrupt };
 }
@@ -147,23 +156,22 @@ function readScopeSettings(plan: Planning, path: string): SettingsBefore {
 /** The settings file's change: unchanged settings keep their bytes, whatever their formatting. */
 function addSettingsChange(
   plan: Planning,
-  { path, text, value, corrupt }: SettingsBefore,
   after: Record<string, unknown> | undefined,
   why: string,
-): void {
+) {
+  const { path, text, value, corrupt } = plan.before;
   const same = text !== undefined && corrupt === undefined && sameJson(after, value);
   const written = after === undefined ? undefined : same ? text : formatJson(after);
   const backup = corrupt === undefined ? {} : { backupPath: corrupt.backupPath };
   addChange(plan, { path, before: text, after: written, why, ...backup });
 }
 
-function noteStatusLine(plan: Planning, decision: statusLine.StatusLineDecision, ours: boolean) {
-  const where = (level: statusLine.LevelSettings) =>
-    relativeToWorkspace(plan.workspace, level.path);
+/** Notes the status-line decision; `already`: ours is set as it will be written. */
+function noteStatusLine(plan: Planning, decision: statusLine.StatusLineDecision, already: boolean) {
   if (decision.action === "keep") {
     const file = decision.level.file;
     return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
-      where: where(decision.level),
+      where: shown(plan, decision.level.path),
       value: describeStatusLine(decision.value),
       command: statusLine.statusLineCommand(decision.value) ?? "your-command",
       problem: "problem" in file ? ` (${file.problem})` : "",
@@ -171,19 +179,18 @@ function noteStatusLine(plan: Planning, decision: statusLine.StatusLineDecision,
   }
   if (decision.action === "replace") {
     note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
-  } else if (ours) note(plan, "statusLineAlreadySet");
-  else if (decision.overrides) {
-    note(plan, "statusLineSetOverriding", { hidden: where(decision.overrides) });
-  } else note(plan, "statusLineSet");
-  if (decision.shadowedBy) note(plan, "statusLineShadowed", { shadow: where(decision.shadowedBy) });
+  } else if (decision.overrides !== undefined) {
+    note(plan, "statusLineSetOverriding", { hidden: shown(plan, decision.overrides.path) });
+  } else {
+    note(plan, already ? "statusLineAlreadySet" : "statusLineSet");
+  }
+  const shadow = decision.shadowedBy;
+  if (shadow !== undefined) note(plan, "statusLineShadowed", { shadow: shown(plan, shadow.path) });
 }
 
 /** Plans the settings file of an install; returns the record's entry for it. */
-function installSettings(
-  plan: Planning,
-  before: SettingsBefore,
-  entry: record.ScopeRecord | undefined,
-): record.ScopeRecord {
+function installSettings(plan: Planning): record.ScopeRecord {
+  const { before, entry } = plan;
   const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
   const levels = SETTINGS_LEVELS.map((level) => {
     const path = settingsPath(level, plan.workspace);
@@ -196,8 +203,8 @@ function installSettings(
   const decision = statusLine.decideStatusLine(levels, plan.scope, mode, plan.prefixes);
   const ours = { type: "command", command: `${plan.prefix} statusline` };
   if (before.corrupt) {
-    const backup = relativeToWorkspace(plan.workspace, before.corrupt.backupPath);
-    note(plan, "settingsRebuilt", { problem: before.corrupt.problem, backup });
+    const { problem, backupPath } = before.corrupt;
+    note(plan, "settingsRebuilt", { problem, backup: shown(plan, backupPath) });
   }
   if (before.text === undefined) note(plan, `settingsCreated.${plan.scope}`);
   for (const { action, event, command } of merged.hooks) {
@@ -207,7 +214,7 @@ function installSettings(
   noteStatusLine(plan, decision, sameJson(before.value.statusLine, ours));
   const keep = decision.action === "keep";
   const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
-  addSettingsChange(plan, before, after, keep ? "our hooks" : "our hooks and status line");
+  addSettingsChange(plan, after, keep ? "our hooks" : "our hooks and status line");
   const backup = decision.action === "replace"
     ? decision.previous
     : keep
@@ -221,11 +228,8 @@ function installSettings(
 }
 
 /** Plans the settings file of an uninstall. */
-function uninstallSettings(
-  plan: Planning,
-  before: SettingsBefore,
-  entry: record.ScopeRecord | undefined,
-): void {
+function uninstallSettings(plan: Planning): void {
+  const { before, entry } = plan;
   const removed = editOurHooks(before.value, [], plan.prefixes);
   for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
   if (removed.hooks.length === 0) note(plan, "noHooks");
@@ -238,14 +242,11 @@ function uninstallSettings(
   } else if (line.action !== "none") {
     note(plan, `statusLine.${line.action}`);
   }
-  const gone = Object.keys(line.settings).length === 0 && entry?.createdSettings === true;
-  if (gone) note(plan, "settingsRemoved");
-  addSettingsChange(
-    plan,
-    before,
-    gone ? undefined : line.settings,
-    gone ? "install had created it, and nothing else is left in it" : "our hooks taken out",
-  );
+  if (Object.keys(line.settings).length > 0 || entry?.createdSettings !== true) {
+    return addSettingsChange(plan, line.settings, "our hooks taken out");
+  }
+  note(plan, "settingsRemoved");
+  addSettingsChange(plan, undefined, "install had created it, and nothing else is left in it");
 }
 
 /** The other workspace settings file, when it still runs our hooks. */
@@ -257,7 +258,7 @@ function stillInstalledIn(plan: Planning): string | undefined {
 
 function planSlashCommand(plan: Planning): void {
   const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
-  const slots = { slash: relativeToWorkspace(plan.workspace, path) };
+  const slots = { slash: shown(plan, path) };
   const why = "the /agnes-private slash command";
   const wanted = plan.uninstall ? undefined : slashCommandText(plan.prefix);
   const file = readSmallFile(path);
@@ -271,8 +272,7 @@ function planSlashCommand(plan: Planning): void {
   if (owner !== "ours") return note(plan, `slashCommandKept.${owner}`, slots);
   const inUseBy = plan.uninstall ? stillInstalledIn(plan) : undefined;
   if (inUseBy !== undefined) {
-    const other = relativeToWorkspace(plan.workspace, inUseBy);
-    return note(plan, "slashCommandKept.inUse", { ...slots, other });
+    return note(plan, "slashCommandKept.inUse", { ...slots, other: shown(plan, inUseBy) });
   }
   if (file.text === wanted) return note(plan, "slashCommand.unchanged", slots);
   addChange(plan, { path, before: file.text, after: wanted, why, removeEmptyFolder: !wanted });
@@ -305,7 +305,7 @@ function notePython(plan: Planning): void {
     }
   }
   const parts = [...byFile].map(([path, found]) =>
-    `${relativeToWorkspace(plan.workspace, path)}: ${[...found].join(", ")}`
+    `${shown(plan, path)}: ${[...found].join(", ")}`
   );
   note(plan, `python.${generation}`, { parts: parts.join("; ") });
 }
@@ -326,11 +326,9 @@ export function planInstallation(options: PlanOptions): Plan {
   const recordText = textWhenRead(readSmallFile(recordPath));
   const recorded = record.parseInstallRecord(recordText);
   const given = options.command === undefined ? [] : [options.command];
-  const prefixes = recognisedPrefixes([...given, ...record.recordedCommands(recorded)]);
   const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
     DEFAULT_COMMAND;
   const path = settingsPath(scope, workspace);
-  const found = inspectWorkspace(workspace, recorded, prefixes);
   const result: Plan = {
     uninstall,
     workspace,
@@ -339,16 +337,23 @@ export function planInstallation(options: PlanOptions): Plan {
     changes: [],
     notes: [],
   };
-  const plan: Planning = { ...result, options, scope, prefixes, found };
-  const before = readScopeSettings(plan, path);
-  const { [scope]: entry, ...others } = recorded;
-  if (uninstall) uninstallSettings(plan, before, entry);
-  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, before, entry) };
+  const plan: Planning = {
+    ...result, // sharing its arrays: the planning state stays here
+    options,
+    scope,
+    prefixes: recognisedPrefixes([...given, ...record.recordedCommands(recorded)]),
+    before: readScopeSettings(path, options),
+    entry: recorded[scope],
+    found: inspectWorkspace(workspace, given),
+  };
+  const { [scope]: _entry, ...others } = recorded;
+  if (uninstall) uninstallSettings(plan);
+  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan) };
   planSlashCommand(plan);
   const why = "the install record: the command hooks run, for later runs and --uninstall";
   const recordAfter = record.formatInstallRecord(after);
   addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
-  if (!uninstall && scope === "local" && before.text === undefined) planGitExclude(plan);
+  if (!uninstall && scope === "local" && plan.before.text === undefined) planGitExclude(plan);
   if (!uninstall) notePython(plan);
-  return result; // shares its arrays with `plan`; the planning state stays here
+  return result;
 }
