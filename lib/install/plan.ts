@@ -59,8 +59,6 @@ export interface PlanOptions {
   statusLine?: statusLine.StatusLineMode;
   /** Install: back up and rebuild a settings file that is not a JSON object. */
   force?: boolean;
-  /** The time for such a backup's name. Default now. */
-  now?: Date;
 }
 
 /** One thing a run does or finds: the sentence to say, and the values its slots name. */
@@ -148,7 +146,7 @@ function readScopeSettings(path: string, options: PlanOptions): SettingsBefore {
       : "fix it, or run again with --force to back it up and rebuild it";
     throw new Error(`${cannot}: it is ${file.problem}; ${fix}`);
   }
-  const stamp = formatTimestamp(options.now ?? new Date()).replace(/[-:]/g, "");
+  const stamp = formatTimestamp(new Date()).replace(/[-:]/g, "");
   const corrupt = { backupPath: `${path}.corrupt.${stamp}`, problem: file.problem };
   return { path, text: file.text, value: {}, corrupt };
 }
@@ -215,15 +213,12 @@ function installSettings(plan: Planning): record.ScopeRecord {
   const keep = decision.action === "keep";
   const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
   addSettingsChange(plan, after, keep ? "our hooks" : "our hooks and status line");
-  const backup = decision.action === "replace"
-    ? decision.previous
-    : keep
-    ? undefined
-    : entry?.statusLineBackup;
+  const backup = keep ? undefined : entry?.statusLineBackup;
+  const statusLineBackup = decision.action === "replace" ? decision.previous : backup;
   return {
     command: plan.prefix,
     createdSettings: before.text === undefined || (entry?.createdSettings ?? false),
-    ...(backup === undefined ? {} : { statusLineBackup: backup }),
+    ...(statusLineBackup === undefined ? {} : { statusLineBackup }),
   };
 }
 
@@ -329,14 +324,8 @@ export function planInstallation(options: PlanOptions): Plan {
   const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
     DEFAULT_COMMAND;
   const path = settingsPath(scope, workspace);
-  const result: Plan = {
-    uninstall,
-    workspace,
-    file: relativeToWorkspace(workspace, path),
-    prefix,
-    changes: [],
-    notes: [],
-  };
+  const file = relativeToWorkspace(workspace, path);
+  const result: Plan = { uninstall, workspace, file, prefix, changes: [], notes: [] };
   const plan: Planning = {
     ...result, // sharing its arrays: the planning state stays here
     options,
