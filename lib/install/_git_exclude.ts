@@ -43,10 +43,7 @@ function patternFor(relative: string): string {
   return relative.replaceAll("\\", "/").replace(/[*?[\]\\]/g, "\\$&").replace(/^[#!]/, "\\$&");
 }
 
-/**
- * Finds the git repository holding the workspace folder `root` and the line
- * that excludes `file` (a path relative to `root`, with `/`).
- */
+/** Finds the repository holding the folder `root` and the line excluding `file` (relative, `/`). */
 export function findGitExclude(root: string, file: string): GitExcludeTarget {
   const folder = resolvePath(root);
   for (let dir = folder;; dir = dirName(dir)) {
@@ -68,10 +65,7 @@ export function findGitExclude(root: string, file: string): GitExcludeTarget {
   }
 }
 
-/**
- * The exclude file's new text with `line` added, or `undefined` when a line
- * already excludes that path.
- */
+/** The exclude file's text with `line` added; `undefined` when a line already excludes the path. */
 export function withExcludeLine(text: string | undefined, line: string): string | undefined {
   const existing = (text ?? "").split("\n").map((row) => row.trim());
   if (existing.includes(line) || existing.includes(`/${line}`)) return undefined;

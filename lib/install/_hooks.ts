@@ -69,10 +69,7 @@ function entryKind(entry: unknown, prefixes: readonly string[]): "ours" | "mixed
   return ours.length === 0 ? "foreign" : ours.length === commands.length ? "ours" : "mixed";
 }
 
-/**
- * What is wrong with the shape of `settings.hooks` for a merge or removal: a
- * `hooks` that is not an object, or one of our events that is not an array.
- */
+/** What is wrong with `settings.hooks` for an edit: not an object, or an event not an array. */
 export function hooksShapeProblem(settings: Record<string, unknown>): string | undefined {
   const hooks = settings.hooks ?? {};
   if (!isJsonObject(hooks)) return 'its "hooks" is not an object';
@@ -131,10 +128,7 @@ export function editOurHooks(
   return { settings: changes.length === 0 ? settings : edited, hooks: changes, mixedKept };
 }
 
-/**
- * The hooks of `event` in `settings` that are ours, with whether each sits in
- * an entry mixed with foreign commands. Tolerates any shape.
- */
+/** Our hooks of `event` in `settings`, each with whether its entry mixes in foreign commands. */
 export function findOurHooks(
   settings: Record<string, unknown>,
   event: SessionHookEvent,
@@ -147,10 +141,7 @@ export function findOurHooks(
   );
 }
 
-/**
- * Every hook command of `event` in `settings`, with its entry. Tolerates any
- * shape: what is not an object or array is skipped.
- */
+/** Every hook command of `event` in `settings`, with its entry; skips what is malformed. */
 export function eventCommands(
   settings: Record<string, unknown>,
   event: SessionHookEvent,

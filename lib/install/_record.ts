@@ -40,10 +40,7 @@ export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
 }
 
-/**
- * Parses the record's text; a missing or unreadable record is empty (it only
- * widens what is recognised as ours).
- */
+/** Parses the record's text; a missing or unreadable record is empty. */
 export function parseInstallRecord(text: string | undefined): InstallRecord {
   const file = parseSettings(text ?? "{}");
   const record: InstallRecord = {};

@@ -31,10 +31,7 @@ async function removeFile(path: string, removeEmptyFolder: boolean): Promise<voi
   if (removeEmptyFolder) await Deno.remove(dirName(path)).catch(() => {}); // fails unless empty
 }
 
-/**
- * Applies `changes` in order: backups first, then each file written
- * atomically (its folder created when missing) or removed.
- */
+/** Applies `changes` in order: each file's backup, then the file written atomically or removed. */
 export async function applyChanges(changes: readonly FileChange[]): Promise<void> {
   for (const change of changes) {
     if (change.backupPath !== undefined) await keepBackup(change.path, change.backupPath);

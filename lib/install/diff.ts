@@ -71,10 +71,7 @@ function hunks(ops: readonly Op[]): string[] {
   return out;
 }
 
-/**
- * The diff of the file at `path` from `before` to `after` (`undefined`: the
- * file does not exist), headed by its path.
- */
+/** The diff of the file at `path` from `before` to `after` (`undefined`: no file). */
 export function formatDiff(
   path: string,
   before: string | undefined,

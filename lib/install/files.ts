@@ -50,27 +50,18 @@ export function textWhenRead(file: TextFile): string | undefined {
 }
 
 /**
- * Checks that `root` can be a workspace install writes into: an existing
- * folder, and not the home folder or Claude Code's own folder (whose
- * `.claude/settings.json` would hook every project).
+ * Checks that `root` (an existing folder: `Workspace.resolve` checks that) is
+ * not the home folder or Claude Code's own folder, whose `.claude/settings.json`
+ * would hook every project.
  *
  * @throws {Error} naming the folder and what to do.
  */
 export function assertWorkspaceFolder(root: string, action: string): void {
-  const cannot = `Cannot ${action} "${root}"`;
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(root);
-  } catch {
-    throw new Error(`${cannot}: no such folder; pass an existing --workspace DIR`);
-  }
-  if (!info.isDirectory) throw new Error(`${cannot}: not a folder; pass --workspace DIR`);
   const claudeDir = resolvePath(joinPath(root, ".claude"));
-  if (root === resolvePath(homeDir()) || claudeDir === resolvePath(claudeConfigDir())) {
-    throw new Error(
-      `${cannot}: its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
-    );
-  }
+  if (root !== resolvePath(homeDir()) && claudeDir !== resolvePath(claudeConfigDir())) return;
+  throw new Error(
+    `Cannot ${action} "${root}": its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
+  );
 }
 
 /** A refusal's reason without its `Cannot <action> "<path>": ` head. */

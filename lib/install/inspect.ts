@@ -75,12 +75,9 @@ export interface Installation {
      */
     hooks: Record<SessionHookEvent, InstalledHook[]>;
     /**
-     * Which version of it the hooks are, and so what the two tools share:
-     * `"queue"`, the older CLI, whose hooks run `agnes capture-session` and
-     * which shares the queue, the private list and the locks; `"scan"`, the
-     * newer one (`agnes update` / `agnes push` hooks), which scans Claude
-     * Code's session folder and shares the uploaded log, the private list and
-     * the push lock; `null` when none of its hooks is installed.
+     * Which version of it the hooks are: `"queue"`, the older CLI, which
+     * queues sessions as we do; `"scan"`, the newer one, which scans Claude
+     * Code's session folder; `null` when none of its hooks is installed.
      */
     generation: "queue" | "scan" | null;
     /** Whether a settings level sets its status line (`agnes statusline`). */

@@ -10,11 +10,7 @@ import { SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import type { Plan } from "./plan.ts";
 import { INSTALL_RECORD_FILE } from "./_record.ts";
 
-/**
- * What this tool shares with each version of the Python `agnes` tool found
- * (see `Installation.python.generation`): the older CLI queues sessions as we
- * do; the newer one scans Claude Code's session folder and uploads.
- */
+/** What this tool shares with each generation of the Python `agnes` tool found. */
 export const PYTHON_SHARED = {
   queue: "the queue, the private list and the locks",
   scan: "the uploaded log, the private list and the push lock",

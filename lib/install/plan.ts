@@ -309,7 +309,7 @@ function notePython(plan: Planning): void {
  * Plans `install`, or `install --uninstall`: every file to change, and what
  * to say about it.
  *
- * @throws {Error} when the workspace is not a folder, or the settings file
+ * @throws {Error} when the workspace is the home folder, or the settings file
  * cannot be read, is not a JSON object (install without `force`, or
  * uninstall) or has a `hooks` of the wrong shape.
  */

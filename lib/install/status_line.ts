@@ -43,10 +43,7 @@ export function statusLineCommand(value: unknown): string | undefined {
   return isJsonObject(value) && typeof value.command === "string" ? value.command : undefined;
 }
 
-/**
- * Whose `value` (a `statusLine` setting) is; `undefined` when it sets none
- * (missing or `null`).
- */
+/** Whose `value` (a `statusLine` setting) is; `undefined` when it sets none (missing or `null`). */
 export function statusLineOwner(
   value: unknown,
   prefixes: readonly string[],
@@ -74,10 +71,7 @@ function otherStatusLines(levels: readonly LevelSettings[], prefixes: readonly s
   }).reverse();
 }
 
-/**
- * Decides the status line of the file install writes, the `target` level,
- * given every level as read (`levels`, the target's as it will be written).
- */
+/** Decides the status line of the `target` level's file, given every level as it will be. */
 export function decideStatusLine(
   levels: readonly LevelSettings[],
   target: SettingsLevel,
