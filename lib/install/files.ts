@@ -28,11 +28,11 @@ export interface FileChange {
   removeEmptyFolder?: boolean;
 }
 
-/** A small text file as read. */
+/** A small text file as read; `text` is there only when it could be read. */
 export type TextFile =
-  | { readonly state: "missing" }
+  | { readonly state: "missing"; readonly text?: undefined }
   | { readonly state: "ok"; readonly text: string }
-  | { readonly state: "unreadable"; readonly problem: string };
+  | { readonly state: "unreadable"; readonly text?: undefined; readonly problem: string };
 
 /** Reads a small file of ours or Claude Code's (a regular file of at most 1 MiB). Never throws. */
 export function readSmallFile(path: string): TextFile {
@@ -42,11 +42,6 @@ export function readSmallFile(path: string): TextFile {
   } catch (error) {
     return { state: "unreadable", problem: error instanceof Error ? error.message : String(error) };
   }
-}
-
-/** The text of a file as read, `undefined` when missing or unreadable. */
-export function textWhenRead(file: TextFile): string | undefined {
-  return file.state === "ok" ? file.text : undefined;
 }
 
 /**

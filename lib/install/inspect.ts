@@ -18,7 +18,7 @@ import {
 } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
-import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
+import { readSmallFile, shortProblem } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
 import { installRecordPath, parseInstallRecord, recordedCommands } from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
@@ -123,7 +123,7 @@ export function inspectInstallation(workspace: Workspace): Installation {
 
 /** What is installed in the workspace folder `root`, `given` command prefixes counting as ours. */
 export function inspectWorkspace(root: string, given: readonly string[]): Installation {
-  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(root))));
+  const record = parseInstallRecord(readSmallFile(installRecordPath(root)).text);
   const prefixes = recognisedPrefixes([...given, ...recordedCommands(record)]);
   const recorded = (["project", "local"] as const).flatMap((level) =>
     record[level] === undefined ? [] : [{ level, command: record[level]!.command }]

@@ -26,7 +26,7 @@ import {
 } from "../claude/settings.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { DEFAULT_COMMAND, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import { DEFAULT_COMMAND, recognisedPrefixes } from "./commands.ts";
 import {
   assertWorkspaceFolder,
   type FileChange,
@@ -35,12 +35,11 @@ import {
   relativeToWorkspace,
   sameJson,
   shortProblem,
-  textWhenRead,
 } from "./files.ts";
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
 import { editOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
 import { inspectWorkspace, type Installation } from "./inspect.ts";
-import type { SentenceKey } from "./messages.ts";
+import { describeStatusLine, pythonNotes, type SentenceKey, statusLineNotes } from "./messages.ts";
 import * as record from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";
@@ -61,13 +60,11 @@ export interface PlanOptions {
   force?: boolean;
 }
 
-/** One thing a run does or finds: the sentence to say, and the values its slots name. */
-export interface Note {
-  /** The sentence, a key of `SENTENCES` in `messages.ts`. */
-  say: SentenceKey;
-  /** The values of its slots, e.g. `event`, `command`. */
-  [slot: string]: string;
-}
+/**
+ * One thing a run does or finds: `say`, the key of its sentence in `messages.ts`,
+ * and the values of that sentence's slots (e.g. `event`, `command`).
+ */
+export type Note = { say: SentenceKey } & Record<string, string>;
 
 /** A planned run: the files to change, and what to say about it. */
 export interface Plan {
@@ -120,12 +117,6 @@ function shown(plan: Planning, path: string): string {
   return relativeToWorkspace(plan.workspace, path);
 }
 
-/** A status-line value in a sentence: its command in quotes, else its JSON. */
-function describeStatusLine(value: unknown): string {
-  const command = statusLine.statusLineCommand(value);
-  return command === undefined ? JSON.stringify(value) : `"${command}"`;
-}
-
 /** Reads the settings file at `path`; throws when it cannot be edited. */
 function readScopeSettings(path: string, options: PlanOptions): SettingsBefore {
   const file = readSettings(path);
@@ -156,34 +147,12 @@ function addSettingsChange(
   plan: Planning,
   after: Record<string, unknown> | undefined,
   why: string,
-) {
+): void {
   const { path, text, value, corrupt } = plan.before;
   const same = text !== undefined && corrupt === undefined && sameJson(after, value);
   const written = after === undefined ? undefined : same ? text : formatJson(after);
   const backup = corrupt === undefined ? {} : { backupPath: corrupt.backupPath };
   addChange(plan, { path, before: text, after: written, why, ...backup });
-}
-
-/** Notes the status-line decision; `already`: ours is set as it will be written. */
-function noteStatusLine(plan: Planning, decision: statusLine.StatusLineDecision, already: boolean) {
-  if (decision.action === "keep") {
-    const file = decision.level.file;
-    return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
-      where: shown(plan, decision.level.path),
-      value: describeStatusLine(decision.value),
-      command: statusLine.statusLineCommand(decision.value) ?? "your-command",
-      problem: "problem" in file ? ` (${file.problem})` : "",
-    });
-  }
-  if (decision.action === "replace") {
-    note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
-  } else if (decision.overrides !== undefined) {
-    note(plan, "statusLineSetOverriding", { hidden: shown(plan, decision.overrides.path) });
-  } else {
-    note(plan, already ? "statusLineAlreadySet" : "statusLineSet");
-  }
-  const shadow = decision.shadowedBy;
-  if (shadow !== undefined) note(plan, "statusLineShadowed", { shadow: shown(plan, shadow.path) });
 }
 
 /** Plans the settings file of an install; returns the record's entry for it. */
@@ -209,7 +178,8 @@ function installSettings(plan: Planning): record.ScopeRecord {
     note(plan, `hook.${action}`, { event, command });
   }
   if (merged.mixedKept > 0) note(plan, "mixedKept", { count: `${merged.mixedKept}` });
-  noteStatusLine(plan, decision, sameJson(before.value.statusLine, ours));
+  const already = sameJson(before.value.statusLine, ours);
+  plan.notes.push(...statusLineNotes(decision, already, plan.workspace));
   const keep = decision.action === "keep";
   const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
   addSettingsChange(plan, after, keep ? "our hooks" : "our hooks and status line");
@@ -280,29 +250,12 @@ function planGitExclude(plan: Planning): void {
   if (target.state === "skipped") return note(plan, "git.skipped", { reason: target.reason });
   const file = readSmallFile(target.excludePath);
   if (file.state === "unreadable") return note(plan, "git.skipped", { reason: file.problem });
-  const after = withExcludeLine(textWhenRead(file), target.line);
+  const after = withExcludeLine(file.text, target.line);
   const slots = { exclude: target.excludePath, line: target.line };
   if (after === undefined) return note(plan, "git.present", slots);
   const why = `"${target.line}" keeps your own settings out of git`;
-  addChange(plan, { path: target.excludePath, before: textWhenRead(file), after, why });
+  addChange(plan, { path: target.excludePath, before: file.text, after, why });
   note(plan, "git.added", slots);
-}
-
-/** Says that the Python tool's hooks are installed too, and what the two tools share. */
-function notePython(plan: Planning): void {
-  const { generation, hooks } = plan.found.python;
-  if (generation === null) return;
-  const byFile = new Map<string, Set<string>>();
-  for (const event of SESSION_HOOK_EVENTS) {
-    for (const { path, command } of hooks[event]) {
-      const found = byFile.get(path) ?? new Set();
-      byFile.set(path, found.add(`${event}: agnes ${pythonSubcommand(command)}`));
-    }
-  }
-  const parts = [...byFile].map(([path, found]) =>
-    `${shown(plan, path)}: ${[...found].join(", ")}`
-  );
-  note(plan, `python.${generation}`, { parts: parts.join("; ") });
 }
 
 /**
@@ -318,7 +271,7 @@ export function planInstallation(options: PlanOptions): Plan {
   assertWorkspaceFolder(workspace, uninstall ? "uninstall from" : "install into");
   const scope = options.shared ? "project" : "local";
   const recordPath = record.installRecordPath(workspace);
-  const recordText = textWhenRead(readSmallFile(recordPath));
+  const recordText = readSmallFile(recordPath).text;
   const recorded = record.parseInstallRecord(recordText);
   const given = options.command === undefined ? [] : [options.command];
   const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
@@ -343,6 +296,6 @@ export function planInstallation(options: PlanOptions): Plan {
   const recordAfter = record.formatInstallRecord(after);
   addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
   if (!uninstall && scope === "local" && plan.before.text === undefined) planGitExclude(plan);
-  if (!uninstall) notePython(plan);
+  if (!uninstall) plan.notes.push(...pythonNotes(plan.found.python, workspace));
   return result;
 }
