@@ -1,10 +1,8 @@
 /**
- * Keeping the analyst's own settings file out of git: when install creates
- * `W/.claude/settings.local.json` inside a git repository, it adds that path
- * to the repository's `info/exclude` (never to a committed `.gitignore`).
- * The repository is found by walking up from `W` to a `.git`: a folder, or
- * the `.git` file of a worktree or submodule (`gitdir: …`), whose shared
- * folder (`commondir`) holds `info/exclude`.
+ * Keeping `W/.claude/settings.local.json`, when install creates it, out of
+ * git: its path goes into the repository's `info/exclude` (never a committed
+ * `.gitignore`). The repository is the nearest `.git` up from `W`: a folder,
+ * or a worktree's or submodule's `.git` file (`gitdir: …`, then `commondir`).
  *
  * @module
  */

@@ -1,10 +1,9 @@
 /**
- * The install record `W/.claude/agnes-sessions-install.json`: per settings
- * file install wrote, the command it used (so the next run and `--uninstall`
- * recognise entries written with an older `--command`), whether install
- * created that file (so `--uninstall` may remove it once empty), and the
- * status line `--statusline replace` replaced (restored by `--uninstall`). It
- * holds no time stamps, so a second install leaves it byte-identical.
+ * The install record `W/.claude/agnes-sessions-install.json`, per settings
+ * file install wrote: the command it used (so later runs recognise entries of
+ * an older `--command`), whether install created the file (`--uninstall` may
+ * then remove it once empty), and the status line `--statusline replace`
+ * replaced. No time stamps: a second install leaves it byte-identical.
  *
  * @module
  */

@@ -1,7 +1,6 @@
 /**
- * Carrying out a planned install or uninstall: each file is replaced
- * atomically (`writeFileAtomic`: a temp file in the same folder, synced, then
- * renamed), removed, or first kept as a backup.
+ * Carrying out a planned install or uninstall: each file kept as a backup
+ * first when asked, then replaced atomically (`writeFileAtomic`) or removed.
  *
  * @module
  */

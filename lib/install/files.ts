@@ -1,9 +1,8 @@
 /**
- * The file side of install: what a planned change to one file is, reading
- * the small files install looks at (bounded, regular files only), the JSON
- * it writes (2-space indentation, keys in the order given, a final newline,
- * so a second run produces the same bytes), and the checks on the workspace
- * folder before anything is planned.
+ * The file side of install: a planned change to one file, reading the small
+ * files install looks at (regular files of at most 1 MiB), the JSON it writes
+ * (2-space indentation, keys in the order given, a final newline: a second run
+ * writes the same bytes), and the check on the workspace folder.
  *
  * @module
  */
