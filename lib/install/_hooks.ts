@@ -38,13 +38,10 @@ export interface HooksResult {
 
 /** The hooks install wants for `prefix`: capture at SessionStart; capture, then push, at SessionEnd. */
 export function ourHookSpecs(prefix: string): HookSpec[] {
+  const timeout = SESSION_END_TIMEOUT_SECONDS;
   return [
     { event: "SessionStart", command: `${prefix} capture-session` },
-    {
-      event: "SessionEnd",
-      command: `${prefix} capture-session --push`,
-      timeout: SESSION_END_TIMEOUT_SECONDS,
-    },
+    { event: "SessionEnd", command: `${prefix} capture-session --push`, timeout },
   ];
 }
 
