@@ -82,17 +82,14 @@ export interface Plan {
   notes: Note[];
 }
 
-/** The plan being built, and what each step reads. */
+/** The plan being built, and what its steps read (the settings file, its record entry, …). */
 interface Planning extends Plan {
   options: PlanOptions;
   scope: record.InstallScope;
   prefixes: readonly string[];
-  /** The settings file of the scope as it is. */
   before: SettingsBefore;
-  /** The record's entry for that file. */
-  entry: record.ScopeRecord | undefined;
-  /** What is installed now. */
-  found: Installation;
+  recordEntry: record.ScopeRecord | undefined;
+  installed: Installation;
 }
 
 /** A settings file as read, and the object the edit starts from. */
@@ -157,7 +154,7 @@ function addSettingsChange(
 
 /** Plans the settings file of an install; returns the record's entry for it. */
 function installSettings(plan: Planning): record.ScopeRecord {
-  const { before, entry } = plan;
+  const { before, recordEntry: entry } = plan;
   const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
   const levels = SETTINGS_LEVELS.map((level) => {
     const path = settingsPath(level, plan.workspace);
@@ -194,7 +191,7 @@ function installSettings(plan: Planning): record.ScopeRecord {
 
 /** Plans the settings file of an uninstall. */
 function uninstallSettings(plan: Planning): void {
-  const { before, entry } = plan;
+  const { before, recordEntry: entry } = plan;
   const removed = editOurHooks(before.value, [], plan.prefixes);
   for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
   if (removed.hooks.length === 0) note(plan, "noHooks");
@@ -217,7 +214,7 @@ function uninstallSettings(plan: Planning): void {
 /** The other workspace settings file, when it still runs our hooks. */
 function stillInstalledIn(plan: Planning): string | undefined {
   const other = plan.scope === "local" ? "project" : "local";
-  return SESSION_HOOK_EVENTS.flatMap((event) => plan.found.hooks[event])
+  return SESSION_HOOK_EVENTS.flatMap((event) => plan.installed.hooks[event])
     .find((hook) => hook.level === other)?.path;
 }
 
@@ -285,8 +282,8 @@ export function planInstallation(options: PlanOptions): Plan {
     scope,
     prefixes: recognisedPrefixes([...given, ...record.recordedCommands(recorded)]),
     before: readScopeSettings(path, options),
-    entry: recorded[scope],
-    found: inspectWorkspace(workspace, given),
+    recordEntry: recorded[scope],
+    installed: inspectWorkspace(workspace, given),
   };
   const { [scope]: _entry, ...others } = recorded;
   if (uninstall) uninstallSettings(plan);
@@ -296,6 +293,6 @@ export function planInstallation(options: PlanOptions): Plan {
   const recordAfter = record.formatInstallRecord(after);
   addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
   if (!uninstall && scope === "local" && plan.before.text === undefined) planGitExclude(plan);
-  if (!uninstall) plan.notes.push(...pythonNotes(plan.found.python, workspace));
+  if (!uninstall) plan.notes.push(...pythonNotes(plan.installed.python, workspace));
   return result;
 }
