@@ -1,10 +1,8 @@
 /**
- * Keeping the analyst's own settings file out of git: when install creates
- * `W/.claude/settings.local.json` inside a git repository, it adds that path
- * to the repository's `info/exclude` (never to a committed `.gitignore`).
- * The repository is found by walking up from `W` to a `.git`: a folder, or
- * the `.git` file of a worktree or submodule (`gitdir: …`), whose shared
- * folder (`commondir`) holds `info/exclude`.
+ * Keeping `W/.claude/settings.local.json`, when install creates it, out of
+ * git: its path goes into the repository's `info/exclude` (never a committed
+ * `.gitignore`). The repository is the nearest `.git` up from `W`: a folder,
+ * or a worktree's or submodule's `.git` file (`gitdir: …`, then `commondir`).
  *
  * @module
  */
@@ -43,13 +41,10 @@ function patternFor(relative: string): string {
   return relative.replaceAll("\\", "/").replace(/[*?[\]\\]/g, "\\$&").replace(/^[#!]/, "\\$&");
 }
 
-/**
- * Finds the git repository holding the workspace folder `root` and the line
- * that excludes `file` (a path relative to `root`, with `/`).
- */
+/** Finds the repository holding the folder `root` and the line excluding `file` (relative, `/`). */
 export function findGitExclude(root: string, file: string): GitExcludeTarget {
-  let dir = resolvePath(root);
-  for (;;) {
+  const folder = resolvePath(root);
+  for (let dir = folder;; dir = dirName(dir)) {
     const dotGit = joinPath(dir, ".git");
     const kind = kindOf(dotGit);
     if (kind !== undefined) {
@@ -59,21 +54,16 @@ export function findGitExclude(root: string, file: string): GitExcludeTarget {
       } catch (error) {
         return { state: "skipped", reason: error instanceof Error ? error.message : String(error) };
       }
-      const relative = resolvePath(root).slice(dir.length).replace(/^[\\/]+/, "");
+      const relative = folder.slice(dir.length).replace(/^[\\/]+/, "");
       const line = patternFor(relative === "" ? file : `${relative}/${file}`);
       return { state: "found", excludePath: joinPath(gitDir, "info", "exclude"), line };
     }
-    const parent = dirName(dir);
     // dirName("/") is "."; never walk on into the current directory.
-    if (parent === dir || !isAbsolutePath(parent)) return { state: "no-repository" };
-    dir = parent;
+    if (dirName(dir) === dir || !isAbsolutePath(dirName(dir))) return { state: "no-repository" };
   }
 }
 
-/**
- * The exclude file's new text with `line` added, or `undefined` when a line
- * already excludes that path.
- */
+/** The exclude file's text with `line` added; `undefined` when a line already excludes the path. */
 export function withExcludeLine(text: string | undefined, line: string): string | undefined {
   const existing = (text ?? "").split("\n").map((row) => row.trim());
   if (existing.includes(line) || existing.includes(`/${line}`)) return undefined;

@@ -38,13 +38,10 @@ export interface HooksResult {
 
 /** The hooks install wants for `prefix`: capture at SessionStart; capture, then push, at SessionEnd. */
 export function ourHookSpecs(prefix: string): HookSpec[] {
+  const timeout = SESSION_END_TIMEOUT_SECONDS;
   return [
     { event: "SessionStart", command: `${prefix} capture-session` },
-    {
-      event: "SessionEnd",
-      command: `${prefix} capture-session --push`,
-      timeout: SESSION_END_TIMEOUT_SECONDS,
-    },
+    { event: "SessionEnd", command: `${prefix} capture-session --push`, timeout },
   ];
 }
 
@@ -60,23 +57,16 @@ function commandsOf(entry: unknown): (string | undefined)[] {
   );
 }
 
-/** Whether every hook of `entry` runs one of our commands (an entry without hooks is not ours). */
-function isOurEntry(entry: unknown, prefixes: readonly string[]): boolean {
+/** Whether every hook of `entry` runs one of our commands (`ours`), some do (`mixed`), or none. */
+function entryKind(entry: unknown, prefixes: readonly string[]): "ours" | "mixed" | "foreign" {
   const commands = commandsOf(entry);
-  return commands.length > 0 &&
-    commands.every((command) => command !== undefined && ourSubcommand(command, prefixes));
+  const ours = commands.filter((command) =>
+    command !== undefined && ourSubcommand(command, prefixes) !== undefined
+  );
+  return ours.length === 0 ? "foreign" : ours.length === commands.length ? "ours" : "mixed";
 }
 
-/** Whether `entry` mixes one of our commands with hooks that are not ours. */
-function isMixedEntry(entry: unknown, prefixes: readonly string[]): boolean {
-  return !isOurEntry(entry, prefixes) &&
-    commandsOf(entry).some((command) => command !== undefined && ourSubcommand(command, prefixes));
-}
-
-/**
- * What is wrong with the shape of `settings.hooks` for a merge or removal: a
- * `hooks` that is not an object, or one of our events that is not an array.
- */
+/** What is wrong with `settings.hooks` for an edit: not an object, or an event not an array. */
 export function hooksShapeProblem(settings: Record<string, unknown>): string | undefined {
   const hooks = settings.hooks ?? {};
   if (!isJsonObject(hooks)) return 'its "hooks" is not an object';
@@ -84,26 +74,6 @@ export function hooksShapeProblem(settings: Record<string, unknown>): string | u
     hooks[event] !== undefined && !Array.isArray(hooks[event])
   );
   return event === undefined ? undefined : `its "hooks.${event}" is not an array`;
-}
-
-/** Puts our entry for `spec` into `entries`: where ours was, else at the end. */
-function mergeEvent(
-  entries: readonly unknown[],
-  spec: HookSpec,
-  prefixes: readonly string[],
-): { entries: unknown[]; change: HookChange } {
-  const wanted = entryFor(spec);
-  const first = entries.findIndex((entry) => isOurEntry(entry, prefixes));
-  const others = entries.filter((entry) => !isOurEntry(entry, prefixes));
-  if (first === -1) {
-    const inMixed = others.some((entry) => commandsOf(entry).includes(spec.command));
-    if (inMixed) return { entries: [...entries], change: { ...spec, action: "in-mixed-entry" } };
-    return { entries: [...entries, wanted], change: { ...spec, action: "added" } };
-  }
-  const ours = entries.filter((entry) => isOurEntry(entry, prefixes));
-  const unchanged = ours.length === 1 && sameJson(ours[0], wanted);
-  const merged = [...others.slice(0, first), wanted, ...others.slice(first)];
-  return { entries: merged, change: { ...spec, action: unchanged ? "unchanged" : "updated" } };
 }
 
 /**
@@ -124,36 +94,38 @@ export function editOurHooks(
   let mixedKept = 0;
   for (const event of SESSION_HOOK_EVENTS) {
     const entries = hooks[event] ?? [];
+    const kinds = entries.map((entry) => entryKind(entry, prefixes));
+    const ours = entries.filter((_, index) => kinds[index] === "ours");
+    const others = entries.filter((_, index) => kinds[index] !== "ours");
     const spec = wanted.find((spec) => spec.event === event);
-    mixedKept += entries.filter((entry) => isMixedEntry(entry, prefixes)).length;
-    if (spec !== undefined) {
-      const merged = mergeEvent(entries, spec, prefixes);
-      hooks[event] = merged.entries;
-      changes.push(merged.change);
-      continue;
-    }
-    const kept = entries.filter((entry) => !isOurEntry(entry, prefixes));
-    if (kept.length === entries.length) continue;
-    for (const entry of entries.filter((entry) => isOurEntry(entry, prefixes))) {
-      for (const command of commandsOf(entry)) {
+    mixedKept += kinds.filter((kind) => kind === "mixed").length;
+    if (spec === undefined) {
+      if (ours.length === 0) continue;
+      for (const command of ours.flatMap(commandsOf)) {
         changes.push({ event, command: command!, action: "removed" });
       }
+      if (others.length === 0) delete hooks[event];
+      else hooks[event] = others;
+    } else if (ours.length === 0 && entries.some((e) => commandsOf(e).includes(spec.command))) {
+      changes.push({ ...spec, action: "in-mixed-entry" });
+    } else {
+      const at = ours.length === 0 ? others.length : kinds.indexOf("ours");
+      const entry = entryFor(spec);
+      hooks[event] = [...others.slice(0, at), entry, ...others.slice(at)];
+      const action = ours.length === 0
+        ? "added"
+        : ours.length === 1 && sameJson(ours[0], entry)
+        ? "unchanged"
+        : "updated";
+      changes.push({ ...spec, action });
     }
-    if (kept.length === 0) delete hooks[event];
-    else hooks[event] = kept;
   }
-  if (changes.length === 0) return { settings, hooks: changes, mixedKept };
-  if (Object.keys(hooks).length > 0) {
-    return { settings: { ...settings, hooks }, hooks: changes, mixedKept };
-  }
-  const { hooks: _empty, ...rest } = settings;
-  return { settings: rest, hooks: changes, mixedKept };
+  const { hooks: _old, ...rest } = settings;
+  const edited = Object.keys(hooks).length > 0 ? { ...settings, hooks } : rest;
+  return { settings: changes.length === 0 ? settings : edited, hooks: changes, mixedKept };
 }
 
-/**
- * The hooks of `event` in `settings` that are ours, with whether each sits in
- * an entry mixed with foreign commands. Tolerates any shape.
- */
+/** Our hooks of `event` in `settings`, each with whether its entry mixes in foreign commands. */
 export function findOurHooks(
   settings: Record<string, unknown>,
   event: SessionHookEvent,
@@ -162,14 +134,11 @@ export function findOurHooks(
   return eventCommands(settings, event).flatMap(({ command, entry }) =>
     ourSubcommand(command, prefixes) === undefined
       ? []
-      : [{ command, mixed: !isOurEntry(entry, prefixes) }]
+      : [{ command, mixed: entryKind(entry, prefixes) !== "ours" }]
   );
 }
 
-/**
- * Every hook command of `event` in `settings`, with its entry. Tolerates any
- * shape: what is not an object or array is skipped.
- */
+/** Every hook command of `event` in `settings`, with its entry; skips what is malformed. */
 export function eventCommands(
   settings: Record<string, unknown>,
   event: SessionHookEvent,

@@ -1,15 +1,14 @@
 /**
- * The install record `W/.claude/agnes-sessions-install.json`: per settings
- * file install wrote, the command it used (so the next run and `--uninstall`
- * recognise entries written with an older `--command`), whether install
- * created that file (so `--uninstall` may remove it once empty), and the
- * status line `--statusline replace` replaced (restored by `--uninstall`). It
- * holds no time stamps, so a second install leaves it byte-identical.
+ * The install record `W/.claude/agnes-sessions-install.json`, per settings
+ * file install wrote: the command it used (so later runs recognise entries of
+ * an older `--command`), whether install created the file (`--uninstall` may
+ * then remove it once empty), and the status line `--statusline replace`
+ * replaced. No time stamps: a second install leaves it byte-identical.
  *
  * @module
  */
 
-import { isJsonObject } from "../claude/settings.ts";
+import { isJsonObject, parseSettings } from "../claude/settings.ts";
 import { joinPath } from "../fs/path.ts";
 import { formatJson } from "./files.ts";
 
@@ -40,20 +39,12 @@ export function installRecordPath(root: string): string {
   return joinPath(root, ".claude", INSTALL_RECORD_FILE);
 }
 
-/**
- * Parses the record's text; a missing or unreadable record is empty (it only
- * widens what is recognised as ours).
- */
+/** Parses the record's text; a missing or unreadable record is empty. */
 export function parseInstallRecord(text: string | undefined): InstallRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text ?? "{}");
-  } catch {
-    return {};
-  }
+  const file = parseSettings(text ?? "{}");
   const record: InstallRecord = {};
   for (const scope of ["project", "local"] as const) {
-    const entry = isJsonObject(value) ? value[scope] : undefined;
+    const entry = file.state === "ok" ? file.value[scope] : undefined;
     if (!isJsonObject(entry) || typeof entry.command !== "string") continue;
     const { command, createdSettings, statusLineBackup } = entry;
     const backup = statusLineBackup === undefined ? {} : { statusLineBackup };

@@ -45,10 +45,7 @@ says so (or what went wrong), and do nothing else.
 `;
 }
 
-/**
- * Whose the slash command file with `text` is, given the commands install
- * may have written it with (this run's, the recorded ones, the known ones).
- */
+/** Whose the slash command file with `text` is, given the `prefixes` recognised as ours. */
 export function slashCommandOwner(
   text: string,
   prefixes: readonly string[],

@@ -19,27 +19,18 @@ import type { SessionHookEvent } from "../claude/settings.ts";
 export const DEFAULT_COMMAND = "agnes-sessions";
 
 /** Command prefixes always recognised as ours, besides `--command` and the recorded one. */
-export const KNOWN_PREFIXES: readonly string[] = [
-  DEFAULT_COMMAND,
-  "deno run -A jsr:@agnes/sessions",
-];
+const KNOWN_PREFIXES = [DEFAULT_COMMAND, "deno run -A jsr:@agnes/sessions"];
 
 /**
- * The SessionEnd hook's `timeout` in seconds. Claude Code gives all SessionEnd
- * hooks 1.5 s unless one sets more; a capture may wait about 2 s for stdin and
- * 1 s for the queue lock, and the push it starts runs detached.
+ * The SessionEnd hook's `timeout` in seconds: Claude Code gives SessionEnd hooks
+ * 1.5 s unless one sets more, and a capture may wait 2 s for stdin and 1 s for the lock.
  */
 export const SESSION_END_TIMEOUT_SECONDS = 5;
 
 /** The subcommands of ours that a settings file may run. */
 const OUR_SUBCOMMANDS = new Set(["capture-session", "push", "statusline", "mark-private"]);
 
-/**
- * The Python tool's session hooks per event, in every form its installers
- * wrote: the older CLI's `agnes capture-session` (which queues, as we do),
- * the newer one's detached `agnes update` at SessionStart (which also catches
- * up on pushes) and `agnes push` at SessionEnd.
- */
+/** The Python tool's session hook subcommands per event (see `Installation.python.hooks`). */
 export const PYTHON_HOOK_SUBCOMMANDS: Record<SessionHookEvent, readonly string[]> = {
   SessionStart: ["capture-session", "update"],
   SessionEnd: ["capture-session", "push"],
@@ -92,11 +83,7 @@ export function portableCommand(text: string): PortableCommand {
   return { ok: true, command: checked.map((word) => word.ok ? word.command : "").join(" ") };
 }
 
-/**
- * The subcommand of ours that `command` runs (`capture-session`, `push`,
- * `statusline`, `mark-private`), when it is one of the `prefixes` followed by
- * a space and that subcommand; else `undefined`.
- */
+/** The subcommand of ours that `command` runs, when it is one of `prefixes`, a space and one. */
 export function ourSubcommand(command: string, prefixes: readonly string[]): string | undefined {
   const text = command.trim();
   for (const prefix of prefixes) {
@@ -111,20 +98,14 @@ const PYTHON_COMMAND =
   /(?:^|[\s"'(;&|`])agnes (capture-session|update|push|statusline|mark-private)(?=$|[\s"'();&|`])/;
 
 /**
- * The session subcommand of the Python `agnes` tool that `command` runs
- * first, e.g. `capture-session` for `bash -c "agnes capture-session
- * 2>/dev/null || true"`, `update` for `bash -c "( nohup agnes update --quiet
- * … & ) ; true"`; else `undefined`.
+ * The session subcommand of the Python `agnes` tool that `command` runs first,
+ * e.g. `capture-session` for `bash -c "agnes capture-session 2>/dev/null || true"`.
  */
 export function pythonSubcommand(command: string): string | undefined {
   return PYTHON_COMMAND.exec(command)?.[1];
 }
 
-/**
- * The prefixes to recognise as ours: the given ones first (this run's
- * `--command`, the recorded ones), then {@linkcode KNOWN_PREFIXES}, without
- * repeats.
- */
+/** The prefixes to recognise as ours: the given ones, then the known ones, without repeats. */
 export function recognisedPrefixes(given: readonly string[]): string[] {
   return [...new Set([...given, ...KNOWN_PREFIXES])];
 }

@@ -16,22 +16,17 @@ const CONTEXT = 2;
 type Op = { kind: " " | "-" | "+"; text: string };
 
 function linesOf(text: string | undefined): string[] {
-  if (text === undefined || text === "") return [];
-  const lines = text.split("\n");
-  if (lines.at(-1) === "") lines.pop();
-  return lines;
+  return text === undefined || text === "" ? [] : text.replace(/\n$/, "").split("\n");
 }
 
 /** The edit script from `a` to `b` by longest common subsequence. */
 function editScript(a: readonly string[], b: readonly string[]): Op[] {
+  const removed = a.map((text): Op => ({ kind: "-", text }));
   if (a.length * b.length > MAX_CELLS) {
-    return [
-      ...a.map((text) => ({ kind: "-" as const, text })),
-      ...b.map((text) => ({ kind: "+" as const, text })),
-    ];
+    return [...removed, ...b.map((text): Op => ({ kind: "+", text }))];
   }
   const width = b.length + 1;
-  const table = new Uint32Array((a.length + 1) * width);
+  const table = new Uint32Array((a.length + 1) * width); // common lines of a[i..] and b[j..]
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
       table[i * width + j] = a[i] === b[j]
@@ -40,8 +35,7 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
     }
   }
   const ops: Op[] = [];
-  let i = 0, j = 0;
-  while (i < a.length || j < b.length) {
+  for (let i = 0, j = 0; i < a.length || j < b.length;) {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       ops.push({ kind: " ", text: a[i++]! });
       j++;
@@ -50,68 +44,54 @@ function editScript(a: readonly string[], b: readonly string[]): Op[] {
     ) {
       ops.push({ kind: "+", text: b[j++]! });
     } else {
-      ops.push({ kind: "-", text: a[i++]! });
+      ops.push(removed[i++]!);
     }
   }
   return ops;
 }
 
-/** Whether a line within the context of `ops[index]` changes. */
-function changedNear(ops: readonly Op[], index: number): boolean {
-  return ops.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).some((op) => op.kind !== " ");
-}
-
 /** Groups the script into hunks: changed lines with their context, each under its `@@` line. */
 function hunks(ops: readonly Op[]): string[] {
+  const shown = ops.map((_, index) =>
+    ops.slice(Math.max(0, index - CONTEXT), index + CONTEXT + 1).some((op) => op.kind !== " ")
+  );
   const out: string[] = [];
   let aLine = 1, bLine = 1;
-  for (let index = 0; index < ops.length;) {
-    if (!changedNear(ops, index)) {
-      [aLine, bLine, index] = [aLine + 1, bLine + 1, index + 1]; // a kept line outside any hunk
-      continue;
-    }
-    const start = index;
-    while (index < ops.length && changedNear(ops, index)) index++;
-    const hunk = ops.slice(start, index);
-    const aCount = hunk.filter((op) => op.kind !== "+").length;
-    const bCount = hunk.filter((op) => op.kind !== "-").length;
+  for (let index = 0, start = 0; index < ops.length; start = index) {
+    while (index < ops.length && shown[index] === shown[start]) index++;
+    const run = ops.slice(start, index);
+    const aCount = run.filter((op) => op.kind !== "+").length;
+    const bCount = run.filter((op) => op.kind !== "-").length;
     // As in unified diffs, an empty side names the line before it.
-    const head = `@@ -${aCount ? aLine : aLine - 1},${aCount} +${
-      bCount ? bLine : bLine - 1
-    },${bCount} @@`;
-    out.push(head, ...hunk.map((op) => `${op.kind}${op.text}`));
+    const [from, to] = [aCount ? aLine : aLine - 1, bCount ? bLine : bLine - 1];
+    const head = `@@ -${from},${aCount} +${to},${bCount} @@`;
+    if (shown[start]) out.push(head, ...run.map((op) => `${op.kind}${op.text}`));
     [aLine, bLine] = [aLine + aCount, bLine + bCount];
   }
   return out;
 }
 
-/**
- * The diff of the file at `path` from `before` to `after` (`undefined`: the
- * file does not exist), headed by its path.
- */
+/** The diff of the file at `path` from `before` to `after` (`undefined`: no file). */
 export function formatDiff(
   path: string,
   before: string | undefined,
   after: string | undefined,
 ): string {
-  const header = [
+  return [
     `--- ${before === undefined ? "(no file)" : path}`,
     `+++ ${after === undefined ? "(removed)" : path}`,
-  ];
-  return [...header, ...hunks(editScript(linesOf(before), linesOf(after)))].join("\n");
+    ...hunks(editScript(linesOf(before), linesOf(after))),
+  ].join("\n");
 }
 
 /** What would happen to a file, as the dry run's line above its diff says it. */
 function summaryOf(workspace: string, change: FileChange): string {
-  const verb = change.before === undefined
-    ? "Would create"
-    : change.after === undefined
-    ? "Would remove"
-    : "Would change";
-  const backup = change.backupPath === undefined
+  const { before, after, backupPath } = change;
+  const verb = before === undefined ? "create" : after === undefined ? "remove" : "change";
+  const backup = backupPath === undefined
     ? ""
-    : ` (keeping it first as ${relativeToWorkspace(workspace, change.backupPath)})`;
-  return `${verb} ${relativeToWorkspace(workspace, change.path)}${backup}: ${change.why}`;
+    : ` (keeping it first as ${relativeToWorkspace(workspace, backupPath)})`;
+  return `Would ${verb} ${relativeToWorkspace(workspace, change.path)}${backup}: ${change.why}`;
 }
 
 /** The lines of a dry run of `changes` in `workspace`: per change, its summary and its diff. */

@@ -1,9 +1,8 @@
 /**
- * The file side of install: what a planned change to one file is, reading
- * the small files install looks at (bounded, regular files only), the JSON
- * it writes (2-space indentation, keys in the order given, a final newline,
- * so a second run produces the same bytes), and the checks on the workspace
- * folder before anything is planned.
+ * The file side of install: a planned change to one file, reading the small
+ * files install looks at (regular files of at most 1 MiB), the JSON it writes
+ * (2-space indentation, keys in the order given, a final newline: a second run
+ * writes the same bytes), and the check on the workspace folder.
  *
  * @module
  */
@@ -28,16 +27,13 @@ export interface FileChange {
   removeEmptyFolder?: boolean;
 }
 
-/** A small text file as read. */
+/** A small text file as read; `text` is there only when it could be read. */
 export type TextFile =
-  | { readonly state: "missing" }
+  | { readonly state: "missing"; readonly text?: undefined }
   | { readonly state: "ok"; readonly text: string }
-  | { readonly state: "unreadable"; readonly problem: string };
+  | { readonly state: "unreadable"; readonly text?: undefined; readonly problem: string };
 
-/**
- * Reads a small file of ours or Claude Code's (a regular file of at most
- * 1 MiB). Never throws.
- */
+/** Reads a small file of ours or Claude Code's (a regular file of at most 1 MiB). Never throws. */
 export function readSmallFile(path: string): TextFile {
   try {
     const text = readTextFileBounded(path, SMALL_FILE_LIMIT);
@@ -47,40 +43,22 @@ export function readSmallFile(path: string): TextFile {
   }
 }
 
-/** The text of a file as read, `undefined` when missing or unreadable. */
-export function textWhenRead(file: TextFile): string | undefined {
-  return file.state === "ok" ? file.text : undefined;
-}
-
 /**
- * Checks that `root` can be a workspace install writes into: an existing
- * folder, and not the home folder or Claude Code's own folder (whose
- * `.claude/settings.json` would hook every project).
+ * Checks that `root` (an existing folder: `Workspace.resolve` checks that) is
+ * not the home folder or Claude Code's own folder, whose `.claude/settings.json`
+ * would hook every project.
  *
  * @throws {Error} naming the folder and what to do.
  */
 export function assertWorkspaceFolder(root: string, action: string): void {
-  let info: Deno.FileInfo;
-  try {
-    info = Deno.statSync(root);
-  } catch {
-    throw new Error(`Cannot ${action} "${root}": no such folder; pass an existing --workspace DIR`);
-  }
-  if (!info.isDirectory) {
-    throw new Error(`Cannot ${action} "${root}": not a folder; pass --workspace DIR`);
-  }
   const claudeDir = resolvePath(joinPath(root, ".claude"));
-  if (root === resolvePath(homeDir()) || claudeDir === resolvePath(claudeConfigDir())) {
-    throw new Error(
-      `Cannot ${action} "${root}": its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
-    );
-  }
+  if (root !== resolvePath(homeDir()) && claudeDir !== resolvePath(claudeConfigDir())) return;
+  throw new Error(
+    `Cannot ${action} "${root}": its .claude/ holds Claude Code's user settings, which apply to every project; run it in a project folder or pass --workspace DIR`,
+  );
 }
 
-/**
- * A refusal's reason without its `Cannot <action> "<path>": ` head, for a
- * message that names the file itself.
- */
+/** A refusal's reason without its `Cannot <action> "<path>": ` head. */
 export function shortProblem(problem: string): string {
   return problem.replace(/^Cannot [\w ]+ ".*?": /, "");
 }
@@ -90,10 +68,7 @@ export function formatJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/**
- * Whether two JSON values are the same, key order included (what decides
- * whether a file's bytes would change).
- */
+/** Whether two JSON values are the same, key order included. */
 export function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -18,9 +18,9 @@ import {
 } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
-import { readSmallFile, shortProblem, textWhenRead } from "./files.ts";
+import { readSmallFile, shortProblem } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
-import { installRecordPath, parseInstallRecord } from "./_record.ts";
+import { installRecordPath, parseInstallRecord, recordedCommands } from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
 import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 
@@ -75,12 +75,9 @@ export interface Installation {
      */
     hooks: Record<SessionHookEvent, InstalledHook[]>;
     /**
-     * Which version of it the hooks are, and so what the two tools share:
-     * `"queue"`, the older CLI, whose hooks run `agnes capture-session` and
-     * which shares the queue, the private list and the locks; `"scan"`, the
-     * newer one (`agnes update` / `agnes push` hooks), which scans Claude
-     * Code's session folder and shares the uploaded log, the private list and
-     * the push lock; `null` when none of its hooks is installed.
+     * Which version of it the hooks are: `"queue"`, the older CLI, which
+     * queues sessions as we do; `"scan"`, the newer one, which scans Claude
+     * Code's session folder; `null` when none of its hooks is installed.
      */
     generation: "queue" | "scan" | null;
     /** Whether a settings level sets its status line (`agnes statusline`). */
@@ -121,12 +118,16 @@ function emptyHooks(): Record<SessionHookEvent, InstalledHook[]> {
  * ```
  */
 export function inspectInstallation(workspace: Workspace): Installation {
-  const root = workspace.root;
-  const record = parseInstallRecord(textWhenRead(readSmallFile(installRecordPath(root))));
+  return inspectWorkspace(workspace.root, []);
+}
+
+/** What is installed in the workspace folder `root`, `given` command prefixes counting as ours. */
+export function inspectWorkspace(root: string, given: readonly string[]): Installation {
+  const record = parseInstallRecord(readSmallFile(installRecordPath(root)).text);
+  const prefixes = recognisedPrefixes([...given, ...recordedCommands(record)]);
   const recorded = (["project", "local"] as const).flatMap((level) =>
     record[level] === undefined ? [] : [{ level, command: record[level]!.command }]
   );
-  const prefixes = recognisedPrefixes(recorded.map((entry) => entry.command));
   const found: Installation = {
     workspace: root,
     hooks: emptyHooks(),
@@ -136,11 +137,9 @@ export function inspectInstallation(workspace: Workspace): Installation {
     recorded,
     problems: [],
   };
-  for (const level of SETTINGS_LEVELS) {
-    inspectLevel(found, level, settingsPath(level, root), prefixes);
-  }
-  const slash = readSmallFile(slashCommandPath(root, SLASH_COMMAND_NAME));
+  for (const level of SETTINGS_LEVELS) inspectLevel(found, level, prefixes);
   const path = slashCommandPath(root, SLASH_COMMAND_NAME);
+  const slash = readSmallFile(path);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
   if (slash.state === "ok") {
     found.slashCommand = { path, owner: slashCommandOwner(slash.text, prefixes) };
@@ -156,12 +155,8 @@ export function inspectInstallation(workspace: Workspace): Installation {
 }
 
 /** Adds what one settings level holds to `found` (levels come lowest first). */
-function inspectLevel(
-  found: Installation,
-  level: SettingsLevel,
-  path: string,
-  prefixes: readonly string[],
-): void {
+function inspectLevel(found: Installation, level: SettingsLevel, prefixes: readonly string[]) {
+  const path = settingsPath(level, found.workspace);
   const file = readSettings(path);
   if (file.state === "unreadable" || file.state === "invalid") {
     found.problems.push({ level, path, problem: shortProblem(file.problem) });

@@ -1,20 +1,20 @@
 /**
- * What install and uninstall say: one sentence per note of a plan, from a
- * table of sentences whose `{name}` slots the note's values fill, then what
- * to run next.
+ * What install and uninstall say: the notes on the status line and on the
+ * Python tool's hooks, and one sentence per note of a plan, from a table of
+ * sentences whose `{name}` slots the note's values fill, then what to run next.
  *
  * @module
  */
 
-import { SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
-import type { Plan } from "./plan.ts";
+import { SESSION_HOOK_EVENTS } from "../claude/settings.ts";
+import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
+import { relativeToWorkspace } from "./files.ts";
+import type { Installation } from "./inspect.ts";
+import type { Note, Plan } from "./plan.ts";
 import { INSTALL_RECORD_FILE } from "./_record.ts";
+import { statusLineCommand, type StatusLineDecision } from "./status_line.ts";
 
-/**
- * What this tool shares with each version of the Python `agnes` tool found
- * (see `Installation.python.generation`): the older CLI queues sessions as we
- * do; the newer one scans Claude Code's session folder and uploads.
- */
+/** What this tool shares with each generation of the Python `agnes` tool found. */
 export const PYTHON_SHARED = {
   queue: "the queue, the private list and the locks",
   scan: "the uploaded log, the private list and the push lock",
@@ -104,6 +104,57 @@ export type SentenceKey = keyof typeof SENTENCES;
 /** `template` with each `{name}` replaced by its value (empty when there is none). */
 function fillSlots(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? "");
+}
+
+/** A status-line value in a sentence: its command in quotes, else its JSON. */
+export function describeStatusLine(value: unknown): string {
+  const command = statusLineCommand(value);
+  return command === undefined ? JSON.stringify(value) : `"${command}"`;
+}
+
+/** The notes on install's status-line `decision`; `already`: ours is set as it will be written. */
+export function statusLineNotes(
+  decision: StatusLineDecision,
+  already: boolean,
+  workspace: string,
+): Note[] {
+  const where = ({ path }: { path: string }) => relativeToWorkspace(workspace, path);
+  if (decision.action === "keep") {
+    const file = decision.level.file;
+    return [{
+      say: `statusLineKept.${decision.owner}` as SentenceKey,
+      where: where(decision.level),
+      value: describeStatusLine(decision.value),
+      command: statusLineCommand(decision.value) ?? "your-command",
+      problem: "problem" in file ? ` (${file.problem})` : "",
+    }];
+  }
+  const notes: Note[] = [
+    decision.action === "replace"
+      ? { say: "statusLineReplaced", previous: describeStatusLine(decision.previous) }
+      : decision.overrides !== undefined
+      ? { say: "statusLineSetOverriding", hidden: where(decision.overrides) }
+      : { say: already ? "statusLineAlreadySet" : "statusLineSet" },
+  ];
+  const shadow = decision.shadowedBy;
+  if (shadow !== undefined) notes.push({ say: "statusLineShadowed", shadow: where(shadow) });
+  return notes;
+}
+
+/** The note that the Python tool's hooks are installed too, if they are, naming them per file. */
+export function pythonNotes(python: Installation["python"], workspace: string): Note[] {
+  if (python.generation === null) return [];
+  const byFile = new Map<string, Set<string>>();
+  for (const event of SESSION_HOOK_EVENTS) {
+    for (const { path, command } of python.hooks[event]) {
+      const found = byFile.get(path) ?? new Set();
+      byFile.set(path, found.add(`${event}: agnes ${pythonSubcommand(command)}`));
+    }
+  }
+  const parts = [...byFile].map(([path, found]) =>
+    `${relativeToWorkspace(workspace, path)}: ${[...found].join(", ")}`
+  );
+  return [{ say: `python.${python.generation}`, parts: parts.join("; ") }];
 }
 
 /** The lines a run of `plan` prints once its changes are written: what it did, then what next. */

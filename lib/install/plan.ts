@@ -20,12 +20,13 @@
 import {
   readSettings,
   SESSION_HOOK_EVENTS,
+  SETTINGS_LEVELS,
   settingsPath,
   slashCommandPath,
 } from "../claude/settings.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "../store/workspace.ts";
-import { DEFAULT_COMMAND, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
+import { DEFAULT_COMMAND, recognisedPrefixes } from "./commands.ts";
 import {
   assertWorkspaceFolder,
   type FileChange,
@@ -34,12 +35,11 @@ import {
   relativeToWorkspace,
   sameJson,
   shortProblem,
-  textWhenRead,
 } from "./files.ts";
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
-import { editOurHooks, findOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
-import { inspectInstallation } from "./inspect.ts";
-import type { SentenceKey } from "./messages.ts";
+import { editOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
+import { inspectWorkspace, type Installation } from "./inspect.ts";
+import { describeStatusLine, pythonNotes, type SentenceKey, statusLineNotes } from "./messages.ts";
 import * as record from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";
@@ -58,17 +58,13 @@ export interface PlanOptions {
   statusLine?: statusLine.StatusLineMode;
   /** Install: back up and rebuild a settings file that is not a JSON object. */
   force?: boolean;
-  /** The time for such a backup's name. Default now. */
-  now?: Date;
 }
 
-/** One thing a run does or finds: the sentence to say, and the values its slots name. */
-export interface Note {
-  /** The sentence, a key of `SENTENCES` in `messages.ts`. */
-  say: SentenceKey;
-  /** The values of its slots, e.g. `event`, `command`. */
-  [slot: string]: string;
-}
+/**
+ * One thing a run does or finds: `say`, the key of its sentence in `messages.ts`,
+ * and the values of that sentence's slots (e.g. `event`, `command`).
+ */
+export type Note = { say: SentenceKey } & Record<string, string>;
 
 /** A planned run: the files to change, and what to say about it. */
 export interface Plan {
@@ -86,17 +82,19 @@ export interface Plan {
   notes: Note[];
 }
 
-/** The plan being built, and what each step reads. */
+/** The plan being built, and what its steps read (the settings file, its record entry, …). */
 interface Planning extends Plan {
   options: PlanOptions;
   scope: record.InstallScope;
   prefixes: readonly string[];
+  before: SettingsBefore;
+  recordEntry: record.ScopeRecord | undefined;
+  installed: Installation;
 }
 
-/** The settings file of the scope as it is, and the object the edit starts from. */
+/** A settings file as read, and the object the edit starts from. */
 interface SettingsBefore {
   path: string;
-  /** Its text; `undefined` when it does not exist. */
   text: string | undefined;
   value: Record<string, unknown>;
   /** Where a file that is not a JSON object is kept before it is rebuilt (`--force`). */
@@ -111,33 +109,32 @@ function addChange(plan: Planning, change: FileChange): void {
   if (change.before !== change.after) plan.changes.push(change);
 }
 
-/** A status-line value in a sentence: its command in quotes, else its JSON. */
-function describeStatusLine(value: unknown): string {
-  const command = statusLine.statusLineCommand(value);
-  return command === undefined ? JSON.stringify(value) : `"${command}"`;
+/** `path` as sentences show it. */
+function shown(plan: Planning, path: string): string {
+  return relativeToWorkspace(plan.workspace, path);
 }
 
-function readScopeSettings(plan: Planning): SettingsBefore {
-  const path = settingsPath(plan.scope, plan.workspace);
+/** Reads the settings file at `path`; throws when it cannot be edited. */
+function readScopeSettings(path: string, options: PlanOptions): SettingsBefore {
   const file = readSettings(path);
-  const cannot = `Cannot ${plan.uninstall ? "uninstall from" : "install into"} "${path}"`;
+  const cannot = `Cannot ${options.uninstall ? "uninstall from" : "install into"} "${path}"`;
   if (file.state === "missing") return { path, text: undefined, value: {} };
   if (file.state === "ok") {
     const problem = hooksShapeProblem(file.value);
-    if (problem !== undefined) throw new Error(`${cannot}: ${problem}; fix it by hand`);
-    return { path, text: file.text, value: file.value };
+    if (problem === undefined) return { path, text: file.text, value: file.value };
+    throw new Error(`${cannot}: ${problem}; fix it by hand`);
   }
   if (file.state === "unreadable") {
     const problem = shortProblem(file.problem);
     throw new Error(`${cannot}: ${problem}; make it a regular file of at most 1 MiB`);
   }
-  if (plan.uninstall || !plan.options.force) {
-    const fix = plan.uninstall
+  if (options.uninstall || !options.force) {
+    const fix = options.uninstall
       ? "fix or remove it by hand"
       : "fix it, or run again with --force to back it up and rebuild it";
     throw new Error(`${cannot}: it is ${file.problem}; ${fix}`);
   }
-  const stamp = formatTimestamp(plan.options.now ?? new Date()).replace(/[-:]/g, "");
+  const stamp = formatTimestamp(new Date()).replace(/[-:]/g, "");
   const corrupt = { backupPath: `${path}.corrupt.${stamp}`, problem: file.problem };
   return { path, text: file.text, value: {}, corrupt };
 }
@@ -145,55 +142,21 @@ function readScopeSettings(plan: Planning): SettingsBefore {
 /** The settings file's change: unchanged settings keep their bytes, whatever their formatting. */
 function addSettingsChange(
   plan: Planning,
-  before: SettingsBefore,
   after: Record<string, unknown> | undefined,
   why: string,
 ): void {
-  const text = after === undefined
-    ? undefined
-    : before.text !== undefined && before.corrupt === undefined && sameJson(after, before.value)
-    ? before.text
-    : formatJson(after);
-  const backup = before.corrupt ? { backupPath: before.corrupt.backupPath } : {};
-  addChange(plan, { path: before.path, before: before.text, after: text, why, ...backup });
-}
-
-function noteStatusLine(
-  plan: Planning,
-  decision: statusLine.StatusLineDecision,
-  alreadyOurs: boolean,
-): void {
-  if (decision.action === "keep") {
-    const file = decision.level.file;
-    return note(plan, `statusLineKept.${decision.owner}` as SentenceKey, {
-      where: relativeToWorkspace(plan.workspace, decision.level.path),
-      value: describeStatusLine(decision.value),
-      command: statusLine.statusLineCommand(decision.value) ?? "your-command",
-      problem: "problem" in file ? ` (${file.problem})` : "",
-    });
-  }
-  if (decision.action === "replace") {
-    note(plan, "statusLineReplaced", { previous: describeStatusLine(decision.previous) });
-  } else if (alreadyOurs) {
-    note(plan, "statusLineAlreadySet");
-  } else if (decision.overrides !== undefined) {
-    note(plan, "statusLineSetOverriding", {
-      hidden: relativeToWorkspace(plan.workspace, decision.overrides.path),
-    });
-  } else {
-    note(plan, "statusLineSet");
-  }
-  if (decision.shadowedBy !== undefined) {
-    const shadow = relativeToWorkspace(plan.workspace, decision.shadowedBy.path);
-    note(plan, "statusLineShadowed", { shadow });
-  }
+  const { path, text, value, corrupt } = plan.before;
+  const same = text !== undefined && corrupt === undefined && sameJson(after, value);
+  const written = after === undefined ? undefined : same ? text : formatJson(after);
+  const backup = corrupt === undefined ? {} : { backupPath: corrupt.backupPath };
+  addChange(plan, { path, before: text, after: written, why, ...backup });
 }
 
 /** Plans the settings file of an install; returns the record's entry for it. */
-function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) {
-  const before = readScopeSettings(plan);
+function installSettings(plan: Planning): record.ScopeRecord {
+  const { before, recordEntry: entry } = plan;
   const merged = editOurHooks(before.value, ourHookSpecs(plan.prefix), plan.prefixes);
-  const levels = (["user", "project", "local"] as const).map((level) => {
+  const levels = SETTINGS_LEVELS.map((level) => {
     const path = settingsPath(level, plan.workspace);
     const file = level === plan.scope
       ? { state: "ok" as const, text: "", value: merged.settings }
@@ -204,33 +167,31 @@ function installSettings(plan: Planning, entry: record.ScopeRecord | undefined) 
   const decision = statusLine.decideStatusLine(levels, plan.scope, mode, plan.prefixes);
   const ours = { type: "command", command: `${plan.prefix} statusline` };
   if (before.corrupt) {
-    const backup = relativeToWorkspace(plan.workspace, before.corrupt.backupPath);
-    note(plan, "settingsRebuilt", { problem: before.corrupt.problem, backup });
+    const { problem, backupPath } = before.corrupt;
+    note(plan, "settingsRebuilt", { problem, backup: shown(plan, backupPath) });
   }
   if (before.text === undefined) note(plan, `settingsCreated.${plan.scope}`);
   for (const { action, event, command } of merged.hooks) {
     note(plan, `hook.${action}`, { event, command });
   }
   if (merged.mixedKept > 0) note(plan, "mixedKept", { count: `${merged.mixedKept}` });
-  noteStatusLine(plan, decision, sameJson(before.value.statusLine, ours));
+  const already = sameJson(before.value.statusLine, ours);
+  plan.notes.push(...statusLineNotes(decision, already, plan.workspace));
   const keep = decision.action === "keep";
   const after = keep ? merged.settings : { ...merged.settings, statusLine: ours };
-  addSettingsChange(plan, before, after, keep ? "our hooks" : "our hooks and status line");
-  const backup = decision.action === "replace"
-    ? decision.previous
-    : keep
-    ? undefined
-    : entry?.statusLineBackup;
+  addSettingsChange(plan, after, keep ? "our hooks" : "our hooks and status line");
+  const backup = keep ? undefined : entry?.statusLineBackup;
+  const statusLineBackup = decision.action === "replace" ? decision.previous : backup;
   return {
     command: plan.prefix,
     createdSettings: before.text === undefined || (entry?.createdSettings ?? false),
-    ...(backup === undefined ? {} : { statusLineBackup: backup }),
+    ...(statusLineBackup === undefined ? {} : { statusLineBackup }),
   };
 }
 
 /** Plans the settings file of an uninstall. */
-function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined): void {
-  const before = readScopeSettings(plan);
+function uninstallSettings(plan: Planning): void {
+  const { before, recordEntry: entry } = plan;
   const removed = editOurHooks(before.value, [], plan.prefixes);
   for (const { event, command } of removed.hooks) note(plan, "hook.removed", { event, command });
   if (removed.hooks.length === 0) note(plan, "noHooks");
@@ -243,30 +204,23 @@ function uninstallSettings(plan: Planning, entry: record.ScopeRecord | undefined
   } else if (line.action !== "none") {
     note(plan, `statusLine.${line.action}`);
   }
-  const gone = Object.keys(line.settings).length === 0 && entry?.createdSettings === true;
-  if (gone) note(plan, "settingsRemoved");
-  addSettingsChange(
-    plan,
-    before,
-    gone ? undefined : line.settings,
-    gone ? "install had created it, and nothing else is left in it" : "our hooks taken out",
-  );
+  if (Object.keys(line.settings).length > 0 || entry?.createdSettings !== true) {
+    return addSettingsChange(plan, line.settings, "our hooks taken out");
+  }
+  note(plan, "settingsRemoved");
+  addSettingsChange(plan, undefined, "install had created it, and nothing else is left in it");
 }
 
 /** The other workspace settings file, when it still runs our hooks. */
 function stillInstalledIn(plan: Planning): string | undefined {
-  const path = settingsPath(plan.scope === "local" ? "project" : "local", plan.workspace);
-  const file = readSettings(path);
-  if (file.state !== "ok") return undefined;
-  const found = SESSION_HOOK_EVENTS.some((event) =>
-    findOurHooks(file.value, event, plan.prefixes).length > 0
-  );
-  return found ? path : undefined;
+  const other = plan.scope === "local" ? "project" : "local";
+  return SESSION_HOOK_EVENTS.flatMap((event) => plan.installed.hooks[event])
+    .find((hook) => hook.level === other)?.path;
 }
 
 function planSlashCommand(plan: Planning): void {
   const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
-  const slots = { slash: relativeToWorkspace(plan.workspace, path) };
+  const slots = { slash: shown(plan, path) };
   const why = "the /agnes-private slash command";
   const wanted = plan.uninstall ? undefined : slashCommandText(plan.prefix);
   const file = readSmallFile(path);
@@ -280,8 +234,7 @@ function planSlashCommand(plan: Planning): void {
   if (owner !== "ours") return note(plan, `slashCommandKept.${owner}`, slots);
   const inUseBy = plan.uninstall ? stillInstalledIn(plan) : undefined;
   if (inUseBy !== undefined) {
-    const other = relativeToWorkspace(plan.workspace, inUseBy);
-    return note(plan, "slashCommandKept.inUse", { ...slots, other });
+    return note(plan, "slashCommandKept.inUse", { ...slots, other: shown(plan, inUseBy) });
   }
   if (file.text === wanted) return note(plan, "slashCommand.unchanged", slots);
   addChange(plan, { path, before: file.text, after: wanted, why, removeEmptyFolder: !wanted });
@@ -294,36 +247,19 @@ function planGitExclude(plan: Planning): void {
   if (target.state === "skipped") return note(plan, "git.skipped", { reason: target.reason });
   const file = readSmallFile(target.excludePath);
   if (file.state === "unreadable") return note(plan, "git.skipped", { reason: file.problem });
-  const after = withExcludeLine(textWhenRead(file), target.line);
+  const after = withExcludeLine(file.text, target.line);
   const slots = { exclude: target.excludePath, line: target.line };
   if (after === undefined) return note(plan, "git.present", slots);
   const why = `"${target.line}" keeps your own settings out of git`;
-  addChange(plan, { path: target.excludePath, before: textWhenRead(file), after, why });
+  addChange(plan, { path: target.excludePath, before: file.text, after, why });
   note(plan, "git.added", slots);
-}
-
-/** Says that the Python tool's hooks are installed too, and what the two tools share. */
-function notePython(plan: Planning): void {
-  const python = inspectInstallation(plan.options.workspace).python;
-  if (python.generation === null) return;
-  const byFile = new Map<string, Set<string>>();
-  for (const event of SESSION_HOOK_EVENTS) {
-    for (const { path, command } of python.hooks[event]) {
-      const found = byFile.get(path) ?? byFile.set(path, new Set()).get(path)!;
-      found.add(`${event}: agnes ${pythonSubcommand(command)}`);
-    }
-  }
-  const parts = [...byFile].map(([path, found]) =>
-    `${relativeToWorkspace(plan.workspace, path)}: ${[...found].join(", ")}`
-  );
-  note(plan, `python.${python.generation}`, { parts: parts.join("; ") });
 }
 
 /**
  * Plans `install`, or `install --uninstall`: every file to change, and what
  * to say about it.
  *
- * @throws {Error} when the workspace is not a folder, or the settings file
+ * @throws {Error} when the workspace is the home folder, or the settings file
  * cannot be read, is not a JSON object (install without `force`, or
  * uninstall) or has a `hooks` of the wrong shape.
  */
@@ -332,34 +268,31 @@ export function planInstallation(options: PlanOptions): Plan {
   assertWorkspaceFolder(workspace, uninstall ? "uninstall from" : "install into");
   const scope = options.shared ? "project" : "local";
   const recordPath = record.installRecordPath(workspace);
-  const recordText = textWhenRead(readSmallFile(recordPath));
+  const recordText = readSmallFile(recordPath).text;
   const recorded = record.parseInstallRecord(recordText);
   const given = options.command === undefined ? [] : [options.command];
-  const prefixes = recognisedPrefixes([...given, ...record.recordedCommands(recorded)]);
   const prefix = options.command ?? (uninstall ? recorded[scope]?.command : undefined) ??
     DEFAULT_COMMAND;
-  const file = relativeToWorkspace(workspace, settingsPath(scope, workspace));
+  const path = settingsPath(scope, workspace);
+  const file = relativeToWorkspace(workspace, path);
+  const result: Plan = { uninstall, workspace, file, prefix, changes: [], notes: [] };
   const plan: Planning = {
-    uninstall,
-    workspace,
-    file,
-    prefix,
-    changes: [],
-    notes: [],
+    ...result, // sharing its arrays: the planning state stays here
     options,
     scope,
-    prefixes,
+    prefixes: recognisedPrefixes([...given, ...record.recordedCommands(recorded)]),
+    before: readScopeSettings(path, options),
+    recordEntry: recorded[scope],
+    installed: inspectWorkspace(workspace, given),
   };
-  const { [scope]: entry, ...others } = recorded;
-  const created = !uninstall && readSettings(settingsPath(scope, workspace)).state === "missing";
-  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan, entry) };
-  if (uninstall) uninstallSettings(plan, entry);
+  const { [scope]: _entry, ...others } = recorded;
+  if (uninstall) uninstallSettings(plan);
+  const after = uninstall ? others : { ...recorded, [scope]: installSettings(plan) };
   planSlashCommand(plan);
   const why = "the install record: the command hooks run, for later runs and --uninstall";
   const recordAfter = record.formatInstallRecord(after);
   addChange(plan, { path: recordPath, before: recordText, after: recordAfter, why });
-  if (scope === "local" && created) planGitExclude(plan);
-  if (!uninstall) notePython(plan);
-  const { options: _options, scope: _scope, prefixes: _prefixes, ...result } = plan;
-  return result; // a Plan only: the planning state stays here
+  if (!uninstall && scope === "local" && plan.before.text === undefined) planGitExclude(plan);
+  if (!uninstall) plan.notes.push(...pythonNotes(plan.installed.python, workspace));
+  return result;
 }

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { isJsonObject, type SettingsFile, type SettingsLevel } from "../claude/settings.ts";
+import { isJsonObject, SETTINGS_LEVELS, type SettingsFile } from "../claude/settings.ts";
+import type { SettingsLevel } from "../claude/settings.ts";
 import { ourSubcommand, pythonSubcommand } from "./commands.ts";
 
 /** Whose a status line is. */
@@ -42,10 +43,7 @@ export function statusLineCommand(value: unknown): string | undefined {
   return isJsonObject(value) && typeof value.command === "string" ? value.command : undefined;
 }
 
-/**
- * Whose `value` (a `statusLine` setting) is; `undefined` when it sets none
- * (missing or `null`).
- */
+/** Whose `value` (a `statusLine` setting) is; `undefined` when it sets none (missing or `null`). */
 export function statusLineOwner(
   value: unknown,
   prefixes: readonly string[],
@@ -60,29 +58,20 @@ export function statusLineOwner(
 /** A level that sets a status line that is not ours (or may: it could not be read). */
 type OtherStatusLine = Omit<Extract<StatusLineDecision, { action: "keep" }>, "action">;
 
-/** The levels that set a status line that is not ours, highest first; unreadable ones count. */
-function otherStatusLines(
-  levels: readonly LevelSettings[],
-  prefixes: readonly string[],
-): OtherStatusLine[] {
-  const found = levels.flatMap((level): OtherStatusLine[] => {
-    if (level.file.state === "unreadable" || level.file.state === "invalid") {
+/** The levels that set a status line that is not ours, highest first. */
+function otherStatusLines(levels: readonly LevelSettings[], prefixes: readonly string[]) {
+  return levels.flatMap((level): OtherStatusLine[] => {
+    const { file } = level;
+    if (file.state === "unreadable" || file.state === "invalid") {
       return [{ level, owner: "unknown", value: undefined }];
     }
-    if (level.file.state !== "ok") return [];
-    const value = level.file.value.statusLine;
+    const value = file.state === "ok" ? file.value.statusLine : undefined;
     const owner = statusLineOwner(value, prefixes);
     return owner === undefined || owner === "ours" ? [] : [{ level, owner, value }];
-  });
-  return found.reverse();
+  }).reverse();
 }
 
-const RANK: Record<SettingsLevel, number> = { user: 0, project: 1, local: 2 };
-
-/**
- * Decides the status line of the file install writes, the `target` level,
- * given every level as read (`levels`, the target's as it will be written).
- */
+/** Decides the status line of the `target` level's file, given every level as it will be. */
 export function decideStatusLine(
   levels: readonly LevelSettings[],
   target: SettingsLevel,
@@ -93,22 +82,23 @@ export function decideStatusLine(
   const current = file?.state === "ok" ? file.value.statusLine : undefined;
   const owner = statusLineOwner(current, prefixes);
   const others = otherStatusLines(levels, prefixes);
-  const higher = others.find((other) => RANK[other.level.level] > RANK[target]);
+  const rank = (other: { level: LevelSettings }) =>
+    SETTINGS_LEVELS.indexOf(other.level.level) - SETTINGS_LEVELS.indexOf(target);
+  const higher = others.find((other) => rank(other) > 0);
   const shadow = higher === undefined ? {} : { shadowedBy: higher.level };
   if (owner === "ours") return { action: "set", ...shadow };
   if (mode === "replace") {
     if (owner !== undefined) return { action: "replace", previous: current, ...shadow };
-    const lower = others.find((other) => RANK[other.level.level] < RANK[target]);
+    const lower = others.find((other) => rank(other) < 0);
     return { action: "set", ...shadow, ...(lower === undefined ? {} : { overrides: lower.level }) };
   }
-  const first = others[0];
-  return first === undefined ? { action: "set" } : { action: "keep", ...first };
+  return others[0] === undefined ? { action: "set" } : { action: "keep", ...others[0] };
 }
 
 /**
- * Takes our status line out of `settings`: put back the `backup` install
- * kept when it replaced one (`undefined`: none), else removed. A status line that is not ours is
- * kept; `none` when there is none.
+ * Takes our status line out of `settings`: puts back the `backup` install
+ * kept when it replaced one (`undefined`: none), else removes it. One that is
+ * not ours is kept; `none` when there is none.
  */
 export function removeOurStatusLine(
   settings: Record<string, unknown>,
