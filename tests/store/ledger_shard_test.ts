@@ -48,3 +48,21 @@ Deno.test("findVersion() and indexText() agree with the line reader's index on 2
     await Deno.remove(file);
   }
 });
+
+Deno.test("findVersion(), indexText() and indexShard() take a path's last well-formed row, skipping a row one column short", async () => {
+  const text = "1\t2\t/t/a.jsonl\n9\t/t/a.jsonl\n3\t4\t/t/a.jsonl\nbroken\n5\t6\t/t/b.jsonl\n";
+  assertEquals(findVersion(text, "/t/a.jsonl"), "3\t4");
+  assertEquals(findVersion("9\t/t/a.jsonl\n", "/t/a.jsonl"), undefined); // one column short
+  assertEquals(findVersion(text, "/t/c.jsonl"), undefined);
+  assertEquals(findVersion(`${text}\t4\t/t/a.jsonl\n`, "/t/a.jsonl"), "\t4"); // an empty side is kept
+  const index = indexText(text);
+  assertEquals([index.versions.get("/t/a.jsonl"), index.versions.size, index.rows], ["3\t4", 2, 3]);
+  const file = await Deno.makeTempFile();
+  try {
+    await Deno.writeTextFile(file, text);
+    const shard = indexShard(file);
+    assertEquals([shard.versions.get("/t/a.jsonl"), shard.versions.size], ["3\t4", 2]);
+  } finally {
+    await Deno.remove(file);
+  }
+});
