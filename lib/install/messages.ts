@@ -10,9 +10,23 @@ import { SESSION_HOOK_EVENTS } from "../claude/settings.ts";
 import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { relativeToWorkspace } from "./files.ts";
 import type { Installation } from "./inspect.ts";
-import type { Note, Plan } from "./plan.ts";
 import { INSTALL_RECORD_FILE } from "./_record.ts";
 import { statusLineCommand, type StatusLineDecision } from "./status_line.ts";
+
+/**
+ * One thing a run does or finds: `say`, the key of its sentence, and the
+ * values of that sentence's slots (e.g. `event`, `command`).
+ */
+export type Note = { say: SentenceKey } & Record<string, string>;
+
+/** What {@linkcode describeRun} needs of a planned run (`plan.ts`'s `Plan`). */
+type Plan = {
+  uninstall: boolean;
+  file: string;
+  prefix: string;
+  changes: readonly unknown[];
+  notes: readonly Note[];
+};
 
 /** What this tool shares with each generation of the Python `agnes` tool found. */
 export const PYTHON_SHARED = {
@@ -158,7 +172,7 @@ export function pythonNotes(python: Installation["python"], workspace: string): 
 }
 
 /** The lines a run of `plan` prints once its changes are written: what it did, then what next. */
-export function describeRun(plan: Plan): string[] {
+export function describeRun(plan: Readonly<Plan>): string[] {
   const defaults = { file: plan.file, prefix: plan.prefix };
   const lines = plan.notes.map((note) =>
     fillSlots(SENTENCES[note.say], {

@@ -39,7 +39,13 @@ import {
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
 import { editOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
 import { inspectWorkspace, type Installation } from "./inspect.ts";
-import { describeStatusLine, pythonNotes, type SentenceKey, statusLineNotes } from "./messages.ts";
+import {
+  describeStatusLine,
+  type Note,
+  pythonNotes,
+  type SentenceKey,
+  statusLineNotes,
+} from "./messages.ts";
 import * as record from "./_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";
@@ -59,12 +65,6 @@ export interface PlanOptions {
   /** Install: back up and rebuild a settings file that is not a JSON object. */
   force?: boolean;
 }
-
-/**
- * One thing a run does or finds: `say`, the key of its sentence in `messages.ts`,
- * and the values of that sentence's slots (e.g. `event`, `command`).
- */
-export type Note = { say: SentenceKey } & Record<string, string>;
 
 /** A planned run: the files to change, and what to say about it. */
 export interface Plan {
