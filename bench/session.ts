@@ -7,9 +7,11 @@
  * of each round's ratio to its own no-op session. Our hooks run once from
  * the bundle, with the compiled binary's flags (target: at most 1.08), once
  * from the sources through `deno run` of `cli.ts` (at most 1.15). Each workspace's
- * settings are written here, not by `install`. A session's background push
- * (started by its SessionEnd hook) is waited for before the next session, so
- * it never runs under another's measurement.
+ * settings are written by `install --command` (so the bench runs what users
+ * get: SessionEnd `async`), the no-op ones too, with each command then made
+ * `true`. A session's SessionEnd hook, which Claude Code does not wait for,
+ * and the background push it starts are waited for before the next session,
+ * so they never run under another's measurement.
  *
  * Then where the time goes: the modules each hook loads from the sources,
  * each hook run alone, and how long a parent waiting on the SessionEnd hook's
@@ -49,23 +51,38 @@ interface Hooks {
   statusLine: string;
 }
 
-/** The hooks `install` would write for `prefix` (or `true` for each when it is `undefined`). */
-function hooksOf(prefix: string | undefined): Hooks {
-  return prefix === undefined ? { sessionStart: "true", sessionEnd: "true", statusLine: "true" } : {
-    sessionStart: `${prefix} capture-session`,
-    sessionEnd: `${prefix} capture-session --push`,
-    statusLine: `${prefix} statusline`,
+/** No-op hooks: `true` for each. */
+const NO_OP: Hooks = { sessionStart: "true", sessionEnd: "true", statusLine: "true" };
+
+/** A hook entry as settings hold it: its commands, with whatever else install wrote. */
+type SettingsEntry = { hooks: { command: string }[] };
+
+/** The commands of the hooks in `settings` (install's: one entry of one hook per event). */
+function hooksIn(settings: Record<string, unknown>): Hooks {
+  const events = settings.hooks as Record<string, SettingsEntry[]>;
+  return {
+    sessionStart: events.SessionStart![0]!.hooks[0]!.command,
+    sessionEnd: events.SessionEnd![0]!.hooks[0]!.command,
+    statusLine: (settings.statusLine as { command: string }).command,
   };
 }
 
-/** A workspace's settings running `hooks`, shaped as `install` writes them. */
-function settingsFor(hooks: Hooks): Record<string, unknown> {
+/** `settings`, as `install` wrote them, with each hook's and the status line's command from `hooks`. */
+function withCommands(settings: Record<string, unknown>, hooks: Hooks): Record<string, unknown> {
+  const events = settings.hooks as Record<string, SettingsEntry[]>;
+  const entry = (event: string, command: string) =>
+    events[event]!.map((entry) => ({
+      ...entry,
+      hooks: entry.hooks.map((hook) => ({ ...hook, command })),
+    }));
   return {
+    ...settings,
     hooks: {
-      SessionStart: [{ hooks: [{ type: "command", command: hooks.sessionStart }] }],
-      SessionEnd: [{ hooks: [{ type: "command", command: hooks.sessionEnd, timeout: 5 }] }],
+      ...events,
+      SessionStart: entry("SessionStart", hooks.sessionStart),
+      SessionEnd: entry("SessionEnd", hooks.sessionEnd),
     },
-    statusLine: { type: "command", command: hooks.statusLine },
+    statusLine: { ...settings.statusLine as Record<string, unknown>, command: hooks.statusLine },
   };
 }
 
@@ -76,15 +93,36 @@ interface Variant {
   hooks: Hooks;
 }
 
-/** Creates the variant's workspace under `root`. */
-async function makeVariant(root: string, name: string, hooks: Hooks): Promise<Variant> {
+/**
+ * Creates the variant's workspace under `root`: `install --command prefix`
+ * (from the sources, with `env`), then the commands `change` makes of the
+ * installed ones, if any.
+ */
+async function makeVariant(
+  root: string,
+  name: string,
+  prefix: string,
+  change: (installed: Hooks) => Hooks,
+  env: Record<string, string>,
+): Promise<Variant> {
   const workspace = `${root}/${name.replace(/\W+/g, "-")}`;
-  await Deno.mkdir(`${workspace}/.claude`, { recursive: true });
+  await Deno.mkdir(workspace, { recursive: true });
   await new Deno.Command("git", { args: ["init", "--quiet"], cwd: workspace }).output();
-  await Deno.writeTextFile(
-    `${workspace}/.claude/settings.local.json`,
-    JSON.stringify(settingsFor(hooks), null, 2),
-  );
+  const installed = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "install", "--workspace", workspace, "--command", prefix],
+    env,
+    clearEnv: true,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!installed.success) {
+    const stderr = new TextDecoder().decode(installed.stderr);
+    throw new Error(`Cannot benchmark: install into ${workspace} failed: ${stderr}`);
+  }
+  const path = `${workspace}/.claude/settings.local.json`;
+  const settings = JSON.parse(await Deno.readTextFile(path));
+  const hooks = change(hooksIn(settings));
+  await Deno.writeTextFile(path, JSON.stringify(withCommands(settings, hooks), null, 2));
   return { name, workspace, hooks };
 }
 
@@ -108,10 +146,28 @@ async function timeSession(claude: string, variant: Variant, env: Record<string,
   return elapsed;
 }
 
-/** Waits (at most 30 s) until no process names `workspace`: its background push has ended. */
+/** Whether a process other than this one runs in `workspace` (its current folder). */
+async function runsIn(workspace: string): Promise<boolean> {
+  for await (const entry of Deno.readDir("/proc")) {
+    const pid = Number(entry.name);
+    if (!Number.isInteger(pid) || pid === Deno.pid) continue;
+    try {
+      if (await Deno.readLink(`/proc/${pid}/cwd`) === workspace) return true;
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return false;
+}
+
+/**
+ * Waits (at most 30 s) until no process runs in `workspace` or names it: the
+ * SessionEnd hook (`async`: Claude Code does not wait for it) and the
+ * background push it starts have ended.
+ */
 async function waitForBackground(workspace: string): Promise<void> {
   const deadline = Date.now() + 30_000;
-  while ((await processesNaming(workspace)).length > 0) {
+  while ((await processesNaming(workspace)).length > 0 || await runsIn(workspace)) {
     if (Date.now() > deadline) throw new Error(`Cannot benchmark: a push in ${workspace} hangs`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -229,24 +285,25 @@ export async function benchSession(): Promise<void> {
     };
     await Deno.mkdir(`${root}/home`);
     const run = `${Deno.execPath()} run --quiet ${FLAGS.join(" ")}`;
-    const sources = hooksOf(`${run} ${CLI}`);
+    const sources = `${run} ${CLI}`;
+    const variant = (name: string, prefix: string, change = (hooks: Hooks) => hooks) =>
+      makeVariant(root, name, prefix, change, env);
     const variants: Variant[] = [
-      await makeVariant(root, "no-op hooks", hooksOf(undefined)),
-      await makeVariant(root, "our hooks (bundle)", hooksOf(`${run} ${bundle}`)),
-      await makeVariant(root, "our hooks (cli.ts)", sources),
+      await variant("no-op hooks", `${run} ${bundle}`, () => NO_OP),
+      await variant("our hooks (bundle)", `${run} ${bundle}`),
+      await variant("our hooks (cli.ts)", sources),
     ];
     if (SPLIT) {
-      const split: [string, Partial<Hooks>][] = [
-        ["cli.ts SessionStart only", { sessionEnd: "true" }],
-        ["cli.ts SessionEnd only", { sessionStart: "true" }],
-        ["cli.ts SessionEnd only, no push", {
+      const split: [string, (hooks: Hooks) => Hooks][] = [
+        ["cli.ts SessionStart only", (hooks) => ({ ...hooks, sessionEnd: "true" })],
+        ["cli.ts SessionEnd only", (hooks) => ({ ...hooks, sessionStart: "true" })],
+        ["cli.ts SessionEnd only, no push", (hooks) => ({
+          ...hooks,
           sessionStart: "true",
-          sessionEnd: sources.sessionStart,
-        }],
+          sessionEnd: hooks.sessionStart,
+        })],
       ];
-      for (const [name, change] of split) {
-        variants.push(await makeVariant(root, name, { ...sources, ...change }));
-      }
+      for (const [name, change] of split) variants.push(await variant(name, sources, change));
     }
     const times = new Map(variants.map((variant) => [variant.name, [] as number[]]));
     for (let run = -1; run < RUNS; run++) { // run -1 warms the caches

@@ -22,7 +22,8 @@ Wires the workspace into Claude Code, in .claude/settings.local.json (your
 own, not committed; added to git's info/exclude when install creates it):
   SessionStart  "<command> capture-session" queues the session's transcript
   SessionEnd    "<command> capture-session --push" queues it, then starts an
-                upload in the background (timeout 5 s; it returns at once)
+                upload; Claude Code runs it in the background ("async",
+                timeout 5 s) and exits without waiting for it
   statusLine    "<command> statusline" shows a lock in a private session,
                 unless a settings level (user, project, local) sets one
   /agnes-private  .claude/commands/agnes-private.md marks the session private

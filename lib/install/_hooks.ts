@@ -13,11 +13,16 @@ import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../cla
 import { ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { sameJson } from "./files.ts";
 
-/** One hook install wants: the event, the command, and its `timeout` in seconds, if any. */
+/**
+ * One hook install wants: the event, the command, its `timeout` in seconds,
+ * if any, and whether Claude Code runs it in the background (`async`).
+ */
 export interface HookSpec {
   event: SessionHookEvent;
   command: string;
   timeout?: number;
+  /** Claude Code starts the hook and goes on without waiting for it. */
+  async?: boolean;
 }
 
 /** What happened to one of our hooks. */
@@ -36,17 +41,27 @@ export interface HooksResult {
   mixedKept: number;
 }
 
-/** The hooks install wants for `prefix`: capture at SessionStart; capture, then push, at SessionEnd. */
+/**
+ * The hooks install wants for `prefix`: capture at SessionStart; capture,
+ * then push, at SessionEnd, in the background (`async`): Claude Code starts it
+ * detached and exits without waiting for it (see `commands.ts`).
+ */
 export function ourHookSpecs(prefix: string): HookSpec[] {
   const timeout = SESSION_END_TIMEOUT_SECONDS;
   return [
     { event: "SessionStart", command: `${prefix} capture-session` },
-    { event: "SessionEnd", command: `${prefix} capture-session --push`, timeout },
+    { event: "SessionEnd", command: `${prefix} capture-session --push`, timeout, async: true },
   ];
 }
 
-function entryFor({ command, timeout }: HookSpec): Record<string, unknown> {
-  return { hooks: [{ type: "command", command, ...(timeout === undefined ? {} : { timeout }) }] };
+function entryFor({ command, timeout, async }: HookSpec): Record<string, unknown> {
+  const hook = {
+    type: "command",
+    command,
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(async ? { async } : {}),
+  };
+  return { hooks: [hook] };
 }
 
 /** The command strings of an entry's hooks (`undefined` for a hook without one). */

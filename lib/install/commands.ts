@@ -24,6 +24,9 @@ const KNOWN_PREFIXES = [DEFAULT_COMMAND, "deno run -A jsr:@agnes/sessions"];
 /**
  * The SessionEnd hook's `timeout` in seconds: Claude Code gives SessionEnd hooks
  * 1.5 s unless one sets more, and a capture may wait 2 s for stdin and 1 s for the lock.
+ * The hook is `async` too: Claude Code starts it in its own process group and
+ * exits without waiting for it, so the session does not feel it; a version
+ * that ignores `async` waits for it, this long at most.
  */
 export const SESSION_END_TIMEOUT_SECONDS = 5;
 

@@ -38,7 +38,7 @@ export const PYTHON_SHARED = {
 const HOOK_ROLES: Record<string, string> = {
   SessionStart: ": it queues the session's transcript and prints nothing",
   SessionEnd:
-    ` (timeout ${SESSION_END_TIMEOUT_SECONDS} s): it queues the session, then starts the upload in the background and returns at once`,
+    ` (in the background, timeout ${SESSION_END_TIMEOUT_SECONDS} s): Claude Code exits without waiting for it; it queues the session, then starts the upload`,
 };
 
 /** Every sentence a run may say, by the key a plan's note names. */

@@ -15,7 +15,7 @@ const hook = (command: string, extra: Record<string, unknown> = {}) => ({
   hooks: [{ type: "command", command, ...extra }],
 });
 const OUR_START = hook("agnes-sessions capture-session");
-const OUR_END = hook("agnes-sessions capture-session --push", { timeout: 5 });
+const OUR_END = hook("agnes-sessions capture-session --push", { timeout: 5, async: true });
 const OUR_LINE = { type: "command", command: "agnes-sessions statusline" };
 
 /** The settings the Python agnes tool's installer writes into `.claude/settings.json`. */
@@ -180,7 +180,7 @@ Deno.test("install writes our hooks, status line and /agnes-private into setting
       `Created ${LOCAL}`,
       '"agnes-sessions capture-session"',
       '"agnes-sessions capture-session --push"',
-      "timeout 5 s",
+      "(in the background, timeout 5 s)",
       'Status line: set "agnes-sessions statusline"',
       `/agnes-private (${SLASH})`,
     ]
@@ -216,6 +216,31 @@ Deno.test("install replaces our entries written with an earlier --command, never
   assertStringIncludes((await h.read(SLASH))!, "!`agnes-sessions mark-private");
   assertStringIncludes(result.stdout, "replaced our earlier entry");
   assertEquals(JSON.parse((await h.read(RECORD))!).local.command, "agnes-sessions");
+});
+
+Deno.test("install makes the SessionEnd entry of an earlier install async, once; status and uninstall still know it", async () => {
+  await using h = await installEnv();
+  const older = hook("agnes-sessions capture-session --push", { timeout: 5 });
+  await h.write(LOCAL, json({ hooks: { SessionStart: [OUR_START], SessionEnd: [older] } }));
+  const status = await runCli(["status", "--offline", "--json", "--workspace", h.workspace.root], {
+    env: h.env,
+  });
+  const { hooks } = JSON.parse(status.stdout).installation;
+  assertEquals(hooks.session_end.map((hook: { command: string }) => hook.command), [
+    "agnes-sessions capture-session --push",
+  ]);
+  const result = await h.install();
+  assertEquals(result.code, 0, result.stderr);
+  assertStringIncludes(
+    result.stdout,
+    'SessionEnd hook: replaced our earlier entry with "agnes-sessions capture-session --push"',
+  );
+  const settings = JSON.parse((await h.read(LOCAL))!);
+  assertEquals(settings.hooks, { SessionStart: [OUR_START], SessionEnd: [OUR_END] });
+  assertStringIncludes((await h.install()).stdout, "Nothing to change");
+  await h.write(LOCAL, json({ hooks: { SessionStart: [OUR_START], SessionEnd: [older] } }));
+  assertEquals((await h.install(["--uninstall"])).code, 0);
+  assertEquals(JSON.parse((await h.read(LOCAL))!).hooks, undefined);
 });
 
 Deno.test("install refuses a --command that sh and PowerShell read differently (exit 2, nothing written)", async () => {

@@ -6,7 +6,8 @@
  * Code's config folder and ours.
  *
  * Nothing here sleeps a fixed time: what happens after Claude Code exits
- * (the SessionEnd hook's detached push) is polled for with a deadline.
+ * (the SessionEnd hook, which runs `async`, and its detached push) is polled
+ * for with a deadline.
  *
  * @module
  */
@@ -173,12 +174,29 @@ export async function runClaude(rig: Rig, options: SessionOptions = {}): Promise
   return { id, result };
 }
 
-/** Runs `claude -p` and asserts that it held a session with the stand-in API. */
+/**
+ * Runs `claude -p`, asserts that it held a session with the stand-in API, and
+ * waits for its SessionEnd hook to end (Claude Code does not).
+ */
 export async function session(rig: Rig, options: SessionOptions = {}): Promise<string> {
   const { id, result } = await runClaude(rig, options);
   assertEquals(result.code, 0, `claude -p exited ${result.code}: ${result.stderr}`);
   assertStringIncludes(result.stdout, ANSWER);
+  // Install's SessionEnd hook is `async`: Claude Code exits without waiting for it.
+  await waitUntil("the SessionEnd hook to end", async () => !await captureRunsIn(rig.workspace));
   return id;
+}
+
+/** Whether a `capture-session` hook runs in `workspace` (its current folder; Linux: `/proc`). */
+async function captureRunsIn(workspace: string): Promise<boolean> {
+  for (const pid of await processesNaming("capture-session")) {
+    try {
+      if (await Deno.readLink(`/proc/${pid}/cwd`) === workspace) return true;
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return false;
 }
 
 /** Claude Code's transcript of session `id`, found under its projects folder. */

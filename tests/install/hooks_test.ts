@@ -12,9 +12,8 @@ const SPECS = ourHookSpecs("agnes-sessions");
 const hook = (command: string) => ({ type: "command", command });
 const entry = (...commands: string[]) => ({ hooks: commands.map(hook) });
 const start = entry("agnes-sessions capture-session");
-const end = {
-  hooks: [{ type: "command", command: "agnes-sessions capture-session --push", timeout: 5 }],
-};
+const endCommand = "agnes-sessions capture-session --push";
+const end = { hooks: [{ type: "command", command: endCommand, timeout: 5, async: true }] };
 
 Deno.test("editOurHooks() adds one entry per event and keeps every other key", () => {
   const result = editOurHooks(
@@ -49,6 +48,31 @@ Deno.test("editOurHooks() of its own output changes nothing (unchanged)", () => 
   const twice = editOurHooks(once, SPECS, PREFIXES);
   assertEquals(twice.settings, once);
   assertEquals(twice.hooks.map((change) => change.action), ["unchanged", "unchanged"]);
+});
+
+Deno.test("editOurHooks() runs SessionEnd in the background (async) and SessionStart in the foreground", () => {
+  const { settings } = editOurHooks({}, SPECS, PREFIXES);
+  const hooks = settings.hooks as Record<string, { hooks: Record<string, unknown>[] }[]>;
+  assertEquals(hooks.SessionStart![0]!.hooks[0]!.async, undefined);
+  assertEquals(hooks.SessionEnd![0]!.hooks[0]!.async, true);
+});
+
+Deno.test("editOurHooks() updates our SessionEnd entry written before it was async, once", () => {
+  const older = { hooks: [{ type: "command", command: endCommand, timeout: 5 }] };
+  const settings = { hooks: { SessionStart: [start], SessionEnd: [entry("echo bye"), older] } };
+  const result = editOurHooks(settings, SPECS, PREFIXES);
+  assertEquals(result.settings.hooks, {
+    SessionStart: [start],
+    SessionEnd: [entry("echo bye"), end],
+  });
+  assertEquals(result.hooks.map((change) => change.action), ["unchanged", "updated"]);
+  const again = editOurHooks(result.settings, SPECS, PREFIXES);
+  assertEquals(again.hooks.map((change) => change.action), ["unchanged", "unchanged"]);
+  assertEquals(findOurHooks(settings, "SessionEnd", PREFIXES), [
+    { command: endCommand, mixed: false },
+  ]);
+  const removed = editOurHooks(settings, [], PREFIXES);
+  assertEquals(removed.settings.hooks, { SessionEnd: [entry("echo bye")] });
 });
 
 Deno.test("editOurHooks() recognises our prefix exactly, never as a substring", () => {
