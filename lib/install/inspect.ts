@@ -20,7 +20,7 @@ import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import { readSmallFile, shortProblem } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
-import { installRecordPath, parseInstallRecord, recordedCommands } from "./_record.ts";
+import { installRecordPath, parseInstallRecord, recordedCommands } from "./_install_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
 import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 

@@ -10,7 +10,7 @@ import { SESSION_HOOK_EVENTS } from "../claude/settings.ts";
 import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { relativeToWorkspace } from "./files.ts";
 import type { Installation } from "./inspect.ts";
-import { INSTALL_RECORD_FILE } from "./_record.ts";
+import { INSTALL_RECORD_FILE } from "./_install_record.ts";
 import { statusLineCommand, type StatusLineDecision } from "./status_line.ts";
 
 /**

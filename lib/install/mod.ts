@@ -3,7 +3,7 @@
  * SessionStart / SessionEnd hooks, the status line and the `/agnes-private`
  * slash command in the workspace's settings. Pure functions decide each
  * change over parsed settings (`_hooks.ts`, `status_line.ts`,
- * `_slash_command.ts`, `_git_exclude.ts`, `_record.ts`); one planner reads
+ * `_slash_command.ts`, `_git_exclude.ts`, `_install_record.ts`); one planner reads
  * the files and says what to write and why, for install and uninstall alike
  * (`plan.ts`); a dry run prints each change with its diff (`diff.ts`), a real
  * run writes atomically (`apply.ts`) and says what it did from a table of

@@ -46,7 +46,7 @@ import {
   type SentenceKey,
   statusLineNotes,
 } from "./messages.ts";
-import * as record from "./_record.ts";
+import * as record from "./_install_record.ts";
 import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";
 

@@ -11,7 +11,7 @@ import { uploadedLogRows } from "../store/log_file.ts";
 import { sessionOfPath } from "../store/shared_uploads.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { crashPoint } from "./_crash_point.ts";
-import { flushFullBuffers } from "./_record.ts";
+import { flushFullBuffers } from "./_record_outcomes.ts";
 import { MAX_REPORTED_ERRORS, type PushError } from "./report.ts";
 import type { PushRun } from "./_run.ts";
 

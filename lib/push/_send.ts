@@ -10,7 +10,7 @@ import { classifyOutcome, retryWithinRunMs } from "../http/outcome.ts";
 import type { QueueEntry } from "../store/queue_entry.ts";
 import { decideEntry, heldReason, type UploadToMake } from "./_decide.ts";
 import { applyOutcome, type EntryOutcome, noteOutcome } from "./_outcomes.ts";
-import { flushFullBuffers, hasFullBuffer } from "./_record.ts";
+import { flushFullBuffers, hasFullBuffer } from "./_record_outcomes.ts";
 import { openLog } from "../store/log_file.ts";
 import { uploadTranscript } from "./_upload_content.ts";
 import type { PushError } from "./report.ts";

@@ -6,7 +6,7 @@
  * `_collect.ts` gathers recovery snapshots, the live queue and retried
  * failures; `_gzip_check.ts` asks the health check whether the server takes gzip; `_send.ts` decides
  * each entry's fate and uploads, a bounded number at a time; `_outcomes.ts`
- * turns each fate into report counts, log rows and requeues; `_record.ts`
+ * turns each fate into report counts, log rows and requeues; `_record_outcomes.ts`
  * makes them durable before any snapshot is deleted. A push killed at any
  * instant loses nothing: the next one finds the snapshot and finishes it.
  *
@@ -21,7 +21,7 @@ import { collectEntries } from "./_collect.ts";
 import { checkGzipSupport } from "./_gzip_check.ts";
 import { findLocalMd, pushLocalMd } from "./local_md.ts";
 import type { PushOptions } from "./options.ts";
-import { recordOutcomes } from "./_record.ts";
+import { recordOutcomes } from "./_record_outcomes.ts";
 import { emptyReport, type PushReport } from "./report.ts";
 import { endRun, type PushRun, startRun } from "./_run.ts";
 import { hasTranscriptsToScan } from "./_scan.ts";

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "../_assert.ts";
 import { formatDiff } from "../../lib/install/diff.ts";
-import { formatInstallRecord, parseInstallRecord } from "../../lib/install/_record.ts";
+import { formatInstallRecord, parseInstallRecord } from "../../lib/install/_install_record.ts";
 import { slashCommandOwner, slashCommandText } from "../../lib/install/_slash_command.ts";
 
 /** The front matter of a command file as key → raw value. */

@@ -11,7 +11,7 @@ import { readIfExists, readRows } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
 import { listSnapshots } from "../../mod.ts";
 import { MAX_REPORTED_ERRORS } from "../../lib/push/report.ts";
-import { FLUSH_ROWS } from "../../lib/push/_record.ts";
+import { FLUSH_ROWS } from "../../lib/push/_record_outcomes.ts";
 
 /** `count` distinct sessions whose transcripts are not there yet, each queued twice. */
 function missingEntries(projects: string, count: number): [string, string][] {
