@@ -6,9 +6,9 @@
  */
 
 import { parseCommandArgs, UsageError } from "../cli/args.ts";
-import { applyChanges } from "../install/apply.ts";
 import { DEFAULT_COMMAND, portableCommand } from "../install/commands.ts";
 import { formatDryRun } from "../install/diff.ts";
+import { applyChanges } from "../install/files.ts";
 import { describeRun } from "../install/messages.ts";
 import { planInstallation } from "../install/plan.ts";
 import type { StatusLineMode } from "../install/status_line.ts";

@@ -1,8 +1,7 @@
 /**
- * Keeping `W/.claude/settings.local.json`, when install creates it, out of
- * git: its path goes into the repository's `info/exclude` (never a committed
- * `.gitignore`). The repository is the nearest `.git` up from `W`: a folder,
- * or a worktree's or submodule's `.git` file (`gitdir: …`, then `commondir`).
+ * Keeping a `W/.claude/settings.local.json` install creates out of git, in the
+ * `info/exclude` (never a committed `.gitignore`) of the nearest `.git` up from
+ * `W`: a folder, or a worktree's or submodule's `.git` file (`gitdir: …`).
  *
  * @module
  */

@@ -1,10 +1,8 @@
 /**
- * Our SessionStart / SessionEnd entries in a parsed settings object: merged
- * in and taken out again, as pure functions. An entry (one element of an
- * event's array, `{"hooks": [{"type": "command", "command": …}]}`) is ours
- * when every hook in it runs one of our commands; ours are replaced in place,
- * never duplicated. Every other entry, including one that mixes our command
- * with foreign ones, and every other key, is kept as it is.
+ * Our SessionStart / SessionEnd entries in parsed settings, merged in and taken
+ * out as pure functions. An entry (`{"hooks": [{"type": "command", …}]}`) is
+ * ours when every hook in it runs one of our commands; ours are replaced in
+ * place, never duplicated; every other entry (a mixed one too) and key is kept.
  *
  * @module
  */
@@ -13,15 +11,11 @@ import { isJsonObject, SESSION_HOOK_EVENTS, type SessionHookEvent } from "../cla
 import { ourSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { sameJson } from "./files.ts";
 
-/**
- * One hook install wants: the event, the command, its `timeout` in seconds,
- * if any, and whether Claude Code runs it in the background (`async`).
- */
+/** One hook install wants; `async`: Claude Code starts it and goes on without waiting. */
 export interface HookSpec {
   event: SessionHookEvent;
   command: string;
   timeout?: number;
-  /** Claude Code starts the hook and goes on without waiting for it. */
   async?: boolean;
 }
 
@@ -31,21 +25,14 @@ export interface HookChange extends HookSpec {
   action: "added" | "updated" | "unchanged" | "in-mixed-entry" | "removed";
 }
 
-/** A settings object after a merge or removal, and what changed. */
+/** The new settings (the input is never changed), our hooks touched, the mixed entries kept. */
 export interface HooksResult {
-  /** The new settings object (the input is never changed). */
   settings: Record<string, unknown>;
-  /** Our hooks, one per event touched. */
   hooks: HookChange[];
-  /** How many entries that mix ours with foreign commands were kept as they are. */
   mixedKept: number;
 }
 
-/**
- * The hooks install wants for `prefix`: capture at SessionStart; capture,
- * then push, at SessionEnd, in the background (`async`): Claude Code starts it
- * detached and exits without waiting for it (see `commands.ts`).
- */
+/** The hooks install wants: capture at SessionStart; capture, then push, at SessionEnd. */
 export function ourHookSpecs(prefix: string): HookSpec[] {
   const timeout = SESSION_END_TIMEOUT_SECONDS;
   return [
@@ -92,11 +79,9 @@ export function hooksShapeProblem(settings: Record<string, unknown>): string | u
 }
 
 /**
- * Our entries in `settings` made what is `wanted`: per session event, the
- * wanted hook's entry replaces ours in place (one entry, however many there
- * were) or is appended; ours of an event not wanted are taken out, with the
- * containers that become empty by it (the event's array, then `hooks`).
- * Every other entry and key is kept. Checks nothing: see
+ * Our entries in `settings` made what is `wanted`: per event, the wanted entry
+ * replaces ours in place (however many there were) or is appended; ours of an
+ * event not wanted go, with the containers left empty. Checks nothing: see
  * {@linkcode hooksShapeProblem}.
  */
 export function editOurHooks(

@@ -1,9 +1,7 @@
 /**
- * The install record `W/.claude/agnes-sessions-install.json`, per settings
- * file install wrote: the command it used (so later runs recognise entries of
- * an older `--command`), whether install created the file (`--uninstall` may
- * then remove it once empty), and the status line `--statusline replace`
- * replaced. No time stamps: a second install leaves it byte-identical.
+ * The install record `W/.claude/agnes-sessions-install.json`: what install did
+ * per settings file it wrote. No time stamps: a second install leaves it
+ * byte-identical.
  *
  * @module
  */
@@ -20,9 +18,9 @@ export type InstallScope = "project" | "local";
 
 /** What install recorded about one settings file. */
 export interface ScopeRecord {
-  /** The `--command` hooks run. */
+  /** The `--command` hooks run, so later runs recognise entries of an older one. */
   command: string;
-  /** Whether install created the settings file. */
+  /** Whether install created the settings file (`--uninstall` removes it once empty). */
   createdSettings: boolean;
   /** The status line `--statusline replace` replaced, when it did (a JSON value, never `undefined`). */
   statusLineBackup?: unknown;

@@ -1,14 +1,8 @@
 /**
- * The command strings install writes into Claude Code's settings, and how
- * they are recognised later: ours by their exact command prefix (never a
- * loose substring), the Python `agnes` tool's by its own command names.
- *
- * A command string must mean the same in sh, Git Bash and PowerShell (Claude
- * Code on Windows runs hooks through either), so it is a program and its
- * arguments only: no quoting of the program, no `$`, backquote, backslash,
- * redirection, pipe, `;`, `&`, glob or comment characters. An argument may be
- * quoted; one with a comma (PowerShell's array operator, nothing to sh), such
- * as `--v8-flags=--no-lazy,--max-semi-space-size=2`, is written quoted.
+ * The command strings install writes, and how they are recognised later: ours
+ * by their exact prefix, the Python `agnes` tool's by its command names. A
+ * command must mean the same in sh, Git Bash and PowerShell (Claude Code on
+ * Windows runs hooks through either): a program and plain arguments only.
  *
  * @module
  */
@@ -22,11 +16,8 @@ export const DEFAULT_COMMAND = "agnes-sessions";
 const KNOWN_PREFIXES = [DEFAULT_COMMAND, "deno run -A jsr:@agnes/sessions"];
 
 /**
- * The SessionEnd hook's `timeout` in seconds: Claude Code gives SessionEnd hooks
- * 1.5 s unless one sets more, and a capture may wait 2 s for stdin and 1 s for the lock.
- * The hook is `async` too: Claude Code starts it in its own process group and
- * exits without waiting for it, so the session does not feel it; a version
- * that ignores `async` waits for it, this long at most.
+ * The SessionEnd hook's `timeout` in seconds, for a Claude Code that ignores `async` (else 1.5 s):
+ * a capture may wait 2 s for stdin and 1 s for the lock.
  */
 export const SESSION_END_TIMEOUT_SECONDS = 5;
 
@@ -69,10 +60,9 @@ function portableWord(word: string, first: boolean): PortableCommand {
 }
 
 /**
- * Checks a `--command` value and returns it with single spaces between its
- * words. Words are split at spaces; an argument (not the program) may be a
- * quoted string without special characters but commas, e.g. a path with
- * spaces, and an argument with a comma comes back double-quoted.
+ * Checks a `--command` and returns it with single spaces between its words. An
+ * argument may be quoted (e.g. a path with spaces); one with a comma (PowerShell's
+ * array operator) comes back double-quoted.
  */
 export function portableCommand(text: string): PortableCommand {
   const words = text.trim().match(/"[^"]*"|'[^']*'|[^\s]+/g) ?? [];

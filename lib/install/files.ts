@@ -1,15 +1,18 @@
 /**
- * The file side of install: a planned change to one file, reading the small
- * files install looks at (regular files of at most 1 MiB), the JSON it writes
- * (2-space indentation, keys in the order given, a final newline: a second run
- * writes the same bytes), and the check on the workspace folder.
+ * The file side of install: reading the small files it looks at, the JSON it
+ * writes (2-space, keys in the order given, a final newline: a second run
+ * writes the same bytes), the check on the workspace folder, and carrying out
+ * the planned changes: a backup first when asked, then each file replaced
+ * atomically or removed.
  *
  * @module
  */
 
 import { claudeConfigDir } from "../claude/settings.ts";
-import { homeDir, joinPath, resolvePath } from "../fs/path.ts";
+import { dirName, homeDir, joinPath, resolvePath } from "../fs/path.ts";
 import { readTextFileBounded, SMALL_FILE_LIMIT } from "../fs/read_bounded.ts";
+import { retryOnContention } from "../fs/retry_on_contention.ts";
+import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 
 /** One file install (or uninstall) changes. */
 export interface FileChange {
@@ -43,13 +46,7 @@ export function readSmallFile(path: string): TextFile {
   }
 }
 
-/**
- * Checks that `root` (an existing folder: `Workspace.resolve` checks that) is
- * not the home folder or Claude Code's own folder, whose `.claude/settings.json`
- * would hook every project.
- *
- * @throws {Error} naming the folder and what to do.
- */
+/** Throws when `root` is home or Claude Code's folder, whose settings would hook every project. */
 export function assertWorkspaceFolder(root: string, action: string): void {
   const claudeDir = resolvePath(joinPath(root, ".claude"));
   if (root !== resolvePath(homeDir()) && claudeDir !== resolvePath(claudeConfigDir())) return;
@@ -78,4 +75,37 @@ export function relativeToWorkspace(workspace: string, path: string): string {
   return path.startsWith(`${workspace}/`) || path.startsWith(`${workspace}\\`)
     ? path.slice(workspace.length + 1)
     : path;
+}
+
+/** Keeps the bytes of `path` as `backup`, which must not exist yet: a hard link, else a copy. */
+async function keepBackup(path: string, backup: string): Promise<void> {
+  try {
+    return await Deno.link(path, backup);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      return await Deno.writeFile(backup, await Deno.readFile(path), { createNew: true });
+    }
+  }
+  throw new Error(`Cannot back up "${path}": "${backup}" already exists; try again in a second`);
+}
+
+/** Removes `path` if it exists, and then its folder too if asked and empty. */
+async function removeFile(path: string, removeEmptyFolder: boolean): Promise<void> {
+  await retryOnContention(() => Deno.remove(path)).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  if (removeEmptyFolder) await Deno.remove(dirName(path)).catch(() => {}); // fails unless empty
+}
+
+/** Applies `changes` in order: each file's backup, then the file written atomically or removed. */
+export async function applyChanges(changes: readonly FileChange[]): Promise<void> {
+  for (const change of changes) {
+    if (change.backupPath !== undefined) await keepBackup(change.path, change.backupPath);
+    if (change.after === undefined) {
+      await removeFile(change.path, change.removeEmptyFolder ?? false);
+      continue;
+    }
+    await Deno.mkdir(dirName(change.path), { recursive: true });
+    await writeFileAtomic(change.path, change.after);
+  }
 }

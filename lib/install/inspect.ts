@@ -1,8 +1,6 @@
 /**
- * What is installed in a workspace, without writing anything: our hooks per
- * event and at which settings level, the status line Claude Code shows and
- * whose it is, the `/agnes-private` slash command, and the Python `agnes`
- * tool's parts. For `status`, and for anyone checking a setup.
+ * What is installed in a workspace, without writing anything: our hooks, the
+ * status line, the slash command and the Python `agnes` tool's parts.
  *
  * @module
  */

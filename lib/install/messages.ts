@@ -1,7 +1,6 @@
 /**
- * What install and uninstall say: the notes on the status line and on the
- * Python tool's hooks, and one sentence per note of a plan, from a table of
- * sentences whose `{name}` slots the note's values fill, then what to run next.
+ * What install and uninstall say: one sentence per note of a plan, from a
+ * table whose `{name}` slots the note's values fill, then what to run next.
  *
  * @module
  */
@@ -10,23 +9,12 @@ import { SESSION_HOOK_EVENTS } from "../claude/settings.ts";
 import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { relativeToWorkspace } from "./files.ts";
 import type { Installation } from "./inspect.ts";
+import type { Plan } from "./plan.ts";
 import { INSTALL_RECORD_FILE } from "./_install_record.ts";
 import { statusLineCommand, type StatusLineDecision } from "./status_line.ts";
 
-/**
- * One thing a run does or finds: `say`, the key of its sentence, and the
- * values of that sentence's slots (e.g. `event`, `command`).
- */
+/** One thing a run does or finds: the key of its sentence, and the values of its slots. */
 export type Note = { say: SentenceKey } & Record<string, string>;
-
-/** What {@linkcode describeRun} needs of a planned run (`plan.ts`'s `Plan`). */
-type Plan = {
-  uninstall: boolean;
-  file: string;
-  prefix: string;
-  changes: readonly unknown[];
-  notes: readonly Note[];
-};
 
 /** What this tool shares with each generation of the Python `agnes` tool found. */
 export const PYTHON_SHARED = {

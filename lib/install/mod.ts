@@ -6,7 +6,7 @@
  * `_slash_command.ts`, `_git_exclude.ts`, `_install_record.ts`); one planner reads
  * the files and says what to write and why, for install and uninstall alike
  * (`plan.ts`); a dry run prints each change with its diff (`diff.ts`), a real
- * run writes atomically (`apply.ts`) and says what it did from a table of
+ * run writes atomically (`files.ts`) and says what it did from a table of
  * sentences (`messages.ts`). The public part is `inspect.ts`: what is
  * installed, without writing.
  *

@@ -1,18 +1,8 @@
 /**
- * `install` and `install --uninstall`, planned as one: read the settings
- * file of the scope, the slash command file, the install record and, when
- * install creates `settings.local.json`, git's exclude file; decide every
- * change with the pure functions beside it; return the files to write, each
- * with what it is for, and notes of what happens, which `messages.ts` turns
- * into sentences. Nothing is written here (`apply.ts` does that), so
- * `--dry-run` shows exactly what a run would do.
- *
- * Uninstall takes out exactly what install added: our entries and the
- * containers left empty by it (the file too, when install created it and
- * nothing else is left in it); the status line only if it is ours, putting
- * back the one install replaced; the slash command only if unmodified and no
- * other settings file still runs our hooks; then the record's entry.
- * Everything else stays byte for byte.
+ * `install` and `install --uninstall`, planned as one: read the files, decide
+ * every change with the pure functions beside it, and return the files to
+ * write and notes of what happens. Nothing is written here, so `--dry-run`
+ * shows exactly what a run would do.
  *
  * @module
  */

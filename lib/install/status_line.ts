@@ -1,9 +1,7 @@
 /**
- * Whether install sets our status line, as a pure decision over what each
- * settings level holds. Claude Code shows one status line, the one of the
- * highest level that sets one (local over project over user), so ours is set
- * only when no level sets another; `--statusline replace` replaces the one in
- * the file install writes and keeps it for `--uninstall` to restore.
+ * Whether install sets our status line, decided over every settings level:
+ * Claude Code shows the highest level's (local over project over user), so ours
+ * is set only when no level sets another, unless `--statusline replace`.
  *
  * @module
  */
