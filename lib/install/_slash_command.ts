@@ -1,16 +1,18 @@
 /**
  * The `/agnes-private` slash command, `W/.claude/commands/agnes-private.md`:
- * its text, and whose a file found there is. The Python `agnes` tool writes
- * its own file of that name (body `` !`agnes mark-private` ``), and both mark
- * the same private list, so a file that is not exactly ours is left alone.
+ * its text, and whose a file found there is (the Python `agnes` tool writes
+ * its own, `` !`agnes mark-private` ``; one not exactly ours is left alone).
  *
  * @module
  */
 
+import { slashCommandPath } from "../claude/settings.ts";
 import { pythonSubcommand } from "./commands.ts";
 
-/** The slash command's name: `/agnes-private`. */
-export const SLASH_COMMAND_NAME = "agnes-private";
+/** The slash command file of the workspace folder `root`. */
+export function slashCommandFile(root: string): string {
+  return slashCommandPath(root, "agnes-private");
+}
 
 /** Whose a slash command file is; `modified` is ours, changed since install wrote it. */
 export type SlashCommandOwner = "ours" | "modified" | "python" | "foreign";
@@ -22,15 +24,7 @@ function yamlScalar(text: string): string {
     : JSON.stringify(text);
 }
 
-/**
- * The file's text for `commands`. The `!` line runs before Claude sees the
- * prompt: newer Claude Code substitutes `${CLAUDE_SESSION_ID}` and
- * `${CLAUDE_PROJECT_DIR}` in the text; older ones leave them to the shell,
- * which expands them from the environment (blank when unset: mark-private
- * then takes `$CLAUDE_CODE_SESSION_ID`, and an empty `--workspace` means
- * `$CLAUDE_PROJECT_DIR`). Claude's one-line reply also refreshes the status
- * line, which then shows the lock.
- */
+/** The file's text for `prefix`; its `!` line runs before Claude sees the prompt. */
 export function slashCommandText(prefix: string): string {
   return `---
 description: Mark this Claude Code session private (Agnes never uploads its transcript)

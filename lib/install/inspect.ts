@@ -5,21 +5,14 @@
  * @module
  */
 
-import {
-  readSettings,
-  SESSION_HOOK_EVENTS,
-  type SessionHookEvent,
-  SETTINGS_LEVELS,
-  type SettingsLevel,
-  settingsPath,
-  slashCommandPath,
-} from "../claude/settings.ts";
+import { readSettings, SESSION_HOOK_EVENTS, settingsPath } from "../claude/settings.ts";
+import { type SessionHookEvent, SETTINGS_LEVELS, type SettingsLevel } from "../claude/settings.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { PYTHON_HOOK_SUBCOMMANDS, pythonSubcommand, recognisedPrefixes } from "./commands.ts";
 import { readSmallFile, shortProblem } from "./files.ts";
 import { eventCommands, findOurHooks } from "./_hooks.ts";
 import { installRecordPath, parseInstallRecord, recordedCommands } from "./_install_record.ts";
-import { SLASH_COMMAND_NAME, slashCommandOwner } from "./_slash_command.ts";
+import { slashCommandFile, slashCommandOwner } from "./_slash_command.ts";
 import { statusLineCommand, statusLineOwner } from "./status_line.ts";
 
 /** A hook found in a settings file. */
@@ -136,7 +129,7 @@ export function inspectWorkspace(root: string, given: readonly string[]): Instal
     problems: [],
   };
   for (const level of SETTINGS_LEVELS) inspectLevel(found, level, prefixes);
-  const path = slashCommandPath(root, SLASH_COMMAND_NAME);
+  const path = slashCommandFile(root);
   const slash = readSmallFile(path);
   if (slash.state === "unreadable") found.slashCommand = { path, owner: "unreadable" };
   if (slash.state === "ok") {

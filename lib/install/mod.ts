@@ -1,14 +1,8 @@
 /**
- * Wiring a workspace into Claude Code, and taking it out again: our
- * SessionStart / SessionEnd hooks, the status line and the `/agnes-private`
- * slash command in the workspace's settings. Pure functions decide each
- * change over parsed settings (`_hooks.ts`, `status_line.ts`,
- * `_slash_command.ts`, `_git_exclude.ts`, `_install_record.ts`); one planner reads
- * the files and says what to write and why, for install and uninstall alike
- * (`plan.ts`); a dry run prints each change with its diff (`diff.ts`), a real
- * run writes atomically (`files.ts`) and says what it did from a table of
- * sentences (`messages.ts`). The public part is `inspect.ts`: what is
- * installed, without writing.
+ * Wiring a workspace into Claude Code, and taking it out again: our hooks, the
+ * status line and the `/agnes-private` slash command. One planner (`plan.ts`)
+ * says what to write and why; a dry run prints its diff (`diff.ts`), a real run
+ * writes it (`files.ts`). The public part is `inspect.ts`: what is installed.
  *
  * May import: `claude/`, `store/`, `fs/`, `format/`. Imported by `commands/`.
  *

@@ -7,13 +7,7 @@
  * @module
  */
 
-import {
-  readSettings,
-  SESSION_HOOK_EVENTS,
-  SETTINGS_LEVELS,
-  settingsPath,
-  slashCommandPath,
-} from "../claude/settings.ts";
+import { readSettings, SETTINGS_LEVELS, settingsPath } from "../claude/settings.ts";
 import { formatTimestamp } from "../format/timestamp.ts";
 import type { Workspace } from "../store/workspace.ts";
 import { DEFAULT_COMMAND, recognisedPrefixes } from "./commands.ts";
@@ -37,7 +31,7 @@ import {
   statusLineNotes,
 } from "./messages.ts";
 import * as record from "./_install_record.ts";
-import { SLASH_COMMAND_NAME, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
+import { slashCommandFile, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";
 
 /** What `install` or `install --uninstall` is asked to do. */
@@ -204,12 +198,11 @@ function uninstallSettings(plan: Planning): void {
 /** The other workspace settings file, when it still runs our hooks. */
 function stillInstalledIn(plan: Planning): string | undefined {
   const other = plan.scope === "local" ? "project" : "local";
-  return SESSION_HOOK_EVENTS.flatMap((event) => plan.installed.hooks[event])
-    .find((hook) => hook.level === other)?.path;
+  return Object.values(plan.installed.hooks).flat().find((hook) => hook.level === other)?.path;
 }
 
 function planSlashCommand(plan: Planning): void {
-  const path = slashCommandPath(plan.workspace, SLASH_COMMAND_NAME);
+  const path = slashCommandFile(plan.workspace);
   const slots = { slash: shown(plan, path) };
   const why = "the /agnes-private slash command";
   const wanted = plan.uninstall ? undefined : slashCommandText(plan.prefix);
