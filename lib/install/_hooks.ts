@@ -79,10 +79,9 @@ export function hooksShapeProblem(settings: Record<string, unknown>): string | u
 }
 
 /**
- * Our entries in `settings` made what is `wanted`: per event, the wanted entry
- * replaces ours in place (however many there were) or is appended; ours of an
- * event not wanted go, with the containers left empty. Checks nothing: see
- * {@linkcode hooksShapeProblem}.
+ * Our entries in `settings` made what is `wanted`: per event, the wanted entry replaces ours in
+ * place (however many) or is appended; ours of an event not wanted go, with emptied containers.
+ * Checks nothing: see {@linkcode hooksShapeProblem}.
  */
 export function editOurHooks(
   settings: Record<string, unknown>,

@@ -15,10 +15,7 @@ export const DEFAULT_COMMAND = "agnes-sessions";
 /** Command prefixes always recognised as ours, besides `--command` and the recorded one. */
 const KNOWN_PREFIXES = [DEFAULT_COMMAND, "deno run -A jsr:@agnes/sessions"];
 
-/**
- * The SessionEnd hook's `timeout` in seconds, for a Claude Code that ignores `async` (else 1.5 s):
- * a capture may wait 2 s for stdin and 1 s for the lock.
- */
+/** The SessionEnd `timeout` (s) where `async` is ignored: stdin may take 2 s, the lock 1 s. */
 export const SESSION_END_TIMEOUT_SECONDS = 5;
 
 /** The subcommands of ours that a settings file may run. */
@@ -90,10 +87,7 @@ export function ourSubcommand(command: string, prefixes: readonly string[]): str
 const PYTHON_COMMAND =
   /(?:^|[\s"'(;&|`])agnes (capture-session|update|push|statusline|mark-private)(?=$|[\s"'();&|`])/;
 
-/**
- * The session subcommand of the Python `agnes` tool that `command` runs first,
- * e.g. `capture-session` for `bash -c "agnes capture-session 2>/dev/null || true"`.
- */
+/** The Python `agnes` tool's session subcommand `command` runs first (also in `bash -c "…"`). */
 export function pythonSubcommand(command: string): string | undefined {
   return PYTHON_COMMAND.exec(command)?.[1];
 }

@@ -23,13 +23,8 @@ import {
 import { findGitExclude, withExcludeLine } from "./_git_exclude.ts";
 import { editOurHooks, hooksShapeProblem, ourHookSpecs } from "./_hooks.ts";
 import { inspectWorkspace, type Installation } from "./inspect.ts";
-import {
-  describeStatusLine,
-  type Note,
-  pythonNotes,
-  type SentenceKey,
-  statusLineNotes,
-} from "./messages.ts";
+import { describeStatusLine, pythonNotes, statusLineNotes } from "./messages.ts";
+import type { Note, SentenceKey } from "./messages.ts";
 import * as record from "./_install_record.ts";
 import { slashCommandFile, slashCommandOwner, slashCommandText } from "./_slash_command.ts";
 import * as statusLine from "./status_line.ts";

@@ -25,11 +25,7 @@ export interface LevelSettings {
 
 /** The decision for the file install writes. */
 export type StatusLineDecision =
-  /**
-   * Write ours (new, or refreshed); `shadowedBy` is a higher level that still
-   * wins, `overrides` a lower level whose own status line ours now hides
-   * (`--statusline replace` only).
-   */
+  /** Write ours; `shadowedBy`: a higher level still wins; `overrides`: a lower one's ours hides. */
   | { action: "set"; shadowedBy?: LevelSettings; overrides?: LevelSettings }
   /** Write ours over a status line of another tool, which is kept as a backup. */
   | { action: "replace"; previous: unknown; shadowedBy?: LevelSettings }
@@ -93,11 +89,7 @@ export function decideStatusLine(
   return others[0] === undefined ? { action: "set" } : { action: "keep", ...others[0] };
 }
 
-/**
- * Takes our status line out of `settings`: puts back the `backup` install
- * kept when it replaced one (`undefined`: none), else removes it. One that is
- * not ours is kept; `none` when there is none.
- */
+/** Takes our status line out of `settings`, putting back the `backup` (if any) install replaced. */
 export function removeOurStatusLine(
   settings: Record<string, unknown>,
   prefixes: readonly string[],
