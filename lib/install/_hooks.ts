@@ -41,14 +41,9 @@ export function ourHookSpecs(prefix: string): HookSpec[] {
   ];
 }
 
-function entryFor({ command, timeout, async }: HookSpec): Record<string, unknown> {
-  const hook = {
-    type: "command",
-    command,
-    ...(timeout === undefined ? {} : { timeout }),
-    ...(async ? { async } : {}),
-  };
-  return { hooks: [hook] };
+/** The settings entry that runs `spec` (its `timeout` and `async` only when it sets them). */
+function entryFor({ event: _event, ...hook }: HookSpec): Record<string, unknown> {
+  return { hooks: [{ type: "command", ...hook }] };
 }
 
 /** The command strings of an entry's hooks (`undefined` for a hook without one). */

@@ -1,7 +1,6 @@
 /**
- * The install record `W/.claude/agnes-sessions-install.json`: what install did
- * per settings file it wrote. No time stamps: a second install leaves it
- * byte-identical.
+ * The install record `W/.claude/agnes-sessions-install.json`: what install did per
+ * settings file it wrote. No time stamps: a second install leaves it byte-identical.
  *
  * @module
  */

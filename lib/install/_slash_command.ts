@@ -1,7 +1,6 @@
 /**
  * The `/agnes-private` slash command, `W/.claude/commands/agnes-private.md`:
- * its text, and whose a file found there is (the Python `agnes` tool writes
- * its own, `` !`agnes mark-private` ``; one not exactly ours is left alone).
+ * its text, and whose a file found there is (the Python tool writes its own).
  *
  * @module
  */

@@ -1,7 +1,6 @@
 /**
- * What `install --dry-run` prints: per file, one line that says what would
- * happen to it and why, then a readable line diff (unified-diff style hunks
- * with two lines of context).
+ * What `install --dry-run` prints: per file, one line of what would happen and
+ * why, then a line diff (unified-diff hunks with two lines of context).
  *
  * @module
  */
@@ -72,11 +71,7 @@ function hunks(ops: readonly Op[]): string[] {
 }
 
 /** The diff of the file at `path` from `before` to `after` (`undefined`: no file). */
-export function formatDiff(
-  path: string,
-  before: string | undefined,
-  after: string | undefined,
-): string {
+export function formatDiff(path: string, before?: string, after?: string): string {
   return [
     `--- ${before === undefined ? "(no file)" : path}`,
     `+++ ${after === undefined ? "(removed)" : path}`,

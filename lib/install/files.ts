@@ -1,9 +1,7 @@
 /**
- * The file side of install: reading the small files it looks at, the JSON it
- * writes (2-space, keys in the order given, a final newline: a second run
- * writes the same bytes), the check on the workspace folder, and carrying out
- * the planned changes: a backup first when asked, then each file replaced
- * atomically or removed.
+ * The file side of install: reading the small files it looks at, JSON a second
+ * run writes byte for byte the same, the check on the workspace folder, and the
+ * planned changes carried out (a backup first when asked, then atomically).
  *
  * @module
  */
@@ -16,7 +14,6 @@ import { writeFileAtomic } from "../fs/write_file_atomic.ts";
 
 /** One file install (or uninstall) changes. */
 export interface FileChange {
-  /** The file. */
   path: string;
   /** Its text now; `undefined` when it does not exist. */
   before: string | undefined;

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { SESSION_HOOK_EVENTS } from "../claude/settings.ts";
 import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { relativeToWorkspace } from "./files.ts";
 import type { Installation } from "./inspect.ts";
@@ -147,8 +146,8 @@ export function statusLineNotes(
 export function pythonNotes(python: Installation["python"], workspace: string): Note[] {
   if (python.generation === null) return [];
   const byFile = new Map<string, Set<string>>();
-  for (const event of SESSION_HOOK_EVENTS) {
-    for (const { path, command } of python.hooks[event]) {
+  for (const [event, hooks] of Object.entries(python.hooks)) {
+    for (const { path, command } of hooks) {
       const found = byFile.get(path) ?? new Set();
       byFile.set(path, found.add(`${event}: agnes ${pythonSubcommand(command)}`));
     }
@@ -162,13 +161,10 @@ export function pythonNotes(python: Installation["python"], workspace: string): 
 /** The lines a run of `plan` prints once its changes are written: what it did, then what next. */
 export function describeRun(plan: Readonly<Plan>): string[] {
   const defaults = { file: plan.file, prefix: plan.prefix };
-  const lines = plan.notes.map((note) =>
-    fillSlots(SENTENCES[note.say], {
-      ...defaults,
-      role: HOOK_ROLES[note.event ?? ""] ?? "",
-      ...note,
-    })
-  );
+  const lines = plan.notes.map((note) => {
+    const role = HOOK_ROLES[note.event ?? ""] ?? "";
+    return fillSlots(SENTENCES[note.say], { ...defaults, role, ...note });
+  });
   if (plan.changes.length === 0) {
     lines.push(SENTENCES[plan.uninstall ? "nothingToRemove" : "nothingToChange"]);
   }

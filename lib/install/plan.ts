@@ -1,8 +1,7 @@
 /**
- * `install` and `install --uninstall`, planned as one: read the files, decide
- * every change with the pure functions beside it, and return the files to
- * write and notes of what happens. Nothing is written here, so `--dry-run`
- * shows exactly what a run would do.
+ * `install` and `install --uninstall`, planned as one: the files to write and
+ * notes of what happens. Nothing is written here, so `--dry-run` shows exactly
+ * what a run would do.
  *
  * @module
  */
