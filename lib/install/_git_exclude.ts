@@ -1,7 +1,7 @@
 /**
  * Keeping a `W/.claude/settings.local.json` install creates out of git, in the
  * `info/exclude` (never a committed `.gitignore`) of the nearest `.git` up from
- * `W`: a folder, or a worktree's or submodule's `.git` file (`gitdir: …`).
+ * `W`: a folder, or a worktree's or submodule's `.git` file (`gitdir: …`, then `commondir`).
  *
  * @module
  */

@@ -25,7 +25,7 @@ export interface LevelSettings {
 
 /** The decision for the file install writes. */
 export type StatusLineDecision =
-  /** Write ours; `shadowedBy`: a higher level still wins; `overrides`: a lower one's ours hides. */
+  /** Write ours; `shadowedBy` still wins over it; it hides `overrides` (`--statusline replace`). */
   | { action: "set"; shadowedBy?: LevelSettings; overrides?: LevelSettings }
   /** Write ours over a status line of another tool, which is kept as a backup. */
   | { action: "replace"; previous: unknown; shadowedBy?: LevelSettings }
