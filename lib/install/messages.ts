@@ -8,7 +8,6 @@
 import { pythonSubcommand, SESSION_END_TIMEOUT_SECONDS } from "./commands.ts";
 import { relativeToWorkspace } from "./files.ts";
 import type { Installation } from "./inspect.ts";
-import type { Plan } from "./plan.ts";
 import { INSTALL_RECORD_FILE } from "./_install_record.ts";
 import { statusLineCommand, type StatusLineDecision } from "./status_line.ts";
 
@@ -158,8 +157,14 @@ export function pythonNotes(python: Installation["python"], workspace: string): 
   return [{ say: `python.${python.generation}`, parts: parts.join("; ") }];
 }
 
-/** The lines a run of `plan` prints once its changes are written: what it did, then what next. */
-export function describeRun(plan: Readonly<Plan>): string[] {
+/** What a run of `plan` (`plan.ts`) prints once written: what it did, then what next. */
+export function describeRun(plan: {
+  uninstall: boolean;
+  file: string;
+  prefix: string;
+  changes: readonly unknown[];
+  notes: readonly Note[];
+}): string[] {
   const defaults = { file: plan.file, prefix: plan.prefix };
   const lines = plan.notes.map((note) => {
     const role = HOOK_ROLES[note.event ?? ""] ?? "";
