@@ -32,7 +32,11 @@ export async function run(args: string[]): Promise<void> {
       .values;
     const input = await readStdinBounded();
     if (!input.ok) return;
-    const text = await statusLineText(Workspace.resolve(workspace), input.text);
+    // A missing folder shows nothing either way: no stat for it.
+    const text = await statusLineText(
+      Workspace.resolve(workspace, { checkFolder: false }),
+      input.text,
+    );
     if (text !== "") console.log(text);
   } catch {
     // Nothing to show.
