@@ -1,9 +1,12 @@
 /**
  * `deno task build`: the bundle every binary is compiled from, in
- * `dist/bundle/` (or `--outdir DIR`), each file minified with names kept:
+ * `dist/bundle/` (or `--outdir DIR`), each file minified, with names kept
+ * but in the entry:
  *
  * - `main.js`, the entry (`tools/bundle_entry.ts`), with the status line in
- *   it: run at every status-line render, it loads this one small file;
+ *   it: run at every status-line render, it loads this one small file (and
+ *   sets no names: esbuild's `--keep-names` costs it ~0.1 ms of calls, and a
+ *   hook prints no stack traces);
  * - `capture_session.js`, the capture hook on its own, which the entry
  *   imports for a plain capture, so a session start loads a few KiB instead
  *   of the whole CLI;
@@ -30,9 +33,13 @@ export const BUNDLES: Record<string, string> = {
   "capture_session.js": "lib/commands/capture_session.ts",
 };
 
-/** The `deno bundle` arguments that write `source` to `output`. */
-export function bundleArgs(source: string, output: string): string[] {
-  return ["bundle", "--quiet", "--minify", "--keep-names", "--output", output, source];
+/**
+ * The `deno bundle` arguments that write `source` to `output`, minified,
+ * with function and class names kept (for stack traces) when `keepNames`.
+ */
+export function bundleArgs(source: string, output: string, keepNames: boolean): string[] {
+  const names = keepNames ? ["--keep-names"] : [];
+  return ["bundle", "--quiet", "--minify", ...names, "--output", output, source];
 }
 
 /** Builds the bundle into `outdir` and returns the entry's path. */
@@ -42,7 +49,7 @@ export async function build(outdir: string): Promise<string> {
   const root = new URL("..", import.meta.url).pathname;
   for (const [output, source] of Object.entries({ [ENTRY]: ENTRY_SOURCE, ...BUNDLES })) {
     const { code, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: bundleArgs(source, `${outdir}/${output}`),
+      args: bundleArgs(source, `${outdir}/${output}`, output !== ENTRY),
       cwd: root,
       stdout: "null",
       stderr: "piped",
