@@ -32,7 +32,11 @@ export async function run(args: string[]): Promise<void> {
       .values;
     const input = await readStdinBounded();
     if (!input.ok) return;
-    const text = await statusLineText(Workspace.resolve(workspace), input.text);
+    // A missing folder shows nothing either way: no stat for it.
+    const text = await statusLineText(
+      Workspace.resolve(workspace, { checkFolder: false }),
+      input.text,
+    );
     if (text !== "") console.log(text);
   } catch {
     // Nothing to show.
@@ -41,8 +45,9 @@ export async function run(args: string[]): Promise<void> {
 
 /**
  * Runs `statusline` as a program of its own, `args` after the command name:
- * the entry of its own bundle (`tools/build.ts`), so the hook does not load
- * the rest of the CLI. Exits 0 whatever happens, as `cli.ts` does for it.
+ * bundled into the bundle's entry (`tools/bundle_entry.ts`), so the hook
+ * loads one small file and not the rest of the CLI. Exits 0 whatever
+ * happens, as `cli.ts` does for it.
  */
 export function main(args: string[]): Promise<number> {
   return runCommand("statusline", { run, help }, args, true);

@@ -39,12 +39,13 @@ export function joinPath(...segments: string[]): string {
 
 /**
  * Makes `path` absolute against the current directory and folds `.`/`..`
- * segments.
+ * segments (and repeated separators).
  */
 export function resolvePath(path: string): string {
   const absolute = isAbsolutePath(path) ? path : `${Deno.cwd()}${SEPARATOR}${path}`;
-  const slash = isWindows ? /[\\/]+/ : /\/+/;
-  const [root = "", ...rest] = absolute.split(slash);
+  // No RegExp on the hook path: a process's first split or replace by one costs ~0.1-0.15 ms.
+  const [root = "", ...rest] = (isWindows ? absolute.replaceAll("/", "\\") : absolute)
+    .split(SEPARATOR);
   const parts: string[] = [];
   for (const part of rest) {
     if (part === "" || part === ".") continue;
@@ -54,11 +55,18 @@ export function resolvePath(path: string): string {
   return `${root}${SEPARATOR}${parts.join(SEPARATOR)}`;
 }
 
+/** `path` without trailing separators (either kind), by hand: see {@linkcode resolvePath}. */
+function trimSeparators(path: string): string {
+  let end = path.length;
+  while (end > 0 && (path[end - 1] === "/" || path[end - 1] === "\\")) end--;
+  return path.slice(0, end);
+}
+
 /**
  * The last segment of `path` (either separator).
  */
 export function baseName(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, "");
+  const trimmed = trimSeparators(path);
   const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
   return trimmed.slice(index + 1);
 }
@@ -67,7 +75,7 @@ export function baseName(path: string): string {
  * The folder part of `path` (either separator); a root stays a root.
  */
 export function dirName(path: string): string {
-  const trimmed = path.replace(/[\\/]+$/, "");
+  const trimmed = trimSeparators(path);
   const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
   if (index < 0) return ".";
   const dir = trimmed.slice(0, index);

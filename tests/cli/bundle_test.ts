@@ -7,6 +7,7 @@
 import { assertEquals, assertStringIncludes } from "../_assert.ts";
 import { readRows, type RunOptions, type RunResult, runScript } from "../_helpers.ts";
 import { setup } from "../_push_setup.ts";
+import { addPrivateSession } from "../../lib/store/mark_private.ts";
 import { RUN_FLAGS } from "../../lib/cli/detach.ts";
 import { VERSION } from "../../lib/version.ts";
 import { BUNDLE, compileArgs, TARGETS } from "../../tools/compile.ts";
@@ -61,7 +62,7 @@ Deno.test("the built bundle captures, marks private, shows the status line and p
   assertStringIncludes(await Deno.readTextFile(workspace.file("privateSkippedLog")), "hidden");
 });
 
-Deno.test("a hook run from the bundle loads only its own bundle: without cli.js, capture-session and statusline still work", async () => {
+Deno.test("a hook run from the bundle loads only what it runs: capture-session without cli.js, statusline from the entry alone", async () => {
   await using harness = await setup();
   const { workspace } = harness;
   const bundle = await build(`${harness.claudeDir}/bundle`);
@@ -72,8 +73,10 @@ Deno.test("a hook run from the bundle loads only its own bundle: without cli.js,
   const captured = await runBundle(bundle, ["capture-session", ...ws], { stdin: payload });
   assertEquals([captured.code, captured.stdout, captured.stderr], [0, "", ""]);
   assertEquals(await readRows(workspace.file("queue")), [["s1", path]]);
+  await Deno.remove(bundle.replace(ENTRY, "capture_session.js")); // the status line is in the entry
+  await addPrivateSession(workspace, "s1");
   const status = await runBundle(bundle, ["statusline", ...ws], { stdin: payload });
-  assertEquals([status.code, status.stdout], [0, ""]);
+  assertEquals([status.code, status.stdout, status.stderr], [0, "🔒 agnes-private\n", ""]);
   const other = await runBundle(bundle, ["--version"]);
   assertEquals(other.code === 0, false); // everything else needs the CLI's bundle
 });

@@ -1,9 +1,11 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { readStdinBounded } from "../../lib/cli/stdin.ts";
 
-/** A stdin whose reads hand out `chunks` in turn, then end (or never end). */
-function fakeStdin(chunks: string[], options: { end?: boolean } = {}) {
-  const queue = chunks.map((chunk) => new TextEncoder().encode(chunk));
+/** A stdin whose reads hand out `chunks` (text as UTF-8) in turn, then end (or never end). */
+function fakeStdin(chunks: (string | Uint8Array)[], options: { end?: boolean } = {}) {
+  const queue = chunks.map((chunk) =>
+    typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk
+  );
   return {
     read(buffer: Uint8Array): Promise<number | null> {
       const next = queue.shift();
@@ -19,6 +21,13 @@ function fakeStdin(chunks: string[], options: { end?: boolean } = {}) {
 Deno.test("readStdinBounded() joins and decodes chunks", async () => {
   const stdin = fakeStdin(['{"a":', '"é"}']);
   assertEquals(await readStdinBounded({ stdin }), { ok: true, text: '{"a":"é"}' });
+});
+
+Deno.test("readStdinBounded() decodes as TextDecoder does: ASCII past 8 KiB, a BOM, invalid bytes", async () => {
+  const ascii = `{"a":"${"x".repeat(20_000)}"}`;
+  assertEquals(await readStdinBounded({ stdin: fakeStdin([ascii]) }), { ok: true, text: ascii });
+  const stdin = fakeStdin([new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0xff, 0x7d])]); // BOM { invalid }
+  assertEquals(await readStdinBounded({ stdin }), { ok: true, text: "{\uFFFD}" });
 });
 
 /**

@@ -30,6 +30,14 @@ for (
   });
 }
 
+Deno.test("statusline prints nothing and creates nothing for a workspace folder that does not exist", async () => {
+  await using workspace = await tempWorkspace();
+  const missing = `${workspace.root}/missing`;
+  const result = await statusline(missing, JSON.stringify({ session_id: "abc" }));
+  assertEquals([result.code, result.stdout, result.stderr], [0, "", ""]);
+  assertEquals([...Deno.readDirSync(workspace.root)], []);
+});
+
 Deno.test("mark-private before capture-session: never queued; unmarked sessions queue normally", async () => {
   await using workspace = await tempWorkspace();
   await runCli(["mark-private", "secret", "--workspace", workspace.root]);

@@ -24,10 +24,12 @@ Deno.test({
   fn: () => {
     assertEquals(resolvePath("/a/./b/../c"), "/a/c");
     assertEquals(resolvePath("/a//b/"), "/a/b");
+    assertEquals(resolvePath("//a///./b/.."), "/a");
   },
 });
 
 Deno.test("baseName() gives the last segment by either separator, trailing ones ignored", () => {
   assertEquals(baseName("/a/b/s1.jsonl"), "s1.jsonl");
   assertEquals(baseName("C:\\a\\b\\"), "b");
+  assertEquals(baseName("a\\/b/\\/"), "b");
 });

@@ -50,3 +50,10 @@ Deno.test("Workspace.resolve() refuses a named folder that does not exist, creat
   const made = await new Workspace(missing).ensureStateDir().then(() => "made", () => "refused");
   assertEquals(made, "refused"); // writers create .claude/, never the workspace folder itself
 });
+
+Deno.test("Workspace.resolve() with checkFolder: false names a missing folder without checking it", async () => {
+  await using workspace = await tempWorkspace();
+  const missing = `${workspace.root}/missing`;
+  assertEquals(Workspace.resolve(missing, { checkFolder: false }).root, missing);
+  assertEquals([...Deno.readDirSync(workspace.root)], []);
+});
