@@ -26,11 +26,24 @@ function load(file: string): Promise<BundledMain> {
   return import(new URL(file, import.meta.url).href);
 }
 
+/**
+ * Runs the capture hook from its bundle. A bundle that cannot be loaded (a
+ * file missing beside the entry, or not embedded) is no reason for a hook to
+ * fail: it exits 0 and prints nothing, as the hook does whatever happens.
+ */
+async function captureSession(args: string[]): Promise<number> {
+  try {
+    return await (await load("./capture_session.js")).main(args);
+  } catch {
+    return 0;
+  }
+}
+
 const [name, ...rest] = Deno.args;
 const help = rest.includes("--help") || rest.includes("-h");
 const code = name === "statusline" && !help
   ? await statusLine(rest)
   : name === "capture-session" && !help
-  ? await (await load("./capture_session.js")).main(rest)
+  ? await captureSession(rest)
   : await (await load("./cli.js")).main(Deno.args);
 Deno.exit(code);

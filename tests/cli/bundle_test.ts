@@ -77,6 +77,9 @@ Deno.test("a hook run from the bundle loads only what it runs: capture-session w
   await addPrivateSession(workspace, "s1");
   const status = await runBundle(bundle, ["statusline", ...ws], { stdin: payload });
   assertEquals([status.code, status.stdout, status.stderr], [0, "🔒 agnes-private\n", ""]);
+  // A hook whose bundle is missing still never breaks Claude Code: exit 0, nothing printed.
+  const lost = await runBundle(bundle, ["capture-session", ...ws], { stdin: payload });
+  assertEquals([lost.code, lost.stdout, lost.stderr], [0, "", ""]);
   const other = await runBundle(bundle, ["--version"]);
   assertEquals(other.code === 0, false); // everything else needs the CLI's bundle
 });
