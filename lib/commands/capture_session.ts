@@ -90,10 +90,14 @@ async function catchUp(workspace: Workspace, times: CatchUpTimes): Promise<strin
 /**
  * Whether this capture catches up: a SessionStart capture (the payload says
  * so, or, when it names no event, the hook runs without `--push`, as
- * install's SessionStart entry does). With `--push` the push starts anyway.
+ * install's SessionStart entry does) of a new session. With `--push` the push
+ * starts anyway. A resumed or compacted session is left out: its transcript
+ * exists already, and a push now would send it before the analyst could mark
+ * it private.
  */
 function catchesUp(payload: HookPayload, pushFlag: boolean): boolean {
   if (pushFlag) return false;
+  if (payload.source === "resume" || payload.source === "compact") return false;
   return payload.hookEvent === "" || payload.hookEvent === "SessionStart";
 }
 
@@ -116,7 +120,7 @@ export async function run(args: string[]): Promise<void> {
   const input = await readStdinBounded();
   const payload: HookPayload = input.ok
     ? readHookPayload(input.text)
-    : { capture: { outcome: "stdin_read_error", detail: input.error }, hookEvent: "" };
+    : { capture: { outcome: "stdin_read_error", detail: input.error }, hookEvent: "", source: "" };
   // Read before the capture appends: the row it writes is no reason to catch up.
   const times = catchesUp(payload, options.push ?? false) ? readCatchUpTimes(workspace) : undefined;
   const result: CaptureResult = await captureHookPayload(workspace, payload);
@@ -125,7 +129,7 @@ export async function run(args: string[]): Promise<void> {
   const pushed = options.push ? startPush(workspace) : "";
   const caughtUp = times === undefined ? "" : await catchUp(workspace, times);
   for (const note of [pushed, caughtUp]) if (note !== "") say(note);
-  // The rare catch-up first: a capture log row.s detail is cut to 200 characters.
+  // The rare catch-up first: a capture log row's detail is cut to 200 characters.
   const detail = [caughtUp, result.detail, pushed].filter((part) => part !== "").join("; ");
   await appendCaptureLogRow(workspace, result.outcome, detail);
 }

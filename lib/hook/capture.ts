@@ -90,6 +90,8 @@ export interface HookPayload {
   capture: Capture | CaptureResult;
   /** Its `hook_event_name` (`SessionStart`, `SessionEnd`), or `""` when it names none. */
   hookEvent: string;
+  /** Its SessionStart `source` (`startup`, `resume`, `clear`, `compact`), or `""`. */
+  source: string;
 }
 
 /**
@@ -99,21 +101,25 @@ export interface HookPayload {
  */
 export function readHookPayload(input: string): HookPayload {
   if (input.trim() === "") {
-    return { capture: { outcome: "empty_stdin", detail: "" }, hookEvent: "" };
+    return { capture: { outcome: "empty_stdin", detail: "" }, hookEvent: "", source: "" };
   }
   let payload: unknown;
   try {
     payload = JSON.parse(input);
   } catch (error) {
-    return { capture: { outcome: "bad_json", detail: describe(error) }, hookEvent: "" };
+    return { capture: { outcome: "bad_json", detail: describe(error) }, hookEvent: "", source: "" };
   }
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     const detail = Array.isArray(payload) ? "array" : typeof payload;
-    return { capture: { outcome: "not_object", detail }, hookEvent: "" };
+    return { capture: { outcome: "not_object", detail }, hookEvent: "", source: "" };
   }
   const fields = payload as Record<string, unknown>;
-  const event = fields.hook_event_name;
-  return { capture: captureOf(fields), hookEvent: typeof event === "string" ? event : "" };
+  const text = (value: unknown) => typeof value === "string" ? value : "";
+  return {
+    capture: captureOf(fields),
+    hookEvent: text(fields.hook_event_name),
+    source: text(fields.source),
+  };
 }
 
 /** The checks every transcript path passes before it is queued: `undefined` when it may be. */

@@ -561,3 +561,46 @@ Deno.test("capture-session with empty stdin at SessionStart, no push for 24 h an
   );
   assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
 });
+
+Deno.test("capture-session does not catch up when a session is resumed or compacted: its transcript exists and may still be marked private", async () => {
+  await using s = await setup();
+  await s.queue(["q", await s.transcript("q")]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+  for (const source of ["resume", "compact"]) {
+    const path = await s.transcript(`r-${source}`);
+    const payload = JSON.stringify({
+      session_id: `r-${source}`,
+      transcript_path: path,
+      hook_event_name: "SessionStart",
+      source,
+    });
+    await runCli(["capture-session", "--workspace", s.workspace.root], {
+      stdin: payload,
+      env: s.env,
+    });
+    const [outcome, detail] = await lastCaptureLogRow(s.workspace.file("captureLog"));
+    assertEquals(outcome, "ok");
+    assert(!detail.includes("catch-up"), detail);
+    assertEquals(await readIfExists(s.workspace.file("catchUpStamp")), undefined);
+  }
+  // The same work waiting (the queue as old as before the two captures), a new session: it runs.
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  const started = Date.now() - 1000;
+  const startup = JSON.stringify({
+    session_id: "n1",
+    transcript_path: `${s.projects}/-w/n1.jsonl`,
+    hook_event_name: "SessionStart",
+    source: "startup",
+  });
+  await runCli(["capture-session", "--workspace", s.workspace.root], {
+    stdin: startup,
+    env: s.env,
+  });
+  assertStringIncludes(
+    (await lastCaptureLogRow(s.workspace.file("captureLog")))[1],
+    "catch-up push started",
+  );
+  assert(await pushFinished(s.workspace, started), "the catch-up push did not finish");
+});
