@@ -11,7 +11,9 @@
  * what was appended since the last one. What was read is kept in a ledger
  * folder of its own (`upload_ledger.ts`, for the server's URL plus
  * `#python`): the sizes found, as ledger rows `<size>\t0\t<session_id>` (a
- * lookup reads one shard of 256; the last row for a session wins), and
+ * lookup reads one shard of 256; the last row for a session wins, where the
+ * Python tool takes the largest size: they differ only for a transcript that
+ * shrank, which is then sent once more), and
  * `shared-read.txt`, `<device>:<inode>\t<offset>`: how far the log was read,
  * and which file it was (a replaced log is read again from its start). Rows
  * of ours (which carry a transcript path) are not imported: the server's own

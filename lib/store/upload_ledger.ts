@@ -140,7 +140,9 @@ export class UploadLedger implements Disposable {
       const shard = this.#shard(path);
       const held = shard.version(path) !== undefined;
       const row = formatRow({ size: String(size), mtime: String(mtimeMs), path });
-      rows.set(shard.file, [...rows.get(shard.file) ?? [], row]);
+      const pending = rows.get(shard.file);
+      if (pending === undefined) rows.set(shard.file, [row]);
+      else pending.push(row);
       shard.recorded(path, versionOf(size, mtimeMs), held);
     }
     if (rows.size === 0) return;
