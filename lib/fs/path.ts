@@ -76,6 +76,8 @@ export function baseName(path: string): string {
  */
 export function dirName(path: string): string {
   const trimmed = trimSeparators(path);
+  if (trimmed === "" && path !== "") return path[0]!; // "/" or "\\"
+  if (trimmed.length === 2 && trimmed[1] === ":" && path.length > 2) return path.slice(0, 3); // "C:\\"
   const index = Math.max(trimmed.lastIndexOf("/"), trimmed.lastIndexOf("\\"));
   if (index < 0) return ".";
   const dir = trimmed.slice(0, index);

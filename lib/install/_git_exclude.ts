@@ -57,8 +57,7 @@ export function findGitExclude(root: string, file: string): GitExcludeTarget {
       const line = patternFor(relative === "" ? file : `${relative}/${file}`);
       return { state: "found", excludePath: joinPath(gitDir, "info", "exclude"), line };
     }
-    // dirName("/") is "."; never walk on into the current directory.
-    if (dirName(dir) === dir || !isAbsolutePath(dirName(dir))) return { state: "no-repository" };
+    if (dirName(dir) === dir) return { state: "no-repository" }; // the root
   }
 }
 

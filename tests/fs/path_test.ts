@@ -8,6 +8,8 @@ Deno.test("dirName() gives the folder part and keeps roots", () => {
   assertEquals(dirName("C:\\w\\x.txt"), "C:\\w");
   assertEquals(dirName("C:\\x.txt"), "C:\\");
   assertEquals(dirName("x.txt"), ".");
+  // A root is its own folder, so a walk up stops there instead of going on into ".".
+  assertEquals([dirName("/"), dirName("C:\\"), dirName("\\")], ["/", "C:\\", "\\"]);
 });
 
 Deno.test("isAbsolutePath() takes POSIX, drive-letter and UNC paths whatever the platform", () => {
