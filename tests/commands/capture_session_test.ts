@@ -9,7 +9,7 @@ import {
   STAMP,
   tempWorkspace,
 } from "../_helpers.ts";
-import { setup } from "../_push_setup.ts";
+import { type Setup, setup } from "../_push_setup.ts";
 import { acquireLock, addPrivateSession, readLockOwner } from "../../mod.ts";
 import { encodeProjectFolder } from "../../lib/claude/transcripts.ts";
 
@@ -445,6 +445,17 @@ function age(path: string, ms: number): Promise<void> {
 
 const HOUR = 3600_000;
 
+/**
+ * Work that waits for a catch-up: a queued transcript `name` whose queue is
+ * older (by an hour) than the last successful push.
+ */
+async function queueOlderThanLastPush(s: Setup, name: string): Promise<void> {
+  await s.queue([name, await s.transcript(name)]);
+  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
+  await age(s.workspace.file("queue"), 2 * HOUR);
+  await age(s.workspace.file("lastPushStamp"), HOUR);
+}
+
 /** Waits until the push a hook started has finished: lock free and the success stamp newer than `since`. */
 async function pushFinished(
   workspace: { file(name: "pushLock" | "lastPushStamp"): string },
@@ -459,11 +470,7 @@ async function pushFinished(
 
 Deno.test("capture-session at SessionStart with a queue older than the last push starts a push that uploads it; a second SessionStart within the hour starts none", async () => {
   await using s = await setup();
-  const old = await s.transcript("old");
-  await s.queue(["old", old]);
-  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
-  await age(s.workspace.file("queue"), 2 * HOUR);
-  await age(s.workspace.file("lastPushStamp"), HOUR);
+  await queueOlderThanLastPush(s, "old");
   const started = Date.now() - 1000;
   const first = await runCli(["capture-session", "--workspace", s.workspace.root], {
     stdin: valid("new", `${s.projects}/-w/new.jsonl`), // not written yet: it stays queued
@@ -507,10 +514,7 @@ Deno.test("capture-session at SessionStart starts no push when nothing waits: on
 
 Deno.test("capture-session catches up only at SessionStart: a SessionEnd payload without --push starts nothing, with --push only the push", async () => {
   await using s = await setup();
-  await s.queue(["q", await s.transcript("q")]);
-  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
-  await age(s.workspace.file("queue"), 2 * HOUR);
-  await age(s.workspace.file("lastPushStamp"), HOUR);
+  await queueOlderThanLastPush(s, "q");
   const sessionEnd = JSON.stringify({
     session_id: "e1",
     transcript_path: `${s.projects}/-w/e1.jsonl`,
@@ -564,10 +568,7 @@ Deno.test("capture-session with empty stdin at SessionStart, no push for 24 h an
 
 Deno.test("capture-session does not catch up when a session is resumed or compacted: its transcript exists and may still be marked private", async () => {
   await using s = await setup();
-  await s.queue(["q", await s.transcript("q")]);
-  await Deno.writeTextFile(s.workspace.file("lastPushStamp"), "");
-  await age(s.workspace.file("queue"), 2 * HOUR);
-  await age(s.workspace.file("lastPushStamp"), HOUR);
+  await queueOlderThanLastPush(s, "q");
   for (const source of ["resume", "compact"]) {
     const path = await s.transcript(`r-${source}`);
     const payload = JSON.stringify({
