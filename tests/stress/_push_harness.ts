@@ -38,6 +38,31 @@ export interface PushHarness extends AsyncDisposable {
   ledgerPaths(): Promise<Set<string>>;
 }
 
+/**
+ * Serves `receive` (the real receiver) on loopback, calling `onStored` with
+ * the stored file name of each upload answered 200, before the answer goes
+ * out: duplicates are counted from the server's side.
+ */
+export function serveCounting(
+  receive: (request: Request) => Promise<Response>,
+  onStored: (filename: string, request: Request) => void | Promise<void>,
+): { url: string; server: Deno.HttpServer } {
+  let url = "";
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
+  }, async (request) => {
+    const response = await receive(request);
+    if (new URL(request.url).pathname === "/api/upload/sessions" && response.status === 200) {
+      const { filename } = await response.clone().json();
+      await onStored(filename, request);
+    }
+    return response;
+  });
+  return { url, server };
+}
+
 /** Starts a harness; dispose of it to stop the receiver and remove every folder. */
 export async function pushHarness(): Promise<PushHarness> {
   const workspace = await tempWorkspace();
@@ -60,18 +85,8 @@ export async function pushHarness(): Promise<PushHarness> {
       return status === undefined ? undefined : Response.json({ detail: "scripted" }, { status });
     },
   });
-  let url = "";
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
-  }, async (request) => {
-    const response = await receive(request);
-    if (new URL(request.url).pathname === "/api/upload/sessions" && response.status === 200) {
-      const { filename } = await response.clone().json();
-      stores.set(filename, (stores.get(filename) ?? 0) + 1);
-    }
-    return response;
+  const { url, server } = serveCounting(receive, (filename) => {
+    stores.set(filename, (stores.get(filename) ?? 0) + 1);
   });
   const folder = `${dataDir}/user_sessions/${USER}`;
   return {

@@ -17,6 +17,7 @@ import { python } from "../_lock_helpers.ts";
 import { createReceiver } from "../../mod.ts";
 import { encodeProjectFolder } from "../../lib/claude/transcripts.ts";
 import { lockProblems, tempFiles } from "./_checks.ts";
+import { serveCounting } from "./_push_harness.ts";
 import { type Finished, runCliMeasured, runMeasured } from "./_proc.ts";
 import { seededRandom } from "./_random.ts";
 import { assertInvariants, report, startClock } from "./_report.ts";
@@ -35,23 +36,13 @@ type Tool = "ours" | "python";
 function countingReceiver(dataDir: string) {
   const versions = new Map<string, Tool[]>();
   const receive = createReceiver({ dataDir, tokens: new Map([[TEST_TOKEN, USER]]) });
-  let url = "";
-  const server = Deno.serve({
-    hostname: "127.0.0.1",
-    port: 0,
-    onListen: ({ port }) => url = `http://127.0.0.1:${port}`,
-  }, async (request) => {
+  const { url, server } = serveCounting(receive, async (filename, request) => {
     const tool: Tool = request.headers.get("user-agent")?.startsWith("agnes-sessions")
       ? "ours"
       : "python";
-    const response = await receive(request);
-    if (new URL(request.url).pathname === "/api/upload/sessions" && response.status === 200) {
-      const { filename } = await response.clone().json();
-      const size = (await Deno.stat(`${dataDir}/user_sessions/${USER}/${filename}`)).size;
-      const key = `${filename}\t${size}`;
-      versions.set(key, [...versions.get(key) ?? [], tool]);
-    }
-    return response;
+    const size = (await Deno.stat(`${dataDir}/user_sessions/${USER}/${filename}`)).size;
+    const key = `${filename}\t${size}`;
+    versions.set(key, [...versions.get(key) ?? [], tool]);
   });
   return { url, versions, server };
 }
